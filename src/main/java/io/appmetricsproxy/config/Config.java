@@ -1,0 +1,108 @@
+package io.appmetricsproxy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every setting of the proxy, read once from the environment and validated, so that a bad value
+ * stops start-up with one clear line.
+ */
+public record Config(
+    Duration scrapeInterval,
+    Duration scrapeTimeout,
+    Duration maxAge,
+    String metricsPath,
+    List<Integer> ports,
+    long maxBodyBytes,
+    int scrapeConcurrency,
+    Path storeDir,
+    Optional<String> nodeName,
+    Map<String, String> dockerEnvironment) {
+
+  /** Ports tried on every container, before those of PORTS. */
+  public static final List<Integer> DEFAULT_PORTS = List.of(80, 8080, 9100);
+
+  /** Large enough for any real setting, small enough that no duration arithmetic overflows. */
+  private static final long MAX_SECONDS = 1L << 40;
+
+  public Config {
+    Objects.requireNonNull(scrapeInterval);
+    Objects.requireNonNull(scrapeTimeout);
+    Objects.requireNonNull(maxAge);
+    Objects.requireNonNull(metricsPath);
+    Objects.requireNonNull(storeDir);
+    Objects.requireNonNull(nodeName);
+    ports = List.copyOf(ports);
+    dockerEnvironment = Map.copyOf(dockerEnvironment);
+    if (scrapeTimeout.compareTo(scrapeInterval) >= 0) {
+      throw new IllegalArgumentException("scrape timeout must be shorter than the interval");
+    }
+  }
+
+  /**
+   * Reads the settings from {@code env} (the process environment, or any map in tests). {@code
+   * defaultStoreDir} is used when STORE_DIR is not set.
+   *
+   * @throws ConfigException naming the first bad setting
+   */
+  public static Config fromEnvironment(Map<String, String> env, Path defaultStoreDir) {
+    Settings s = new Settings(env);
+    Duration interval =
+        Duration.ofSeconds(
+            s.wholeNumber("SCRAPE_INTERVAL", 10, 1, MAX_SECONDS, "a whole number of seconds > 0"));
+    Duration timeout =
+        s.seconds(
+            "SCRAPE_TIMEOUT",
+            defaultTimeout(interval),
+            interval,
+            "a number of seconds > 0 and < SCRAPE_INTERVAL (" + interval.toSeconds() + ")");
+    Duration maxAge =
+        Duration.ofSeconds(
+            s.wholeNumber(
+                "MAX_AGE",
+                3 * interval.toSeconds(),
+                interval.toSeconds(),
+                MAX_SECONDS,
+                "a whole number of seconds >= SCRAPE_INTERVAL (" + interval.toSeconds() + ")"));
+    LinkedHashSet<Integer> ports = new LinkedHashSet<>(DEFAULT_PORTS);
+    ports.addAll(s.ports("PORTS"));
+    return new Config(
+        interval,
+        timeout,
+        maxAge,
+        s.path("METRICS_PATH", "/metrics"),
+        List.copyOf(ports),
+        s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
+        (int) s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"),
+        s.directory("STORE_DIR", defaultStoreDir),
+        s.optional("NODE_NAME"),
+        dockerEnvironment(s));
+  }
+
+  /** Five seconds, or less where the interval is short: always well inside one interval. */
+  static Duration defaultTimeout(Duration interval) {
+    Duration fraction = interval.multipliedBy(8).dividedBy(10);
+    return fraction.compareTo(Duration.ofSeconds(5)) < 0 ? fraction : Duration.ofSeconds(5);
+  }
+
+  private static Map<String, String> dockerEnvironment(Settings s) {
+    Map<String, String> docker = new TreeMap<>();
+    s.optional("DOCKER_HOST")
+        .ifPresent(host -> docker.put("DOCKER_HOST", s.dockerHost("DOCKER_HOST", host)));
+    for (String key : List.of("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG")) {
+      s.optional(key).ifPresent(value -> docker.put(key, value));
+    }
+    return docker;
+  }
+
+  /** The DOCKER_HOST the proxy talks to. */
+  public String dockerHost() {
+    return dockerEnvironment.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+  }
+}

@@ -1,0 +1,153 @@
+package io.appmetricsproxy.config;
+
+import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed reads of raw setting strings, each failing with the key, the expectation and the value. */
+final class Settings {
+  private final Map<String, String> env;
+
+  Settings(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The value without surrounding blanks and one pair of matching quotes; empty means unset. */
+  Optional<String> optional(String key) {
+    String raw = env.get(key);
+    if (raw == null) {
+      return Optional.empty();
+    }
+    String value = raw.strip();
+    if (value.length() >= 2
+        && (value.charAt(0) == '"' || value.charAt(0) == '\'')
+        && value.charAt(value.length() - 1) == value.charAt(0)) {
+      value = value.substring(1, value.length() - 1).strip();
+    }
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  long wholeNumber(String key, long defaultValue, long min, long max, String expected) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      long n = Long.parseLong(value.get());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(key, expected, value.get());
+  }
+
+  /** Seconds, fractions allowed, strictly between zero and {@code below}. */
+  Duration seconds(String key, Duration defaultValue, Duration below, String expected) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      BigDecimal seconds = new BigDecimal(value.get());
+      Duration d = Duration.ofMillis(seconds.movePointRight(3).longValueExact());
+      if (!d.isNegative() && !d.isZero() && d.compareTo(below) < 0) {
+        return d;
+      }
+    } catch (NumberFormatException | ArithmeticException ignored) {
+      // reported below
+    }
+    throw new ConfigException(key, expected, value.get());
+  }
+
+  /** An absolute URL path. */
+  String path(String key, String defaultValue) {
+    String value = optional(key).orElse(defaultValue);
+    if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == '#' || c == 127)) {
+      throw new ConfigException(key, "a URL path starting with \"/\"", value);
+    }
+    return value;
+  }
+
+  /** Port numbers separated by commas and/or blanks. */
+  List<Integer> ports(String key) {
+    Optional<String> value = optional(key);
+    List<Integer> ports = new ArrayList<>();
+    if (value.isEmpty()) {
+      return ports;
+    }
+    for (String token : value.get().split("[,\\s]+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      try {
+        int port = Integer.parseInt(token);
+        if (port >= 1 && port <= 65535) {
+          ports.add(port);
+          continue;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      throw new ConfigException(
+          key, "port numbers from 1 to 65535 separated by commas or spaces", value.get());
+    }
+    return ports;
+  }
+
+  /** A byte count with an optional binary suffix: 10485760, 512KiB, 10MiB, 1GiB. */
+  long size(String key, long defaultValue, long max) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    String v = value.get().toLowerCase(Locale.ROOT);
+    int shift = 0;
+    for (String[] suffix : new String[][] {{"kib", "10"}, {"mib", "20"}, {"gib", "30"}}) {
+      if (v.endsWith(suffix[0])) {
+        shift = Integer.parseInt(suffix[1]);
+        v = v.substring(0, v.length() - 3).strip();
+      }
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0 && n <= (max >> shift)) {
+        return n << shift;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(
+        key, "a size in bytes from 1 to " + max + ", e.g. 10485760 or 10MiB", value.get());
+  }
+
+  Path directory(String key, Path defaultValue) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      Path path = Path.of(value.get());
+      if (path.isAbsolute()) {
+        return path;
+      }
+    } catch (InvalidPathException ignored) {
+      // reported below
+    }
+    throw new ConfigException(key, "an absolute directory path", value.get());
+  }
+
+  String dockerHost(String key, String value) {
+    if (value.matches("unix:///\\S+|tcp://[^/\\s]+(:\\d+)?/?|npipe:////\\S+")) {
+      return value;
+    }
+    throw new ConfigException(key, "unix:///path/to/docker.sock or tcp://host:port", value);
+  }
+}

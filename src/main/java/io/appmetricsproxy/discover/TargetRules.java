@@ -1,0 +1,161 @@
+package io.appmetricsproxy.discover;
+
+import io.appmetricsproxy.config.Config;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns the running containers of an engine into targets: naming, labels, ports and address. */
+final class TargetRules {
+  static final String NAME_LABEL = "app-metrics-proxy.name";
+  static final String SCRAPE_LABEL = "prometheus.io/scrape";
+  static final String PORT_LABEL = "prometheus.io/port";
+  static final String PATH_LABEL = "prometheus.io/path";
+  static final String SWARM_SERVICE_LABEL = "com.docker.swarm.service.name";
+  static final String STACK_LABEL = "com.docker.stack.namespace";
+  static final String COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+
+  /** The host as seen from a proxy that runs on the host itself or on the host network. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  private final List<Integer> ports;
+  private final String metricsPath;
+
+  TargetRules(Config config) {
+    this(config.ports(), config.metricsPath());
+  }
+
+  TargetRules(List<Integer> ports, String metricsPath) {
+    this.ports = List.copyOf(ports);
+    this.metricsPath = metricsPath;
+  }
+
+  /** Every container but the proxy's own ({@code selfId}) becomes a target or a skipped entry. */
+  Discovery classify(String node, List<ContainerInfo> containers, Optional<String> selfId) {
+    Optional<ContainerInfo> self =
+        selfId.flatMap(id -> containers.stream().filter(c -> c.id().startsWith(id)).findFirst());
+    List<Target> targets = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (ContainerInfo c : containers) {
+      if (self.isPresent() && self.get().id().equals(c.id())) {
+        continue;
+      }
+      Optional<String> reason = skipReason(c);
+      Optional<String> host = reason.isPresent() ? Optional.empty() : address(c, self);
+      if (reason.isEmpty() && host.isEmpty()) {
+        reason = Optional.of("no network address (network mode \"" + c.networkMode() + "\")");
+      }
+      if (reason.isPresent()) {
+        skipped.add(new Skipped(c.id(), c.name(), reason.get()));
+      } else {
+        targets.add(new Target(c.id(), c.name(), name(c), host.get(), ports(c), path(c)));
+      }
+    }
+    return new Discovery(node, targets, skipped);
+  }
+
+  private Optional<String> skipReason(ContainerInfo c) {
+    Map<String, String> labels = c.labels();
+    if ("false".equals(labels.getOrDefault(SCRAPE_LABEL, "").strip().toLowerCase(Locale.ROOT))) {
+      return Optional.of("label " + SCRAPE_LABEL + "=false");
+    }
+    String name = name(c);
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.contains("/")
+        || name.chars().anyMatch(ch -> ch < ' ' || ch == 127)) {
+      return Optional.of("name \"" + name + "\" cannot be used in a URL path");
+    }
+    String port = labels.get(PORT_LABEL);
+    if (port != null && parsePort(port.strip()).isEmpty()) {
+      return Optional.of("label " + PORT_LABEL + "=\"" + port + "\" is not a port number");
+    }
+    String path = labels.get(PATH_LABEL);
+    if (path != null && !path.strip().startsWith("/")) {
+      return Optional.of("label " + PATH_LABEL + "=\"" + path + "\" does not start with \"/\"");
+    }
+    return Optional.empty();
+  }
+
+  /** The override label, else the Swarm service without its stack, else the Compose service. */
+  static String name(ContainerInfo c) {
+    Map<String, String> labels = c.labels();
+    String override = labels.get(NAME_LABEL);
+    if (override != null && !override.isBlank()) {
+      return override.strip();
+    }
+    String service = labels.get(SWARM_SERVICE_LABEL);
+    if (service != null && !service.isBlank()) {
+      String stack = labels.get(STACK_LABEL);
+      if (stack != null && !stack.isEmpty() && service.startsWith(stack + "_")) {
+        return service.substring(stack.length() + 1);
+      }
+      return service;
+    }
+    String compose = labels.get(COMPOSE_SERVICE_LABEL);
+    if (compose != null && !compose.isBlank()) {
+      return compose;
+    }
+    return c.name();
+  }
+
+  /**
+   * A network the proxy shares first, else the first with an address; a container on the host
+   * network is reached on the host, which a proxy in a bridged container sees as its gateway.
+   */
+  static Optional<String> address(ContainerInfo c, Optional<ContainerInfo> self) {
+    if (c.onHostNetwork()) {
+      if (self.isEmpty() || self.get().onHostNetwork()) {
+        return Optional.of(LOOPBACK);
+      }
+      return self.get().networks().values().stream()
+          .map(ContainerInfo.Endpoint::gateway)
+          .filter(TargetRules::present)
+          .findFirst();
+    }
+    if (self.isPresent()) {
+      for (Map.Entry<String, ContainerInfo.Endpoint> network : c.networks().entrySet()) {
+        ContainerInfo.Endpoint mine = self.get().networks().get(network.getKey());
+        if (mine != null && present(mine.ip()) && present(network.getValue().ip())) {
+          return Optional.of(network.getValue().ip());
+        }
+      }
+    }
+    return c.networks().values().stream()
+        .map(ContainerInfo.Endpoint::ip)
+        .filter(TargetRules::present)
+        .findFirst();
+  }
+
+  private List<Integer> ports(ContainerInfo c) {
+    LinkedHashSet<Integer> order = new LinkedHashSet<>();
+    String label = c.labels().get(PORT_LABEL);
+    if (label != null) {
+      parsePort(label.strip()).ifPresent(order::add);
+    }
+    order.addAll(ports);
+    return List.copyOf(order);
+  }
+
+  private String path(ContainerInfo c) {
+    String label = c.labels().get(PATH_LABEL);
+    return label == null ? metricsPath : label.strip();
+  }
+
+  private static Optional<Integer> parsePort(String value) {
+    try {
+      int port = Integer.parseInt(value);
+      return port >= 1 && port <= 65535 ? Optional.of(port) : Optional.empty();
+    } catch (NumberFormatException ignored) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isEmpty();
+  }
+}

@@ -1,0 +1,250 @@
+package io.appmetricsproxy.scrape;
+
+import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.exposition.ExpositionParser;
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.InvalidExpositionException;
+import io.appmetricsproxy.exposition.Payload;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Fetches one target through a shared HTTP client: every port in turn within one deadline, with a
+ * body size cap, and only a valid exposition counts as metrics.
+ */
+final class HttpFetcher implements AutoCloseable {
+  static final String ACCEPT =
+      "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
+  private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final CloseableHttpClient client;
+  private final ScheduledExecutorService deadlines;
+  private final Duration timeout;
+  private final long maxBodyBytes;
+
+  HttpFetcher(Config config) {
+    this(config.scrapeTimeout(), config.maxBodyBytes(), config.scrapeConcurrency());
+  }
+
+  HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency) {
+    this.timeout = timeout;
+    this.maxBodyBytes = maxBodyBytes;
+    Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(concurrency * 2)
+                    .setMaxConnPerRoute(2)
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.of(connect))
+                            .setSocketTimeout(Timeout.of(timeout))
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectionRequestTimeout(Timeout.of(timeout))
+                    .setRedirectsEnabled(false)
+                    .build())
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .setUserAgent("app-metrics-proxy")
+            .evictIdleConnections(TimeValue.ofMinutes(1))
+            .evictExpiredConnections()
+            .build();
+    this.deadlines = Executors.newSingleThreadScheduledExecutor(Scraper.named("amp-deadline-"));
+  }
+
+  ScrapeResult fetch(Target target, List<Integer> ports) {
+    Instant startedAt = Instant.now();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    List<ScrapeError> failures = new ArrayList<>();
+    for (int port : ports) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        failures.add(
+            new ScrapeError(
+                ScrapeError.Reason.TIMEOUT,
+                port + ": not tried, scrape timeout of " + seconds(timeout) + " reached"));
+        break;
+      }
+      try {
+        Payload payload = get(target, port, Duration.ofNanos(remaining));
+        return ScrapeResult.success(target, startedAt, since(start), port, payload);
+      } catch (ScrapeFailure e) {
+        failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
+      }
+    }
+    return ScrapeResult.failure(target, startedAt, since(start), summarize(failures));
+  }
+
+  private Payload get(Target target, int port, Duration budget) throws ScrapeFailure {
+    HttpGet request = new HttpGet("http://" + hostPart(target.host()) + ":" + port + target.path());
+    request.setHeader(HttpHeaders.ACCEPT, ACCEPT);
+    request.setConfig(
+        RequestConfig.custom()
+            .setConnectionRequestTimeout(Timeout.of(budget))
+            .setResponseTimeout(Timeout.of(budget))
+            .setRedirectsEnabled(false)
+            .build());
+    ScheduledFuture<?> alarm =
+        deadlines.schedule(request::cancel, budget.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      return client.execute(request, response -> read(request, response));
+    } catch (ScrapeFailure e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw translate(e, request.isCancelled());
+    } finally {
+      alarm.cancel(false);
+    }
+  }
+
+  private Payload read(HttpGet request, ClassicHttpResponse response) throws IOException {
+    if (response.getCode() != 200) {
+      request.cancel();
+      throw new ScrapeFailure(
+          ScrapeError.Reason.HTTP_STATUS,
+          "HTTP "
+              + response.getCode()
+              + (response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase()));
+    }
+    HttpEntity entity = response.getEntity();
+    Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+    Format format = Format.ofContentType(contentType == null ? null : contentType.getValue());
+    byte[] body = entity == null ? new byte[0] : LimitedBody.read(entity, maxBodyBytes, request);
+    if (isBlank(body)) {
+      throw new ScrapeFailure(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
+    }
+    try {
+      ExpositionParser.parse(body, format);
+    } catch (InvalidExpositionException e) {
+      throw new ScrapeFailure(
+          ScrapeError.Reason.INVALID,
+          "HTTP 200 but not "
+              + (format == Format.TEXT ? "Prometheus text" : "OpenMetrics")
+              + " ("
+              + e.getMessage()
+              + ")");
+    }
+    if (format == Format.TEXT && body[body.length - 1] != '\n') {
+      byte[] terminated = Arrays.copyOf(body, body.length + 1);
+      terminated[body.length] = '\n';
+      return Payload.of(terminated, format);
+    }
+    return Payload.of(body, format);
+  }
+
+  private ScrapeFailure translate(Exception e, boolean cancelled) {
+    if (cancelled || e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+      String what = e instanceof ConnectTimeoutException ? "connect" : "response";
+      return new ScrapeFailure(
+          ScrapeError.Reason.TIMEOUT,
+          "no " + what + " within the scrape timeout of " + seconds(timeout));
+    }
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+      return new ScrapeFailure(ScrapeError.Reason.CONNECT, message(e));
+    }
+    if (e instanceof InterruptedIOException) {
+      return new ScrapeFailure(ScrapeError.Reason.TIMEOUT, "interrupted: " + message(e));
+    }
+    return new ScrapeFailure(ScrapeError.Reason.IO, message(e));
+  }
+
+  /** The most telling failure names the reason; the message lists every port's. */
+  private static ScrapeError summarize(List<ScrapeError> failures) {
+    ScrapeError.Reason reason =
+        failures.stream()
+            .map(ScrapeError::reason)
+            .max(Comparator.naturalOrder())
+            .orElse(ScrapeError.Reason.CONNECT);
+    String message =
+        failures.isEmpty()
+            ? "no port to try"
+            : String.join("; ", failures.stream().map(ScrapeError::message).toList());
+    return new ScrapeError(reason, message);
+  }
+
+  /** "connection refused", "No route to host": the cause without the client's framing. */
+  private static String message(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() != null ? root.getMessage() : e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    int failed = m.lastIndexOf("failed: ");
+    m = failed >= 0 ? m.substring(failed + "failed: ".length()) : m;
+    return m.equalsIgnoreCase("connection refused") ? "connection refused" : m;
+  }
+
+  private static String hostPart(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\n' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() / 1000.0 + "s";
+  }
+
+  @Override
+  public void close() {
+    deadlines.shutdownNow();
+    client.close(CloseMode.IMMEDIATE);
+  }
+
+  /** A port that gave no metrics, carried out of the response handler. */
+  static final class ScrapeFailure extends IOException {
+    final ScrapeError.Reason reason;
+
+    ScrapeFailure(ScrapeError.Reason reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.appmetricsproxy.scrape;
+
+import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.discover.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Scrapes all targets of a cycle concurrently, trying each target's ports in order and remembering
+ * the port that answered, so that later cycles ask it first.
+ */
+public final class Scraper implements AutoCloseable {
+  private final HttpFetcher fetcher;
+  private final ExecutorService workers;
+  private final Map<String, Integer> rememberedPorts = new ConcurrentHashMap<>();
+
+  public Scraper(Config config) {
+    this(new HttpFetcher(config), config.scrapeConcurrency());
+  }
+
+  Scraper(HttpFetcher fetcher, int concurrency) {
+    this.fetcher = fetcher;
+    this.workers = Executors.newFixedThreadPool(concurrency, named("amp-scrape-"));
+  }
+
+  /** One result per target, in the targets' order; never throws for a failing target. */
+  public List<ScrapeResult> scrape(List<Target> targets) throws InterruptedException {
+    List<Future<ScrapeResult>> running = new ArrayList<>(targets.size());
+    for (Target target : targets) {
+      running.add(workers.submit(() -> fetcher.fetch(target, portOrder(target))));
+    }
+    List<ScrapeResult> results = new ArrayList<>(targets.size());
+    for (Future<ScrapeResult> future : running) {
+      try {
+        results.add(future.get());
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a scrape escaped its own error handling", e.getCause());
+      }
+    }
+    Set<String> current = targets.stream().map(Target::containerId).collect(Collectors.toSet());
+    rememberedPorts.keySet().retainAll(current);
+    for (ScrapeResult result : results) {
+      result.port().ifPresent(port -> rememberedPorts.put(result.target().containerId(), port));
+    }
+    return results;
+  }
+
+  /** The port that answered last time first, then the target's own order. */
+  List<Integer> portOrder(Target target) {
+    Integer remembered = rememberedPorts.get(target.containerId());
+    if (remembered == null || !target.ports().contains(remembered)) {
+      return target.ports();
+    }
+    LinkedHashSet<Integer> order = new LinkedHashSet<>();
+    order.add(remembered);
+    order.addAll(target.ports());
+    return List.copyOf(order);
+  }
+
+  static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ignored) {
+      Thread.currentThread().interrupt();
+    }
+    fetcher.close();
+  }
+}

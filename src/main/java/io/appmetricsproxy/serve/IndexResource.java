@@ -1,0 +1,22 @@
+package io.appmetricsproxy.serve;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import java.time.Instant;
+
+/** {@code GET /}: the HTML index of what this node found and serves. */
+@Path("/")
+public final class IndexResource {
+  private final ProxyState state;
+
+  public IndexResource(ProxyState state) {
+    this.state = state;
+  }
+
+  @GET
+  @Produces("text/html; charset=utf-8")
+  public String index() {
+    return IndexPage.render(state.view(), Instant.now());
+  }
+}

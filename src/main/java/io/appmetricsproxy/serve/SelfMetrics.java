@@ -1,0 +1,98 @@
+package io.appmetricsproxy.serve;
+
+import io.appmetricsproxy.scrape.ScrapeError;
+import io.appmetricsproxy.scrape.ScrapeResult;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The proxy's own metrics, in a registry of this webapp's own (a second deployment in the same JVM
+ * must not collide). Their names are a public interface.
+ */
+public final class SelfMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Gauge cycleDuration =
+      Gauge.builder()
+          .name("app_metrics_proxy_cycle_duration_seconds")
+          .unit(Unit.SECONDS)
+          .help("Wall time of the last discovery and scrape cycle.")
+          .register(registry);
+  private final Counter cycles =
+      Counter.builder()
+          .name("app_metrics_proxy_cycles_total")
+          .help("Discovery and scrape cycles run.")
+          .register(registry);
+  private final Gauge targets =
+      Gauge.builder()
+          .name("app_metrics_proxy_targets")
+          .help("Containers found on the engine that are scraped.")
+          .register(registry);
+  private final Gauge up =
+      Gauge.builder()
+          .name("app_metrics_proxy_target_up")
+          .labelNames("name", "container")
+          .help("1 if the last scrape of the container gave valid metrics, else 0.")
+          .register(registry);
+  private final Gauge scrapeDuration =
+      Gauge.builder()
+          .name("app_metrics_proxy_scrape_duration_seconds")
+          .unit(Unit.SECONDS)
+          .labelNames("name", "container")
+          .help("Duration of the last scrape of the container.")
+          .register(registry);
+  private final Counter scrapeErrors =
+      Counter.builder()
+          .name("app_metrics_proxy_scrape_errors_total")
+          .labelNames("reason")
+          .help("Failed scrapes by reason.")
+          .register(registry);
+  private final Gauge engineUp =
+      Gauge.builder()
+          .name("app_metrics_proxy_engine_up")
+          .help("1 if the last cycle could list the engine's containers, else 0.")
+          .register(registry);
+  private final Gauge served =
+      Gauge.builder()
+          .name("app_metrics_proxy_served_names")
+          .help("Names served at /<name>/metrics.")
+          .register(registry);
+
+  public SelfMetrics() {
+    for (ScrapeError.Reason reason : ScrapeError.Reason.values()) {
+      scrapeErrors.initLabelValues(reason.label());
+    }
+    JvmMetrics.builder().register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public void record(CycleReport report, int servedNames) {
+    cycles.inc();
+    cycleDuration.set(report.duration().toNanos() / 1e9);
+    engineUp.set(report.engineError().isPresent() ? 0 : 1);
+    served.set(servedNames);
+    if (report.engineError().isPresent()) {
+      return;
+    }
+    targets.set(report.results().size());
+    Set<List<String>> current = new HashSet<>();
+    for (ScrapeResult r : report.results()) {
+      String name = r.target().name();
+      String container = r.target().containerName();
+      current.add(List.of(name, container));
+      up.labelValues(name, container).set(r.ok() ? 1 : 0);
+      scrapeDuration.labelValues(name, container).set(r.duration().toNanos() / 1e9);
+      r.error().ifPresent(e -> scrapeErrors.labelValues(e.reason().label()).inc());
+    }
+    up.removeIf(labels -> !current.contains(labels));
+    scrapeDuration.removeIf(labels -> !current.contains(labels));
+  }
+}

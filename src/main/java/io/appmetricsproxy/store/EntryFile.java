@@ -1,0 +1,109 @@
+package io.appmetricsproxy.store;
+
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.InvalidExpositionException;
+import io.appmetricsproxy.exposition.Payload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The on-disk form of an entry: a few "key: value" header lines, a blank line, then the exposition
+ * exactly as scraped. One self-describing file per entry, so that a copy of the file is a copy of
+ * the entry.
+ */
+final class EntryFile {
+  static final String MAGIC = "app-metrics-proxy-entry 1";
+  static final String SUFFIX = ".entry";
+
+  private EntryFile() {}
+
+  static byte[] encode(Entry e) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(e.payload().size() + 256);
+    String header =
+        MAGIC
+            + "\n"
+            + "node: "
+            + oneLine(e.node())
+            + "\n"
+            + "container-id: "
+            + oneLine(e.containerId())
+            + "\n"
+            + "container: "
+            + oneLine(e.containerName())
+            + "\n"
+            + "name: "
+            + oneLine(e.name())
+            + "\n"
+            + "scraped-at: "
+            + e.scrapedAt()
+            + "\n"
+            + "format: "
+            + e.payload().format().name()
+            + "\n"
+            + "\n";
+    out.write(header.getBytes(StandardCharsets.UTF_8));
+    e.payload().writeTo(out);
+    return out.toByteArray();
+  }
+
+  /**
+   * @throws IOException naming what is wrong with the file, which is then not served
+   */
+  static Entry decode(byte[] bytes) throws IOException {
+    int end = headerEnd(bytes);
+    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
+    if (lines.length == 0 || !lines[0].equals(MAGIC)) {
+      throw new IOException("not an entry file (no \"" + MAGIC + "\" line)");
+    }
+    Map<String, String> header = new HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(": ");
+      if (colon > 0) {
+        header.put(lines[i].substring(0, colon), lines[i].substring(colon + 2));
+      }
+    }
+    try {
+      Payload payload =
+          Payload.of(
+              Arrays.copyOfRange(bytes, end + 2, bytes.length),
+              Format.valueOf(required(header, "format")));
+      payload.parse();
+      return new Entry(
+          required(header, "node"),
+          required(header, "container-id"),
+          required(header, "container"),
+          required(header, "name"),
+          Instant.parse(required(header, "scraped-at")),
+          payload);
+    } catch (IllegalArgumentException | DateTimeParseException | InvalidExpositionException e) {
+      throw new IOException("bad entry file: " + e.getMessage(), e);
+    }
+  }
+
+  private static int headerEnd(byte[] bytes) throws IOException {
+    for (int i = 0; i + 1 < bytes.length; i++) {
+      if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
+        return i;
+      }
+    }
+    throw new IOException("not an entry file (no end of header)");
+  }
+
+  private static String required(Map<String, String> header, String key) {
+    String value = header.get(key);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("missing \"" + key + "\"");
+    }
+    return value;
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
+  }
+}

@@ -1,0 +1,125 @@
+package io.appmetricsproxy.store;
+
+import io.appmetricsproxy.exposition.Exposition;
+import io.appmetricsproxy.exposition.ExpositionMerger;
+import io.appmetricsproxy.exposition.ExpositionWriter;
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Label;
+import io.appmetricsproxy.exposition.Payload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * What {@code /<name>/metrics} returns: one container's scrape as it came, or the merge of several,
+ * each sample labelled with its container (and its node when they come from several nodes).
+ */
+public final class Served {
+  /** The label that tells the containers of one name apart. */
+  public static final String CONTAINER_LABEL = "container";
+
+  /** Added when the containers of one name come from more than one node. */
+  public static final String NODE_LABEL = "node";
+
+  private final String name;
+  private final List<Entry> entries;
+  private final Payload payload;
+  private final List<String> warnings;
+  private volatile Payload text;
+  private volatile byte[] gzip;
+  private volatile byte[] textGzip;
+
+  private Served(String name, List<Entry> entries, Payload payload, List<String> warnings) {
+    this.name = name;
+    this.entries = List.copyOf(entries);
+    this.payload = payload;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  static Served of(String name, List<Entry> group) {
+    List<Entry> sorted = new ArrayList<>(group);
+    sorted.sort(Comparator.comparing(Entry::node).thenComparing(Entry::containerName));
+    if (sorted.size() == 1) {
+      return new Served(name, sorted, sorted.get(0).payload(), List.of());
+    }
+    boolean severalNodes = sorted.stream().map(Entry::node).distinct().count() > 1;
+    List<ExpositionMerger.Source> sources = new ArrayList<>();
+    for (Entry e : sorted) {
+      List<Label> labels = new ArrayList<>();
+      labels.add(new Label(CONTAINER_LABEL, e.containerName()));
+      if (severalNodes) {
+        labels.add(new Label(NODE_LABEL, e.node()));
+      }
+      sources.add(new ExpositionMerger.Source(labels, e.payload().parse()));
+    }
+    ExpositionMerger.Result merged = ExpositionMerger.merge(sources);
+    Exposition exposition = merged.exposition();
+    Payload payload =
+        Payload.of(ExpositionWriter.write(exposition, exposition.format()), exposition.format());
+    return new Served(name, sorted, payload, merged.warnings());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The entries behind this name, by node and container name. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** In the format the targets gave: OpenMetrics only if every one of them did. */
+  public Payload payload() {
+    return payload;
+  }
+
+  /** Families the merge had to leave out, each with why. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * The exposition in {@code format}, converted once from OpenMetrics when the client needs text.
+   */
+  public Payload payload(Format format) {
+    if (format == payload.format() || format == Format.OPENMETRICS) {
+      return payload;
+    }
+    Payload converted = text;
+    if (converted == null) {
+      converted = Payload.of(ExpositionWriter.write(payload.parse(), Format.TEXT), Format.TEXT);
+      text = converted;
+    }
+    return converted;
+  }
+
+  /** The gzip form of {@link #payload(Format)}, compressed once. */
+  public byte[] gzip(Format format) {
+    Payload p = payload(format);
+    boolean own = p == payload;
+    byte[] compressed = own ? gzip : textGzip;
+    if (compressed == null) {
+      compressed = compress(p);
+      if (own) {
+        gzip = compressed;
+      } else {
+        textGzip = compressed;
+      }
+    }
+    return compressed;
+  }
+
+  private static byte[] compress(Payload p) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, p.size() / 4));
+    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+      p.writeTo(gz);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

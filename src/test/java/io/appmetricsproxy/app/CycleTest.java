@@ -1,0 +1,153 @@
+package io.appmetricsproxy.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.discover.Discovery;
+import io.appmetricsproxy.discover.DiscoveryException;
+import io.appmetricsproxy.discover.Skipped;
+import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.discover.TargetSource;
+import io.appmetricsproxy.serve.CycleReport;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole cycle over a scripted target source and real HTTP targets on loopback. */
+class CycleTest {
+  @TempDir Path store;
+  private HttpServer server;
+  private Supplier<Discovery> engine;
+  private Proxy proxy;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          byte[] body =
+              ("value{path=\"" + ex.getRequestURI().getPath() + "\"} 1\n")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    Config config = Config.fromEnvironment(Map.of("SCRAPE_INTERVAL", "1"), store);
+    proxy =
+        new Proxy(
+            config,
+            new TargetSource() {
+              @Override
+              public Discovery discover() {
+                return engine.get();
+              }
+
+              @Override
+              public void close() {}
+            });
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    server.stop(0);
+  }
+
+  private Target target(String id, String name) {
+    return new Target(
+        id, name + "-" + id, name, "127.0.0.1", List.of(server.getAddress().getPort()), "/" + id);
+  }
+
+  private String served(String name) {
+    return proxy
+        .state()
+        .view()
+        .snapshot()
+        .get(name)
+        .map(s -> new String(s.payload().toByteArray(), StandardCharsets.UTF_8))
+        .orElse(null);
+  }
+
+  @Test
+  void servesEveryTargetAndForgetsTheGone() throws Exception {
+    engine =
+        () ->
+            new Discovery(
+                "n1",
+                List.of(target("a", "web"), target("b", "web"), target("c", "db")),
+                List.of(new Skipped("d", "off", "label prometheus.io/scrape=false")));
+    CycleReport first = proxy.cycle().run();
+    assertThat(first.up()).isEqualTo(3);
+    assertThat(served("db")).isEqualTo("value{path=\"/c\"} 1\n");
+    assertThat(served("web")).contains("container=\"web-a\"", "container=\"web-b\"");
+    assertThat(proxy.state().ready()).isTrue();
+
+    engine = () -> new Discovery("n1", List.of(target("a", "web")), List.of());
+    proxy.cycle().run();
+    assertThat(served("db")).isNull();
+    assertThat(served("web")).isEqualTo("value{path=\"/a\"} 1\n");
+  }
+
+  @Test
+  void anEngineFailureKeepsServingWhatWasThereAndIsShown() throws Exception {
+    engine = () -> new Discovery("n1", List.of(target("a", "web")), List.of());
+    proxy.cycle().run();
+    engine =
+        () -> {
+          throw new DiscoveryException("Docker engine at unix:///x.sock: Connection refused", null);
+        };
+    CycleReport report = proxy.cycle().run();
+    assertThat(report.engineError())
+        .contains("Docker engine at unix:///x.sock: Connection refused");
+    assertThat(served("web")).isEqualTo("value{path=\"/a\"} 1\n");
+    String metrics = ownMetrics();
+    assertThat(metrics)
+        .contains(
+            "app_metrics_proxy_engine_up 0.0",
+            "app_metrics_proxy_target_up{container=\"web-a\",name=\"web\"} 1.0");
+  }
+
+  @Test
+  void ownMetricsDescribeTheCycle() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Target down = new Target("z", "down-z", "down", "127.0.0.1", List.of(closed), "/");
+    engine = () -> new Discovery("n1", List.of(target("a", "web"), down), List.of());
+    proxy.cycle().run();
+    assertThat(ownMetrics())
+        .contains(
+            "app_metrics_proxy_targets 2.0",
+            "app_metrics_proxy_engine_up 1.0",
+            "app_metrics_proxy_target_up{container=\"down-z\",name=\"down\"} 0.0",
+            "app_metrics_proxy_target_up{container=\"web-a\",name=\"web\"} 1.0",
+            "app_metrics_proxy_scrape_errors_total{reason=\"connect\"} 1.0",
+            "app_metrics_proxy_scrape_duration_seconds{container=\"web-a\",name=\"web\"}",
+            "app_metrics_proxy_cycle_duration_seconds ");
+    engine = () -> new Discovery("n1", List.of(target("a", "web")), List.of());
+    proxy.cycle().run();
+    assertThat(ownMetrics()).doesNotContain("down-z");
+  }
+
+  private String ownMetrics() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrometheusTextFormatWriter.create().write(out, proxy.metrics().registry().scrape());
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

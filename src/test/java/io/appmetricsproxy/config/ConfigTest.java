@@ -1,0 +1,156 @@
+package io.appmetricsproxy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigTest {
+  private static final Path STORE = Path.of("/tmp/store");
+
+  private static Config read(Map<String, String> env) {
+    return Config.fromEnvironment(env, STORE);
+  }
+
+  @Test
+  void defaultsAreTheOriginalScriptsOnes() {
+    Config c = read(Map.of());
+    assertThat(c.scrapeInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.scrapeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.metricsPath()).isEqualTo("/metrics");
+    assertThat(c.ports()).containsExactly(80, 8080, 9100);
+    assertThat(c.maxBodyBytes()).isEqualTo(10L << 20);
+    assertThat(c.scrapeConcurrency()).isEqualTo(32);
+    assertThat(c.storeDir()).isEqualTo(STORE);
+    assertThat(c.nodeName()).isEmpty();
+    assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+  }
+
+  @Test
+  void readsEverySetting() {
+    Config c =
+        read(
+            Map.of(
+                "SCRAPE_INTERVAL", "30",
+                "SCRAPE_TIMEOUT", "2.5",
+                "MAX_AGE", "120",
+                "METRICS_PATH", "\"/actuator/prometheus\"",
+                "PORTS", "9090, 8081 9404,8080",
+                "MAX_BODY_SIZE", "512KiB",
+                "SCRAPE_CONCURRENCY", "8",
+                "STORE_DIR", "/var/lib/amp",
+                "NODE_NAME", "node-1",
+                "DOCKER_HOST", "tcp://10.0.0.1:2376"));
+    assertThat(c.scrapeInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.scrapeTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.metricsPath()).isEqualTo("/actuator/prometheus");
+    assertThat(c.ports()).containsExactly(80, 8080, 9100, 9090, 8081, 9404);
+    assertThat(c.maxBodyBytes()).isEqualTo(512 * 1024);
+    assertThat(c.scrapeConcurrency()).isEqualTo(8);
+    assertThat(c.storeDir()).isEqualTo(Path.of("/var/lib/amp"));
+    assertThat(c.nodeName()).contains("node-1");
+    assertThat(c.dockerEnvironment()).containsEntry("DOCKER_HOST", "tcp://10.0.0.1:2376");
+  }
+
+  @Test
+  void shortIntervalsGetATimeoutInsideTheInterval() {
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "1")).scrapeTimeout())
+        .isEqualTo(Duration.ofMillis(800));
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "2")).maxAge()).isEqualTo(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void blankAndQuotedValuesMeanTheDefaultOrTheValue() {
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "  ")).scrapeInterval())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "'15'")).scrapeInterval())
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThat(read(Map.of("PORTS", "")).ports()).containsExactly(80, 8080, 9100);
+  }
+
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of(
+            "SCRAPE_INTERVAL",
+            "ten",
+            "SCRAPE_INTERVAL: expected a whole number of seconds > 0, found \"ten\""),
+        Arguments.of(
+            "SCRAPE_INTERVAL",
+            "0",
+            "SCRAPE_INTERVAL: expected a whole number of seconds > 0, found \"0\""),
+        Arguments.of(
+            "SCRAPE_INTERVAL",
+            "1.5",
+            "SCRAPE_INTERVAL: expected a whole number of seconds > 0, found \"1.5\""),
+        Arguments.of(
+            "SCRAPE_TIMEOUT",
+            "10",
+            "SCRAPE_TIMEOUT: expected a number of seconds > 0 and < SCRAPE_INTERVAL (10),"
+                + " found \"10\""),
+        Arguments.of(
+            "SCRAPE_TIMEOUT",
+            "-1",
+            "SCRAPE_TIMEOUT: expected a number of seconds > 0 and < SCRAPE_INTERVAL (10),"
+                + " found \"-1\""),
+        Arguments.of(
+            "MAX_AGE",
+            "5",
+            "MAX_AGE: expected a whole number of seconds >= SCRAPE_INTERVAL (10), found \"5\""),
+        Arguments.of(
+            "METRICS_PATH",
+            "metrics",
+            "METRICS_PATH: expected a URL path starting with \"/\", found \"metrics\""),
+        Arguments.of(
+            "PORTS",
+            "8080,http",
+            "PORTS: expected port numbers from 1 to 65535 separated by commas or spaces,"
+                + " found \"8080,http\""),
+        Arguments.of(
+            "PORTS",
+            "70000",
+            "PORTS: expected port numbers from 1 to 65535 separated by commas or spaces,"
+                + " found \"70000\""),
+        Arguments.of(
+            "MAX_BODY_SIZE",
+            "lots",
+            "MAX_BODY_SIZE: expected a size in bytes from 1 to 1073741824, e.g. 10485760 or"
+                + " 10MiB, found \"lots\""),
+        Arguments.of(
+            "SCRAPE_CONCURRENCY",
+            "0",
+            "SCRAPE_CONCURRENCY: expected a whole number from 1 to 1024, found \"0\""),
+        Arguments.of(
+            "STORE_DIR",
+            "relative/dir",
+            "STORE_DIR: expected an absolute directory path, found \"relative/dir\""),
+        Arguments.of(
+            "DOCKER_HOST",
+            "docker.sock",
+            "DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port,"
+                + " found \"docker.sock\""));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("badSettings")
+  void aBadSettingNamesKeyExpectationAndValue(String key, String value, String message) {
+    assertThatThrownBy(() -> read(Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void extraPortsAreTriedAfterTheDefaultsWithoutRepeats() {
+    assertThat(read(Map.of("PORTS", "9100 3000,3000")).ports())
+        .isEqualTo(List.of(80, 8080, 9100, 3000));
+  }
+}

@@ -1,0 +1,201 @@
+package io.appmetricsproxy.scrape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.exposition.Format;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scraper against real HTTP servers on loopback. */
+class ScraperTest {
+  private static final String METRICS =
+      "# HELP up_things Things.\n# TYPE up_things gauge\nup_things{a=\"1\"} 3\n";
+
+  private HttpServer server;
+  private Scraper scraper;
+  private final Map<String, Integer> hits = new ConcurrentHashMap<>();
+  private final List<String> accepts = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", this::handle);
+    server.start();
+    scraper = new Scraper(new HttpFetcher(Duration.ofMillis(1500), 4096, 4), 4);
+  }
+
+  @AfterEach
+  void stop() {
+    scraper.close();
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    hits.merge(path, 1, Integer::sum);
+    accepts.add(ex.getRequestHeaders().getFirst("Accept"));
+    switch (path) {
+      case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4", METRICS.getBytes(UTF8));
+      case "/no-newline" -> send(ex, 200, "text/plain", "x 1".getBytes(UTF8));
+      case "/login" -> send(ex, 200, "text/html", "<html><body>Login</body></html>".getBytes(UTF8));
+      case "/broken" -> send(ex, 500, "text/plain", "oops".getBytes(UTF8));
+      case "/empty" -> send(ex, 200, "text/plain", new byte[0]);
+      case "/huge" -> send(ex, 200, "text/plain", ("x 1\n".repeat(5000)).getBytes(UTF8));
+      case "/openmetrics" ->
+          send(
+              ex,
+              200,
+              "application/openmetrics-text; version=1.0.0",
+              "# TYPE x counter\nx_total 1\n# EOF\n".getBytes(UTF8));
+      case "/gzip" -> {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+          gz.write(METRICS.getBytes(UTF8));
+        }
+        ex.getResponseHeaders().add("Content-Encoding", "gzip");
+        send(ex, 200, "text/plain", zipped.toByteArray());
+      }
+      case "/hang" -> {
+        try {
+          Thread.sleep(10_000);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+        ex.close();
+      }
+      default -> send(ex, 404, "text/plain", "not found".getBytes(UTF8));
+    }
+  }
+
+  private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().add("Content-Type", type);
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private Target target(String path, int... ports) {
+    return new Target(
+        "id" + path,
+        "c" + path,
+        "n" + path,
+        "127.0.0.1",
+        java.util.Arrays.stream(ports).boxed().toList(),
+        path);
+  }
+
+  private int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private ScrapeResult scrape(Target t) throws InterruptedException {
+    return scraper.scrape(List.of(t)).get(0);
+  }
+
+  @Test
+  void theFirstPortWithValidMetricsWinsAndIsAskedFirstNextTime() throws Exception {
+    int closed = closedPort();
+    Target t = target("/metrics", closed, port());
+    ScrapeResult first = scrape(t);
+    assertThat(first.ok()).isTrue();
+    assertThat(first.port()).contains(port());
+    assertThat(new String(first.payload().get().toByteArray(), UTF8)).isEqualTo(METRICS);
+    assertThat(first.payload().get().format()).isEqualTo(Format.TEXT);
+    assertThat(scraper.portOrder(t)).containsExactly(port(), closed);
+    assertThat(accepts.get(0)).startsWith("text/plain;version=0.0.4");
+  }
+
+  @Test
+  void htmlIsNotMetrics() throws Exception {
+    ScrapeResult r = scrape(target("/login", port()));
+    assertThat(r.ok()).isFalse();
+    assertThat(r.error().get().reason()).isEqualTo(ScrapeError.Reason.INVALID);
+    assertThat(r.error().get().message())
+        .startsWith(port() + ": HTTP 200 but not Prometheus text (line 1: ");
+  }
+
+  @Test
+  void everyPortsFailureIsListedAndTheMostTellingReasonCounts() throws Exception {
+    int closed = closedPort();
+    ScrapeResult r = scrape(target("/broken", closed, port()));
+    assertThat(r.error().get().reason()).isEqualTo(ScrapeError.Reason.HTTP_STATUS);
+    assertThat(r.error().get().message())
+        .isEqualTo(closed + ": connection refused; " + port() + ": HTTP 500 Internal Server Error");
+  }
+
+  @Test
+  void emptyAndOversizedBodiesAreErrors() throws Exception {
+    assertThat(scrape(target("/empty", port())).error().get().reason())
+        .isEqualTo(ScrapeError.Reason.EMPTY);
+    ScrapeResult huge = scrape(target("/huge", port()));
+    assertThat(huge.error().get().reason()).isEqualTo(ScrapeError.Reason.TOO_LARGE);
+    assertThat(huge.error().get().message()).contains("MAX_BODY_SIZE (4096 bytes)");
+  }
+
+  @Test
+  void aGzippedBodyIsReadDecompressed() throws Exception {
+    ScrapeResult r = scrape(target("/gzip", port()));
+    assertThat(new String(r.payload().get().toByteArray(), UTF8)).isEqualTo(METRICS);
+  }
+
+  @Test
+  void aMissingFinalNewlineIsAdded() throws Exception {
+    assertThat(
+            new String(scrape(target("/no-newline", port())).payload().get().toByteArray(), UTF8))
+        .isEqualTo("x 1\n");
+  }
+
+  @Test
+  void openMetricsIsKeptAsOpenMetrics() throws Exception {
+    assertThat(scrape(target("/openmetrics", port())).payload().get().format())
+        .isEqualTo(Format.OPENMETRICS);
+  }
+
+  @Test
+  void aHangingTargetTimesOutWithoutHarmingTheOthers() throws Exception {
+    List<ScrapeResult> results =
+        scraper.scrape(List.of(target("/hang", port()), target("/metrics", port())));
+    assertThat(results.get(0).error().get().reason()).isEqualTo(ScrapeError.Reason.TIMEOUT);
+    assertThat(results.get(0).error().get().message()).contains("scrape timeout of 1.5s");
+    assertThat(results.get(1).ok()).isTrue();
+  }
+
+  @Test
+  void portsOfGoneContainersAreForgotten() throws Exception {
+    Target t = target("/metrics", port());
+    scrape(t);
+    assertThat(scraper.portOrder(t)).containsExactly(port());
+    scraper.scrape(List.of());
+    Target again = target("/metrics", closedPort(), port());
+    assertThat(scraper.portOrder(again)).isEqualTo(again.ports());
+    assertThat(hits).containsKey("/metrics");
+  }
+}

@@ -1,0 +1,35 @@
+package io.appmetricsproxy.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmetricsproxy.exposition.Format;
+import org.junit.jupiter.api.Test;
+
+class NegotiationTest {
+  @Test
+  void prometheusAcceptHeaderSelectsOpenMetrics() {
+    assertThat(
+            Negotiation.format(
+                "application/openmetrics-text;version=1.0.0,"
+                    + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+                    + "*/*;q=0.1"))
+        .isEqualTo(Format.OPENMETRICS);
+  }
+
+  @Test
+  void anythingElseGetsText() {
+    assertThat(Negotiation.format(null)).isEqualTo(Format.TEXT);
+    assertThat(Negotiation.format("text/plain;version=0.0.4")).isEqualTo(Format.TEXT);
+    assertThat(Negotiation.format("application/openmetrics-text;q=0")).isEqualTo(Format.TEXT);
+    assertThat(Negotiation.format("text/html,*/*")).isEqualTo(Format.TEXT);
+  }
+
+  @Test
+  void gzipOnlyWhenAcceptedWithAWeight() {
+    assertThat(Negotiation.gzip("gzip")).isTrue();
+    assertThat(Negotiation.gzip("deflate, GZIP;q=0.5")).isTrue();
+    assertThat(Negotiation.gzip("gzip;q=0")).isFalse();
+    assertThat(Negotiation.gzip("identity")).isFalse();
+    assertThat(Negotiation.gzip(null)).isFalse();
+  }
+}
