@@ -55,8 +55,8 @@ class TomcatDistributionIT {
       HttpResponse<String> response = get(tomcat, "/");
 
       assertThat(response.statusCode()).as(tomcat::log).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-          type -> assertThat(type).startsWith("text/html"));
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     }
 
     @Test

@@ -94,7 +94,8 @@ final class TomcatProcess implements AutoCloseable {
             "Tomcat exited with " + process.exitValue() + " while starting:\n" + log());
       }
       try {
-        http.send(HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(5)).build(),
+        http.send(
+            HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(5)).build(),
             BodyHandlers.discarding());
         return;
       } catch (IOException ignored) {
