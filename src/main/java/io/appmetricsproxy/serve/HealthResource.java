@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 public final class HealthResource {
   private final ProxyState state;
 
+  @Inject
   public HealthResource(ProxyState state) {
     this.state = state;
   }

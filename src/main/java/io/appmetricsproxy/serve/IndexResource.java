@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,7 @@ import java.time.Instant;
 public final class IndexResource {
   private final ProxyState state;
 
+  @Inject
   public IndexResource(ProxyState state) {
     this.state = state;
   }

@@ -3,6 +3,7 @@ package io.appmetricsproxy.serve;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.store.Served;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -19,6 +20,7 @@ import java.util.Optional;
 public final class MetricsResource {
   private final ProxyState state;
 
+  @Inject
   public MetricsResource(ProxyState state) {
     this.state = state;
   }

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The proxy's own metrics, in a registry of this webapp's own (a second deployment in the same JVM
- * must not collide). Their names are a public interface.
+ * must not collide). Their names are a public interface. Exemplars are off: their sampler starts a
+ * JVM-wide thread that would outlive the webapp.
  */
 public final class SelfMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -22,22 +23,26 @@ public final class SelfMetrics {
           .name("app_metrics_proxy_cycle_duration_seconds")
           .unit(Unit.SECONDS)
           .help("Wall time of the last discovery and scrape cycle.")
+          .withoutExemplars()
           .register(registry);
   private final Counter cycles =
       Counter.builder()
           .name("app_metrics_proxy_cycles_total")
           .help("Discovery and scrape cycles run.")
+          .withoutExemplars()
           .register(registry);
   private final Gauge targets =
       Gauge.builder()
           .name("app_metrics_proxy_targets")
           .help("Containers found on the engine that are scraped.")
+          .withoutExemplars()
           .register(registry);
   private final Gauge up =
       Gauge.builder()
           .name("app_metrics_proxy_target_up")
           .labelNames("name", "container")
           .help("1 if the last scrape of the container gave valid metrics, else 0.")
+          .withoutExemplars()
           .register(registry);
   private final Gauge scrapeDuration =
       Gauge.builder()
@@ -45,22 +50,26 @@ public final class SelfMetrics {
           .unit(Unit.SECONDS)
           .labelNames("name", "container")
           .help("Duration of the last scrape of the container.")
+          .withoutExemplars()
           .register(registry);
   private final Counter scrapeErrors =
       Counter.builder()
           .name("app_metrics_proxy_scrape_errors_total")
           .labelNames("reason")
           .help("Failed scrapes by reason.")
+          .withoutExemplars()
           .register(registry);
   private final Gauge engineUp =
       Gauge.builder()
           .name("app_metrics_proxy_engine_up")
           .help("1 if the last cycle could list the engine's containers, else 0.")
+          .withoutExemplars()
           .register(registry);
   private final Gauge served =
       Gauge.builder()
           .name("app_metrics_proxy_served_names")
           .help("Names served at /<name>/metrics.")
+          .withoutExemplars()
           .register(registry);
 
   public SelfMetrics() {
