@@ -122,16 +122,18 @@ final class IndexPage {
           served
               ? "<a href=\"" + Html.pathSegment(name) + "/metrics\">" + Html.escape(name) + "</a>"
               : Html.escape(name);
-      Map<String, String> containers = new TreeMap<>();
-      results.forEach((id, r) -> containers.put(id, r.target().containerName()));
-      entries.forEach((id, e) -> containers.putIfAbsent(id, e.containerName()));
-      for (String id : containers.keySet()) {
+      Map<String, String> byContainerName = new TreeMap<>();
+      results.forEach((id, r) -> byContainerName.put(r.target().containerName() + '\0' + id, id));
+      entries.forEach((id, e) -> byContainerName.putIfAbsent(e.containerName() + '\0' + id, id));
+      for (Map.Entry<String, String> container : byContainerName.entrySet()) {
+        String id = container.getValue();
+        String containerName = container.getKey().substring(0, container.getKey().indexOf('\0'));
         ScrapeResult r = results.get(id);
         Entry e = entries.get(id);
         html.append("<tr><td>")
             .append(nameCell)
             .append("</td><td>")
-            .append(Html.escape(containers.get(id)))
+            .append(Html.escape(containerName))
             .append("</td><td>")
             .append(
                 r == null
