@@ -8,58 +8,71 @@ import java.util.Set;
 /** A whole exposition: its format and its metric families, each named once, in order. */
 public record Exposition(Format format, List<MetricFamily> families) {
 
-    public Exposition {
-        Objects.requireNonNull(format, "format");
-        families = List.copyOf(families);
-        Set<String> names = new HashSet<>();
-        for (MetricFamily family : families) {
-            if (!names.add(family.name())) {
-                throw new IllegalArgumentException("second metric family named " + family.name());
-            }
-            if (!family.type().allowedIn(format)) {
-                throw new IllegalArgumentException("type " + family.type().keyword() + " of metric family "
-                        + family.name() + " does not exist in " + format);
-            }
-            if (format == Format.TEXT && family.unit() != null) {
-                throw new IllegalArgumentException("metric family " + family.name() + " has a UNIT in TEXT");
-            }
-            String checkedName = null;
-            for (Sample sample : family.samples()) {
-                if (sample.name() != checkedName) { // samples of one name share one string when parsed
-                    requireFits(format, family, sample);
-                    checkedName = sample.name();
-                }
-                requireFormat(format, sample);
-            }
+  public Exposition {
+    Objects.requireNonNull(format, "format");
+    families = List.copyOf(families);
+    Set<String> names = new HashSet<>();
+    for (MetricFamily family : families) {
+      if (!names.add(family.name())) {
+        throw new IllegalArgumentException("second metric family named " + family.name());
+      }
+      if (!family.type().allowedIn(format)) {
+        throw new IllegalArgumentException(
+            "type "
+                + family.type().keyword()
+                + " of metric family "
+                + family.name()
+                + " does not exist in "
+                + format);
+      }
+      if (format == Format.TEXT && family.unit() != null) {
+        throw new IllegalArgumentException(
+            "metric family " + family.name() + " has a UNIT in TEXT");
+      }
+      String checkedName = null;
+      for (Sample sample : family.samples()) {
+        if (sample.name() != checkedName) { // samples of one name share one string when parsed
+          requireFits(format, family, sample);
+          checkedName = sample.name();
         }
+        requireFormat(format, sample);
+      }
     }
+  }
 
-    /** The number of samples of all families. */
-    public int sampleCount() {
-        int count = 0;
-        for (MetricFamily family : families) {
-            count += family.samples().size();
-        }
-        return count;
+  /** The number of samples of all families. */
+  public int sampleCount() {
+    int count = 0;
+    for (MetricFamily family : families) {
+      count += family.samples().size();
     }
+    return count;
+  }
 
-    private static void requireFits(Format format, MetricFamily family, Sample sample) {
-        if (Names.suffixOf(format, family.type(), family.name(), sample.name()) == null) {
-            throw new IllegalArgumentException("sample " + sample.name() + " does not belong to "
-                    + family.type().keyword() + " family " + family.name());
-        }
+  private static void requireFits(Format format, MetricFamily family, Sample sample) {
+    if (Names.suffixOf(format, family.type(), family.name(), sample.name()) == null) {
+      throw new IllegalArgumentException(
+          "sample "
+              + sample.name()
+              + " does not belong to "
+              + family.type().keyword()
+              + " family "
+              + family.name());
     }
+  }
 
-    private static void requireFormat(Format format, Sample sample) {
-        if (format == Format.TEXT) {
-            if (sample.exemplar() != null) {
-                throw new IllegalArgumentException("exemplar of sample " + sample.name() + " in TEXT");
-            }
-            if (sample.timestamp() != null && !Numbers.isMillis(sample.timestamp())) {
-                throw new IllegalArgumentException("timestamp of sample " + sample.name() + " is not milliseconds");
-            }
-        } else if (sample.timestamp() != null && !Numbers.isSeconds(sample.timestamp())) {
-            throw new IllegalArgumentException("timestamp of sample " + sample.name() + " is out of range");
-        }
+  private static void requireFormat(Format format, Sample sample) {
+    if (format == Format.TEXT) {
+      if (sample.exemplar() != null) {
+        throw new IllegalArgumentException("exemplar of sample " + sample.name() + " in TEXT");
+      }
+      if (sample.timestamp() != null && !Numbers.isMillis(sample.timestamp())) {
+        throw new IllegalArgumentException(
+            "timestamp of sample " + sample.name() + " is not milliseconds");
+      }
+    } else if (sample.timestamp() != null && !Numbers.isSeconds(sample.timestamp())) {
+      throw new IllegalArgumentException(
+          "timestamp of sample " + sample.name() + " is out of range");
     }
+  }
 }

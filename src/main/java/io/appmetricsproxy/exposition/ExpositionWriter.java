@@ -3,75 +3,82 @@ package io.appmetricsproxy.exposition;
 import java.util.List;
 import java.util.Objects;
 
-/** Writes an exposition in canonical form: HELP, TYPE (and UNIT) lines, then samples; OpenMetrics ends in # EOF. */
+/**
+ * Writes an exposition in canonical form: HELP, TYPE (and UNIT) lines, then samples; OpenMetrics
+ * ends in # EOF.
+ */
 public final class ExpositionWriter {
 
-    private static final int BYTES_PER_SAMPLE = 96;
+  private static final int BYTES_PER_SAMPLE = 96;
 
-    private ExpositionWriter() {
-    }
+  private ExpositionWriter() {}
 
-    /**
-     * Writes the exposition in the target format as UTF-8. An OpenMetrics exposition written as TEXT is converted
-     * as client_java does: counter x becomes family x_total, _created samples become gauge families, info and
-     * stateset become gauges, gaugehistogram and unknown untyped; UNIT and exemplars are dropped and timestamps
-     * become integer milliseconds.
-     *
-     * @throws IllegalArgumentException if a TEXT exposition is to be written as OPENMETRICS
-     */
-    public static byte[] write(Exposition exposition, Format target) {
-        Objects.requireNonNull(exposition, "exposition");
-        Objects.requireNonNull(target, "target");
-        if (exposition.format() == Format.TEXT && target == Format.OPENMETRICS) {
-            throw new IllegalArgumentException("writing a TEXT exposition as OPENMETRICS is not supported");
-        }
-        Exposition source = target == Format.TEXT ? TextConversion.toText(exposition) : exposition;
-        ByteSink out = new ByteSink(source.sampleCount() * BYTES_PER_SAMPLE);
-        boolean openMetrics = target == Format.OPENMETRICS;
-        for (MetricFamily family : source.families()) {
-            writeMetadata(out, family, openMetrics);
-            for (Sample sample : family.samples()) {
-                writeSample(out, sample);
-            }
-        }
-        if (openMetrics) {
-            out.append("# EOF\n");
-        }
-        return out.toByteArray();
+  /**
+   * Writes the exposition in the target format as UTF-8. An OpenMetrics exposition written as TEXT
+   * is converted as client_java does: counter x becomes family x_total, _created samples become
+   * gauge families, info and stateset become gauges, gaugehistogram and unknown untyped; UNIT and
+   * exemplars are dropped and timestamps become integer milliseconds.
+   *
+   * @throws IllegalArgumentException if a TEXT exposition is to be written as OPENMETRICS
+   */
+  public static byte[] write(Exposition exposition, Format target) {
+    Objects.requireNonNull(exposition, "exposition");
+    Objects.requireNonNull(target, "target");
+    if (exposition.format() == Format.TEXT && target == Format.OPENMETRICS) {
+      throw new IllegalArgumentException(
+          "writing a TEXT exposition as OPENMETRICS is not supported");
     }
+    Exposition source = target == Format.TEXT ? TextConversion.toText(exposition) : exposition;
+    ByteSink out = new ByteSink(source.sampleCount() * BYTES_PER_SAMPLE);
+    boolean openMetrics = target == Format.OPENMETRICS;
+    for (MetricFamily family : source.families()) {
+      writeMetadata(out, family, openMetrics);
+      for (Sample sample : family.samples()) {
+        writeSample(out, sample);
+      }
+    }
+    if (openMetrics) {
+      out.append("# EOF\n");
+    }
+    return out.toByteArray();
+  }
 
-    private static void writeMetadata(ByteSink out, MetricFamily family, boolean openMetrics) {
-        String name = family.name();
-        if (family.help() != null) {
-            out.append("# HELP ").append(name).append(' ').appendEscaped(family.help(), openMetrics).append('\n');
-        }
-        out.append("# TYPE ").append(name).append(' ').append(family.type().keyword()).append('\n');
-        if (openMetrics && family.unit() != null) {
-            out.append("# UNIT ").append(name).append(' ').append(family.unit()).append('\n');
-        }
+  private static void writeMetadata(ByteSink out, MetricFamily family, boolean openMetrics) {
+    String name = family.name();
+    if (family.help() != null) {
+      out.append("# HELP ")
+          .append(name)
+          .append(' ')
+          .appendEscaped(family.help(), openMetrics)
+          .append('\n');
     }
+    out.append("# TYPE ").append(name).append(' ').append(family.type().keyword()).append('\n');
+    if (openMetrics && family.unit() != null) {
+      out.append("# UNIT ").append(name).append(' ').append(family.unit()).append('\n');
+    }
+  }
 
-    private static void writeSample(ByteSink out, Sample sample) {
-        out.append(sample.name());
-        List<Label> labels = sample.labels();
-        if (!labels.isEmpty()) {
-            out.append('{');
-            for (int i = 0; i < labels.size(); i++) {
-                Label label = labels.get(i);
-                if (i > 0) {
-                    out.append(',');
-                }
-                out.append(label.name()).append("=\"").appendEscaped(label.value(), true).append('"');
-            }
-            out.append('}');
+  private static void writeSample(ByteSink out, Sample sample) {
+    out.append(sample.name());
+    List<Label> labels = sample.labels();
+    if (!labels.isEmpty()) {
+      out.append('{');
+      for (int i = 0; i < labels.size(); i++) {
+        Label label = labels.get(i);
+        if (i > 0) {
+          out.append(',');
         }
-        out.append(' ').append(sample.value());
-        if (sample.timestamp() != null) {
-            out.append(' ').append(sample.timestamp());
-        }
-        if (sample.exemplar() != null) {
-            out.append(" # ").append(sample.exemplar());
-        }
-        out.append('\n');
+        out.append(label.name()).append("=\"").appendEscaped(label.value(), true).append('"');
+      }
+      out.append('}');
     }
+    out.append(' ').append(sample.value());
+    if (sample.timestamp() != null) {
+      out.append(' ').append(sample.timestamp());
+    }
+    if (sample.exemplar() != null) {
+      out.append(" # ").append(sample.exemplar());
+    }
+    out.append('\n');
+  }
 }

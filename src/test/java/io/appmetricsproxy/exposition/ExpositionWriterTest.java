@@ -16,17 +16,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ExpositionWriterTest {
 
-    static Stream<Arguments> canonical() {
-        return Stream.of(
-                Arguments.of("empty text", Format.TEXT, "", Format.TEXT, ""),
-                Arguments.of("empty OpenMetrics", Format.OPENMETRICS, "# EOF", Format.OPENMETRICS, "# EOF\n"),
-                Arguments.of("text normalised", Format.TEXT, """
+  static Stream<Arguments> canonical() {
+    return Stream.of(
+        Arguments.of("empty text", Format.TEXT, "", Format.TEXT, ""),
+        Arguments.of(
+            "empty OpenMetrics", Format.OPENMETRICS, "# EOF", Format.OPENMETRICS, "# EOF\n"),
+        Arguments.of(
+            "text normalised",
+            Format.TEXT,
+            """
                           b  { x = "1" , y="q\\"\\\\\\n",}   2   1395066363000
                         # a comment
                         # TYPE a counter
                         # HELP a Help with \\\\ and \\n and "quotes".
                         a 1
-                        b{x="2"} NaN""", Format.TEXT, """
+                        b{x="2"} NaN""",
+            Format.TEXT,
+            """
                         # TYPE b untyped
                         b{x="1",y="q\\"\\\\\\n"} 2 1395066363000
                         b{x="2"} NaN
@@ -34,26 +40,36 @@ class ExpositionWriterTest {
                         # TYPE a counter
                         a 1
                         """),
-                Arguments.of("OpenMetrics canonical order of metadata", Format.OPENMETRICS, """
+        Arguments.of(
+            "OpenMetrics canonical order of metadata",
+            Format.OPENMETRICS,
+            """
                         # UNIT c_seconds seconds
                         # HELP c_seconds Help with "quotes" \\\\ \\n.
                         # TYPE c_seconds counter
                         c_seconds_total{a="ü"} 1 2.5 # {t="1"} 1 2.5
                         # EOF
-                        """, Format.OPENMETRICS, """
+                        """,
+            Format.OPENMETRICS,
+            """
                         # HELP c_seconds Help with \\"quotes\\" \\\\ \\n.
                         # TYPE c_seconds counter
                         # UNIT c_seconds seconds
                         c_seconds_total{a="ü"} 1 2.5 # {t="1"} 1 2.5
                         # EOF
                         """),
-                Arguments.of("counter to text: foo_total counter, foo_created gauge", Format.OPENMETRICS, """
+        Arguments.of(
+            "counter to text: foo_total counter, foo_created gauge",
+            Format.OPENMETRICS,
+            """
                         # TYPE foo counter
                         # HELP foo Foos.
                         foo_total{a="1"} 3 # {trace_id="x"} 1
                         foo_created{a="1"} 1.7e9
                         # EOF
-                        """, Format.TEXT, """
+                        """,
+            Format.TEXT,
+            """
                         # HELP foo_total Foos.
                         # TYPE foo_total counter
                         foo_total{a="1"} 3
@@ -61,19 +77,27 @@ class ExpositionWriterTest {
                         # TYPE foo_created gauge
                         foo_created{a="1"} 1.7e9
                         """),
-                Arguments.of("info and stateset to text gauges", Format.OPENMETRICS, """
+        Arguments.of(
+            "info and stateset to text gauges",
+            Format.OPENMETRICS,
+            """
                         # TYPE build info
                         build_info{v="1"} 1
                         # TYPE st stateset
                         st{st="a"} 1
                         # EOF
-                        """, Format.TEXT, """
+                        """,
+            Format.TEXT,
+            """
                         # TYPE build_info gauge
                         build_info{v="1"} 1
                         # TYPE st gauge
                         st{st="a"} 1
                         """),
-                Arguments.of("gaugehistogram and unknown to untyped", Format.OPENMETRICS, """
+        Arguments.of(
+            "gaugehistogram and unknown to untyped",
+            Format.OPENMETRICS,
+            """
                         # TYPE q gaugehistogram
                         # HELP q Queue.
                         q_bucket{le="+Inf"} 3
@@ -81,7 +105,9 @@ class ExpositionWriterTest {
                         q_gsum 4
                         u 1
                         # EOF
-                        """, Format.TEXT, """
+                        """,
+            Format.TEXT,
+            """
                         # HELP q_bucket Queue.
                         # TYPE q_bucket untyped
                         q_bucket{le="+Inf"} 3
@@ -94,7 +120,10 @@ class ExpositionWriterTest {
                         # TYPE u untyped
                         u 1
                         """),
-                Arguments.of("histogram to text: unit dropped, _created gauge, timestamps in ms", Format.OPENMETRICS, """
+        Arguments.of(
+            "histogram to text: unit dropped, _created gauge, timestamps in ms",
+            Format.OPENMETRICS,
+            """
                         # TYPE h_seconds histogram
                         # UNIT h_seconds seconds
                         h_seconds_bucket{le="+Inf"} 1 1520879607.789 # {id="x"} 0.1
@@ -102,7 +131,9 @@ class ExpositionWriterTest {
                         h_seconds_sum 0.1 1.5e9
                         h_seconds_created 1.5e9 -1.5
                         # EOF
-                        """, Format.TEXT, """
+                        """,
+            Format.TEXT,
+            """
                         # TYPE h_seconds histogram
                         h_seconds_bucket{le="+Inf"} 1 1520879607789
                         h_seconds_count 1 1520879607789
@@ -110,73 +141,97 @@ class ExpositionWriterTest {
                         # TYPE h_seconds_created gauge
                         h_seconds_created 1.5e9
                         """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("canonical")
+  void writesCanonicalForm(String name, Format from, String body, Format target, String expected) {
+    Exposition exposition = ExpositionParser.parse(utf8(body), from);
+
+    byte[] written = ExpositionWriter.write(exposition, target);
+
+    assertThat(string(written)).isEqualTo(expected);
+    assertThat(ExpositionParser.parse(written, target).format()).isEqualTo(target);
+  }
+
+  static Stream<Arguments> roundTrips() {
+    return Stream.of(
+        Arguments.of("node_exporter-like text", Format.TEXT, Fixtures.NODE_EXPORTER, true),
+        Arguments.of(
+            "client_java-like OpenMetrics (TYPE, UNIT, HELP order)",
+            Format.OPENMETRICS,
+            Fixtures.CLIENT_JAVA,
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("roundTrips")
+  void parseWriteParseGivesAnEqualExposition(
+      String name, Format format, String body, boolean canonical) {
+    Exposition parsed = ExpositionParser.parse(utf8(body), format);
+
+    byte[] written = ExpositionWriter.write(parsed, format);
+    Exposition reparsed = ExpositionParser.parse(written, format);
+
+    assertThat(reparsed).isEqualTo(parsed);
+    assertThat(ExpositionWriter.write(reparsed, format)).isEqualTo(written);
+    if (canonical) {
+      assertThat(string(written)).isEqualTo(body);
     }
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("canonical")
-    void writesCanonicalForm(String name, Format from, String body, Format target, String expected) {
-        Exposition exposition = ExpositionParser.parse(utf8(body), from);
+  @Test
+  void openMetricsWrittenAsTextParsesAsText() {
+    Exposition openMetrics = ExpositionParser.parse(utf8(Fixtures.CLIENT_JAVA), Format.OPENMETRICS);
 
-        byte[] written = ExpositionWriter.write(exposition, target);
+    byte[] text = ExpositionWriter.write(openMetrics, Format.TEXT);
+    Exposition reparsed = ExpositionParser.parse(text, Format.TEXT);
 
-        assertThat(string(written)).isEqualTo(expected);
-        assertThat(ExpositionParser.parse(written, target).format()).isEqualTo(target);
-    }
+    assertThat(reparsed.sampleCount()).isEqualTo(openMetrics.sampleCount());
+    assertThat(reparsed.families())
+        .extracting(MetricFamily::name)
+        .containsExactly(
+            "http_request_duration_seconds",
+            "http_request_duration_seconds_created",
+            "jvm_runtime_info",
+            "jvm_memory_used_bytes",
+            "requests_total",
+            "requests_created",
+            "feature_flags",
+            "queue_size_bucket",
+            "queue_size_gsum",
+            "queue_size_gcount",
+            "rpc_latency_seconds",
+            "mystery");
+    assertThat(ExpositionWriter.write(reparsed, Format.TEXT)).isEqualTo(text);
+  }
 
-    static Stream<Arguments> roundTrips() {
-        return Stream.of(
-                Arguments.of("node_exporter-like text", Format.TEXT, Fixtures.NODE_EXPORTER, true),
-                Arguments.of("client_java-like OpenMetrics (TYPE, UNIT, HELP order)", Format.OPENMETRICS,
-                        Fixtures.CLIENT_JAVA, false));
-    }
+  @Test
+  void escapesLabelValuesAndHelpPerFormat() {
+    Exposition exposition =
+        new Exposition(
+            Format.TEXT,
+            List.of(
+                family(
+                    "a",
+                    MetricType.GAUGE,
+                    "back\\slash \"quoted\"\nnext",
+                    sample("a", "1", "v", "q\"b\\n\nü🚀"))));
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("roundTrips")
-    void parseWriteParseGivesAnEqualExposition(String name, Format format, String body, boolean canonical) {
-        Exposition parsed = ExpositionParser.parse(utf8(body), format);
-
-        byte[] written = ExpositionWriter.write(parsed, format);
-        Exposition reparsed = ExpositionParser.parse(written, format);
-
-        assertThat(reparsed).isEqualTo(parsed);
-        assertThat(ExpositionWriter.write(reparsed, format)).isEqualTo(written);
-        if (canonical) {
-            assertThat(string(written)).isEqualTo(body);
-        }
-    }
-
-    @Test
-    void openMetricsWrittenAsTextParsesAsText() {
-        Exposition openMetrics = ExpositionParser.parse(utf8(Fixtures.CLIENT_JAVA), Format.OPENMETRICS);
-
-        byte[] text = ExpositionWriter.write(openMetrics, Format.TEXT);
-        Exposition reparsed = ExpositionParser.parse(text, Format.TEXT);
-
-        assertThat(reparsed.sampleCount()).isEqualTo(openMetrics.sampleCount());
-        assertThat(reparsed.families()).extracting(MetricFamily::name).containsExactly(
-                "http_request_duration_seconds", "http_request_duration_seconds_created", "jvm_runtime_info",
-                "jvm_memory_used_bytes", "requests_total", "requests_created", "feature_flags", "queue_size_bucket",
-                "queue_size_gsum", "queue_size_gcount", "rpc_latency_seconds", "mystery");
-        assertThat(ExpositionWriter.write(reparsed, Format.TEXT)).isEqualTo(text);
-    }
-
-    @Test
-    void escapesLabelValuesAndHelpPerFormat() {
-        Exposition exposition = new Exposition(Format.TEXT, List.of(family("a", MetricType.GAUGE,
-                "back\\slash \"quoted\"\nnext", sample("a", "1", "v", "q\"b\\n\nü🚀"))));
-
-        assertThat(string(ExpositionWriter.write(exposition, Format.TEXT))).isEqualTo("""
+    assertThat(string(ExpositionWriter.write(exposition, Format.TEXT)))
+        .isEqualTo(
+            """
                 # HELP a back\\\\slash "quoted"\\nnext
                 # TYPE a gauge
                 a{v="q\\"b\\\\n\\nü🚀"} 1
                 """);
-    }
+  }
 
-    @Test
-    void refusesToWriteTextAsOpenMetrics() {
-        Exposition text = ExpositionParser.parse(utf8("a 1\n"), Format.TEXT);
+  @Test
+  void refusesToWriteTextAsOpenMetrics() {
+    Exposition text = ExpositionParser.parse(utf8("a 1\n"), Format.TEXT);
 
-        assertThatThrownBy(() -> ExpositionWriter.write(text, Format.OPENMETRICS))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
+    assertThatThrownBy(() -> ExpositionWriter.write(text, Format.OPENMETRICS))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

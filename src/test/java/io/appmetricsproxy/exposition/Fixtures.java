@@ -7,49 +7,56 @@ import java.util.List;
 /** Short builders of expected families and samples for the table-driven tests. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+  private Fixtures() {}
 
-    static MetricFamily family(String name, MetricType type, String help, Sample... samples) {
-        return new MetricFamily(name, type, help, null, List.of(samples));
-    }
+  static MetricFamily family(String name, MetricType type, String help, Sample... samples) {
+    return new MetricFamily(name, type, help, null, List.of(samples));
+  }
 
-    static MetricFamily family(String name, MetricType type, String help, String unit, Sample... samples) {
-        return new MetricFamily(name, type, help, unit, List.of(samples));
-    }
+  static MetricFamily family(
+      String name, MetricType type, String help, String unit, Sample... samples) {
+    return new MetricFamily(name, type, help, unit, List.of(samples));
+  }
 
-    /** A sample without timestamp or exemplar; labels as name, value pairs. */
-    static Sample sample(String name, String value, String... labelPairs) {
-        return new Sample(name, labels(labelPairs), value, null, null);
-    }
+  /** A sample without timestamp or exemplar; labels as name, value pairs. */
+  static Sample sample(String name, String value, String... labelPairs) {
+    return new Sample(name, labels(labelPairs), value, null, null);
+  }
 
-    static Sample sample(String name, List<Label> labels, String value, String timestamp, String exemplar) {
-        return new Sample(name, labels, value, timestamp, exemplar);
-    }
+  static Sample sample(
+      String name, List<Label> labels, String value, String timestamp, String exemplar) {
+    return new Sample(name, labels, value, timestamp, exemplar);
+  }
 
-    static List<Label> labels(String... pairs) {
-        List<Label> labels = new ArrayList<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            labels.add(new Label(pairs[i], pairs[i + 1]));
-        }
-        return labels;
+  static List<Label> labels(String... pairs) {
+    List<Label> labels = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      labels.add(new Label(pairs[i], pairs[i + 1]));
     }
+    return labels;
+  }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 
-    static String string(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
+  static String string(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
 
-    /** Bytes from a string whose chars are all below 0x100, each becoming one byte (for invalid UTF-8). */
-    static byte[] latin1(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
+  /**
+   * Bytes from a string whose chars are all below 0x100, each becoming one byte (for invalid
+   * UTF-8).
+   */
+  static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
 
-    /** A node_exporter-like text body: HELP and TYPE for each family, counters, gauges, a histogram. */
-    static final String NODE_EXPORTER = """
+  /**
+   * A node_exporter-like text body: HELP and TYPE for each family, counters, gauges, a histogram.
+   */
+  static final String NODE_EXPORTER =
+      """
             # HELP go_gc_duration_seconds A summary of the pause duration of garbage collection cycles.
             # TYPE go_gc_duration_seconds summary
             go_gc_duration_seconds{quantile="0"} 2.1931e-05
@@ -96,8 +103,11 @@ final class Fixtures {
             promhttp_metric_handler_errors_total{cause="gathering"} 0
             """;
 
-    /** A client_java-like OpenMetrics body: units, _created, exemplars, info, stateset, timestamps. */
-    static final String CLIENT_JAVA = """
+  /**
+   * A client_java-like OpenMetrics body: units, _created, exemplars, info, stateset, timestamps.
+   */
+  static final String CLIENT_JAVA =
+      """
             # TYPE http_request_duration_seconds histogram
             # UNIT http_request_duration_seconds seconds
             # HELP http_request_duration_seconds Duration of HTTP requests.

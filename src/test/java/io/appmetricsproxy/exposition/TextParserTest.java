@@ -20,185 +20,380 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The text format 0.0.4. Decided: CRLF line endings are an error (Prometheus fails on the "\r" too), a missing
- * final newline is accepted, timestamps are unsigned integer milliseconds as Prometheus' own parser requires.
+ * The text format 0.0.4. Decided: CRLF line endings are an error (Prometheus fails on the "\r"
+ * too), a missing final newline is accepted, timestamps are unsigned integer milliseconds as
+ * Prometheus' own parser requires.
  */
 class TextParserTest {
 
-    static Stream<Arguments> valid() {
-        return Stream.of(
-                Arguments.of("empty body", "", List.of()),
-                Arguments.of("blank lines and free comments", "\n \t\n# just a comment\n#HELP a not metadata\n"
-                        + "# HELPER a neither\n# EOF\n", List.of()),
-                Arguments.of("counter with HELP, TYPE and timestamps", """
+  static Stream<Arguments> valid() {
+    return Stream.of(
+        Arguments.of("empty body", "", List.of()),
+        Arguments.of(
+            "blank lines and free comments",
+            "\n \t\n# just a comment\n#HELP a not metadata\n" + "# HELPER a neither\n# EOF\n",
+            List.of()),
+        Arguments.of(
+            "counter with HELP, TYPE and timestamps",
+            """
                         # HELP http_requests_total The total number of HTTP requests.
                         # TYPE http_requests_total counter
                         http_requests_total{method="post",code="200"} 1027 1395066363000
                         http_requests_total{method="post",code="400"} 3 1395066363000
-                        """, List.of(family("http_requests_total", COUNTER, "The total number of HTTP requests.",
-                        sample("http_requests_total", labels("method", "post", "code", "200"), "1027",
-                                "1395066363000", null),
-                        sample("http_requests_total", labels("method", "post", "code", "400"), "3",
-                                "1395066363000", null)))),
-                Arguments.of("missing final newline", "# TYPE a gauge\na 1",
-                        List.of(family("a", GAUGE, null, sample("a", "1")))),
-                Arguments.of("escapes in label values", "a{path=\"C:\\\\dir\",q=\"say \\\"hi\\\"\",nl=\"1\\n2\"} 1",
-                        List.of(family("a", UNTYPED, null,
-                                sample("a", "1", "path", "C:\\dir", "q", "say \"hi\"", "nl", "1\n2")))),
-                Arguments.of("label values with } , # = and spaces", "a{v=\"}\",w=\",\",x=\"# x\",y=\"a=b c\"} 1\n",
-                        List.of(family("a", UNTYPED, null,
-                                sample("a", "1", "v", "}", "w", ",", "x", "# x", "y", "a=b c")))),
-                Arguments.of("unicode in HELP and label values", "# HELP a Grüße aus Zürich 🌍\n"
-                                + "a{city=\"Zürich\",emoji=\"🚀\",cjk=\"東京\"} 1\n",
-                        List.of(family("a", UNTYPED, "Grüße aus Zürich 🌍",
-                                sample("a", "1", "city", "Zürich", "emoji", "🚀", "cjk", "東京")))),
-                Arguments.of("trailing comma and empty label set", "a{b=\"c\",} 1\nb{} 2\n", List.of(
-                        family("a", UNTYPED, null, sample("a", "1", "b", "c")),
-                        family("b", UNTYPED, null, sample("b", "2")))),
-                Arguments.of("special values as written", "a{v=\"1\"} NaN\na{v=\"2\"} +Inf\na{v=\"3\"} -Inf\n"
-                        + "a{v=\"4\"} Inf\na{v=\"5\"} nan\na{v=\"6\"} -infinity\na{v=\"7\"} 1e3\na{v=\"8\"} -1.5E-3\n"
-                        + "a{v=\"9\"} .5\na{v=\"10\"} 5.\na{v=\"11\"} 1e-400\n", List.of(family("a", UNTYPED, null,
-                        sample("a", "NaN", "v", "1"), sample("a", "+Inf", "v", "2"), sample("a", "-Inf", "v", "3"),
-                        sample("a", "Inf", "v", "4"), sample("a", "nan", "v", "5"),
-                        sample("a", "-infinity", "v", "6"), sample("a", "1e3", "v", "7"),
-                        sample("a", "-1.5E-3", "v", "8"), sample("a", ".5", "v", "9"), sample("a", "5.", "v", "10"),
-                        sample("a", "1e-400", "v", "11")))),
-                Arguments.of("blanks and tabs between tokens", "  a \t{ b = \"c\" , d=\"e\" }\t 1  \t 1395066363000 \n",
-                        List.of(family("a", UNTYPED, null,
-                                sample("a", labels("b", "c", "d", "e"), "1", "1395066363000", null)))),
-                Arguments.of("no blank needed after the label set", "a{b=\"c\"}1\n",
-                        List.of(family("a", UNTYPED, null, sample("a", "1", "b", "c")))),
-                Arguments.of("histogram", """
+                        """,
+            List.of(
+                family(
+                    "http_requests_total",
+                    COUNTER,
+                    "The total number of HTTP requests.",
+                    sample(
+                        "http_requests_total",
+                        labels("method", "post", "code", "200"),
+                        "1027",
+                        "1395066363000",
+                        null),
+                    sample(
+                        "http_requests_total",
+                        labels("method", "post", "code", "400"),
+                        "3",
+                        "1395066363000",
+                        null)))),
+        Arguments.of(
+            "missing final newline",
+            "# TYPE a gauge\na 1",
+            List.of(family("a", GAUGE, null, sample("a", "1")))),
+        Arguments.of(
+            "escapes in label values",
+            "a{path=\"C:\\\\dir\",q=\"say \\\"hi\\\"\",nl=\"1\\n2\"} 1",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    null,
+                    sample("a", "1", "path", "C:\\dir", "q", "say \"hi\"", "nl", "1\n2")))),
+        Arguments.of(
+            "label values with } , # = and spaces",
+            "a{v=\"}\",w=\",\",x=\"# x\",y=\"a=b c\"} 1\n",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    null,
+                    sample("a", "1", "v", "}", "w", ",", "x", "# x", "y", "a=b c")))),
+        Arguments.of(
+            "unicode in HELP and label values",
+            "# HELP a Grüße aus Zürich 🌍\n" + "a{city=\"Zürich\",emoji=\"🚀\",cjk=\"東京\"} 1\n",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    "Grüße aus Zürich 🌍",
+                    sample("a", "1", "city", "Zürich", "emoji", "🚀", "cjk", "東京")))),
+        Arguments.of(
+            "trailing comma and empty label set",
+            "a{b=\"c\",} 1\nb{} 2\n",
+            List.of(
+                family("a", UNTYPED, null, sample("a", "1", "b", "c")),
+                family("b", UNTYPED, null, sample("b", "2")))),
+        Arguments.of(
+            "special values as written",
+            "a{v=\"1\"} NaN\na{v=\"2\"} +Inf\na{v=\"3\"} -Inf\n"
+                + "a{v=\"4\"} Inf\na{v=\"5\"} nan\na{v=\"6\"} -infinity\na{v=\"7\"} 1e3\na{v=\"8\"} -1.5E-3\n"
+                + "a{v=\"9\"} .5\na{v=\"10\"} 5.\na{v=\"11\"} 1e-400\n",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    null,
+                    sample("a", "NaN", "v", "1"),
+                    sample("a", "+Inf", "v", "2"),
+                    sample("a", "-Inf", "v", "3"),
+                    sample("a", "Inf", "v", "4"),
+                    sample("a", "nan", "v", "5"),
+                    sample("a", "-infinity", "v", "6"),
+                    sample("a", "1e3", "v", "7"),
+                    sample("a", "-1.5E-3", "v", "8"),
+                    sample("a", ".5", "v", "9"),
+                    sample("a", "5.", "v", "10"),
+                    sample("a", "1e-400", "v", "11")))),
+        Arguments.of(
+            "blanks and tabs between tokens",
+            "  a \t{ b = \"c\" , d=\"e\" }\t 1  \t 1395066363000 \n",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    null,
+                    sample("a", labels("b", "c", "d", "e"), "1", "1395066363000", null)))),
+        Arguments.of(
+            "no blank needed after the label set",
+            "a{b=\"c\"}1\n",
+            List.of(family("a", UNTYPED, null, sample("a", "1", "b", "c")))),
+        Arguments.of(
+            "histogram",
+            """
                         # TYPE h histogram
                         h_bucket{le="0.5"} 1
                         h_bucket{le="+Inf"} 2
                         h_sum 0.7
                         h_count 2
-                        """, List.of(family("h", HISTOGRAM, null, sample("h_bucket", "1", "le", "0.5"),
-                        sample("h_bucket", "2", "le", "+Inf"), sample("h_sum", "0.7"), sample("h_count", "2")))),
-                Arguments.of("summary", """
+                        """,
+            List.of(
+                family(
+                    "h",
+                    HISTOGRAM,
+                    null,
+                    sample("h_bucket", "1", "le", "0.5"),
+                    sample("h_bucket", "2", "le", "+Inf"),
+                    sample("h_sum", "0.7"),
+                    sample("h_count", "2")))),
+        Arguments.of(
+            "summary",
+            """
                         # TYPE s summary
                         s{quantile="0.5"} 1
                         s_sum 3
                         s_count 2
-                        """, List.of(family("s", SUMMARY, null, sample("s", "1", "quantile", "0.5"),
-                        sample("s_sum", "3"), sample("s_count", "2")))),
-                Arguments.of("sample not fitting the family starts an untyped one", "# TYPE a gauge\na 1\na_total 2\n",
-                        List.of(family("a", GAUGE, null, sample("a", "1")),
-                                family("a_total", UNTYPED, null, sample("a_total", "2")))),
-                Arguments.of("non-contiguous samples are grouped", "# TYPE a gauge\na{x=\"1\"} 1\nb 2\na{x=\"2\"} 3\n",
-                        List.of(family("a", GAUGE, null, sample("a", "1", "x", "1"), sample("a", "3", "x", "2")),
-                                family("b", UNTYPED, null, sample("b", "2")))),
-                Arguments.of("TYPE before its samples, after another family", "# TYPE a gauge\n# TYPE b counter\n"
-                        + "a 1\nb 2\n", List.of(family("a", GAUGE, null, sample("a", "1")),
-                        family("b", COUNTER, null, sample("b", "2")))),
-                Arguments.of("HELP after samples is accepted", "a 1\n# HELP a late\n",
-                        List.of(family("a", UNTYPED, "late", sample("a", "1")))),
-                Arguments.of("escapes in HELP", "# HELP a back\\\\slash\\nnew line \\\"q\\\" \"raw\"\n",
-                        List.of(family("a", UNTYPED, "back\\slash\nnew line \"q\" \"raw\""))),
-                Arguments.of("HELP without text", "# HELP a\n# HELP b \n",
-                        List.of(family("a", UNTYPED, ""), family("b", UNTYPED, ""))),
-                Arguments.of("metadata without samples", "# TYPE a counter\n",
-                        List.of(family("a", COUNTER, null))),
-                Arguments.of("same labels in another order are another series", "a{x=\"1\",y=\"2\"} 1\n"
-                        + "a{x=\"2\",y=\"1\"} 1\n", List.of(family("a", UNTYPED, null,
-                        sample("a", "1", "x", "1", "y", "2"), sample("a", "1", "x", "2", "y", "1")))));
-    }
+                        """,
+            List.of(
+                family(
+                    "s",
+                    SUMMARY,
+                    null,
+                    sample("s", "1", "quantile", "0.5"),
+                    sample("s_sum", "3"),
+                    sample("s_count", "2")))),
+        Arguments.of(
+            "sample not fitting the family starts an untyped one",
+            "# TYPE a gauge\na 1\na_total 2\n",
+            List.of(
+                family("a", GAUGE, null, sample("a", "1")),
+                family("a_total", UNTYPED, null, sample("a_total", "2")))),
+        Arguments.of(
+            "non-contiguous samples are grouped",
+            "# TYPE a gauge\na{x=\"1\"} 1\nb 2\na{x=\"2\"} 3\n",
+            List.of(
+                family("a", GAUGE, null, sample("a", "1", "x", "1"), sample("a", "3", "x", "2")),
+                family("b", UNTYPED, null, sample("b", "2")))),
+        Arguments.of(
+            "TYPE before its samples, after another family",
+            "# TYPE a gauge\n# TYPE b counter\n" + "a 1\nb 2\n",
+            List.of(
+                family("a", GAUGE, null, sample("a", "1")),
+                family("b", COUNTER, null, sample("b", "2")))),
+        Arguments.of(
+            "HELP after samples is accepted",
+            "a 1\n# HELP a late\n",
+            List.of(family("a", UNTYPED, "late", sample("a", "1")))),
+        Arguments.of(
+            "escapes in HELP",
+            "# HELP a back\\\\slash\\nnew line \\\"q\\\" \"raw\"\n",
+            List.of(family("a", UNTYPED, "back\\slash\nnew line \"q\" \"raw\""))),
+        Arguments.of(
+            "HELP without text",
+            "# HELP a\n# HELP b \n",
+            List.of(family("a", UNTYPED, ""), family("b", UNTYPED, ""))),
+        Arguments.of(
+            "metadata without samples", "# TYPE a counter\n", List.of(family("a", COUNTER, null))),
+        Arguments.of(
+            "same labels in another order are another series",
+            "a{x=\"1\",y=\"2\"} 1\n" + "a{x=\"2\",y=\"1\"} 1\n",
+            List.of(
+                family(
+                    "a",
+                    UNTYPED,
+                    null,
+                    sample("a", "1", "x", "1", "y", "2"),
+                    sample("a", "1", "x", "2", "y", "1")))));
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("valid")
-    void parsesValidBodies(String name, String body, List<MetricFamily> expected) {
-        Exposition exposition = ExpositionParser.parse(utf8(body), Format.TEXT);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valid")
+  void parsesValidBodies(String name, String body, List<MetricFamily> expected) {
+    Exposition exposition = ExpositionParser.parse(utf8(body), Format.TEXT);
 
-        assertThat(exposition.format()).isEqualTo(Format.TEXT);
-        assertThat(exposition.families()).containsExactlyElementsOf(expected);
-    }
+    assertThat(exposition.format()).isEqualTo(Format.TEXT);
+    assertThat(exposition.families()).containsExactlyElementsOf(expected);
+  }
 
-    static Stream<Arguments> invalid() {
-        return Stream.of(
-                Arguments.of("invalid escape in label value", "a 1\na{b=\"x\\qy\"} 1\n", 2,
-                        "invalid escape \"\\q\" in label value"),
-                Arguments.of("escaped tab in label value", "a{b=\"\\t\"} 1", 1, "invalid escape \"\\t\" in label value"),
-                Arguments.of("invalid escape in HELP", "# HELP a tab\\t\n", 1, "invalid escape \"\\t\" in HELP text"),
-                Arguments.of("backslash ending HELP", "# HELP a x\\\n", 1, "unfinished escape"),
-                Arguments.of("second HELP", "# HELP a x\n# TYPE a gauge\n# HELP a y\n", 3,
-                        "second HELP line for metric family \"a\""),
-                Arguments.of("second TYPE", "# TYPE foo gauge\n# TYPE foo gauge\n", 2,
-                        "second TYPE line for metric family \"foo\""),
-                Arguments.of("TYPE after samples", "a 1\n# TYPE a gauge\n", 2,
-                        "TYPE line for metric family \"a\" after its samples"),
-                Arguments.of("OpenMetrics type", "# TYPE a info\n", 1, "unknown metric type \"info\""),
-                Arguments.of("type in capitals", "# TYPE a COUNTER\n", 1, "unknown metric type \"COUNTER\""),
-                Arguments.of("type with trailing blank", "# TYPE a counter \n", 1, "unknown metric type \"counter \""),
-                Arguments.of("TYPE without type", "# TYPE a\n", 1, "unknown metric type \"\""),
-                Arguments.of("HELP without name", "# HELP \n", 1,
-                        "expected a metric name after \"# HELP\", found end of line"),
-                Arguments.of("invalid name in TYPE", "# TYPE 1a counter\n", 1,
-                        "expected a metric name after \"# TYPE\", found \"1a counter\""),
-                Arguments.of("junk after name in HELP", "# HELP a-b text\n", 1,
-                        "expected a space after \"# HELP a\", found \"-b text\""),
-                Arguments.of("duplicate label name", "a{b=\"1\",b=\"2\"} 1\n", 1, "duplicate label name \"b\""),
-                Arguments.of("unterminated label value", "a{b=\"1} 1\n", 1, "unterminated label value"),
-                Arguments.of("newline in label value", "a{b=\"x\ny\"} 1\n", 1, "unterminated label value"),
-                Arguments.of("unterminated label set", "a{b=\"1\"", 1, "unterminated label set"),
-                Arguments.of("label set without close", "a{b=\"1\" 1\n", 1,
-                        "expected \",\" or \"}\" after a label, found \"1\""),
-                Arguments.of("labels without comma", "a{b=\"1\" c=\"2\"} 1\n", 1,
-                        "expected \",\" or \"}\" after a label, found \"c=\\\"2\\\"} 1\""),
-                Arguments.of("double comma", "a{b=\"1\",,c=\"2\"} 1\n", 1, "expected a label name, found \",c="),
-                Arguments.of("unquoted label value", "a{b=1} 1\n", 1, "expected a quoted value of label \"b\""),
-                Arguments.of("invalid label name", "a{1b=\"x\"} 1\n", 1, "expected a label name, found \"1b="),
-                Arguments.of("reserved label name", "a{__name__=\"b\"} 1\n", 1, "label name \"__name__\" is reserved"),
-                Arguments.of("missing value", "a\n", 1, "missing value of sample \"a\""),
-                Arguments.of("word as value", "a true\n", 1, "invalid value \"true\""),
-                Arguments.of("underscore in value", "a 1_000\n", 1, "invalid value \"1_000\""),
-                Arguments.of("hex value", "a 0x1p3\n", 1, "invalid value \"0x1p3\""),
-                Arguments.of("signed NaN", "a +NaN\n", 1, "invalid value \"+NaN\""),
-                Arguments.of("value out of range", "a 1e400\n", 1, "invalid value \"1e400\""),
-                Arguments.of("dash in metric name", "a-b 1\n", 1,
-                        "expected a space or \"{\" after metric name \"a\", found \"-b 1\""),
-                Arguments.of("float timestamp", "a 1 1.5\n", 1, "invalid timestamp \"1.5\" (expected integer milliseconds)"),
-                Arguments.of("negative timestamp", "a 1 -5\n", 1, "invalid timestamp \"-5\""),
-                Arguments.of("timestamp past int64", "a 1 9223372036854775808\n", 1, "invalid timestamp"),
-                Arguments.of("text after timestamp", "a 1 2 3\n", 1, "unexpected text after the timestamp: \"3\""),
-                Arguments.of("exemplar after value", "a_total 1 # {t=\"1\"} 1\n", 1,
-                        "exemplars are only valid in OpenMetrics"),
-                Arguments.of("exemplar after timestamp", "a_total 1 2 # {t=\"1\"} 1\n", 1,
-                        "exemplars are only valid in OpenMetrics"),
-                Arguments.of("HTML page", "<html>\n<body>Not Found</body>\n</html>\n", 1,
-                        "expected a metric name, found \"<html>\""),
-                Arguments.of("long HTML line is cut", "<!DOCTYPE html><html><head><title>x</title>", 1,
-                        "expected a metric name, found \"<!DOCTYPE html><html...\""),
-                Arguments.of("JSON", "{\"a\":1}", 1, "expected a metric name, found \"{\\\"a\\\":1}\""),
-                Arguments.of("invalid UTF-8 byte", latin1("a 1\nb{c=\"\u00ff\"} 1\n"), 2, "invalid UTF-8 byte 0xff"),
-                Arguments.of("overlong UTF-8", latin1("# HELP a \u00c0\u00af\n"), 1, "invalid UTF-8 byte 0xc0"),
-                Arguments.of("UTF-8 surrogate", latin1("# x \u00ed\u00a0\u0080\n"), 1, "invalid UTF-8 byte 0xed"),
-                Arguments.of("truncated UTF-8", latin1("a{b=\"\u00e2\u0082\"} 1"), 1, "invalid UTF-8 byte 0xe2"),
-                Arguments.of("byte order mark", "\ufeff# HELP a x\n", 1, "expected a metric name, found \"\\ufeff# HELP a x\""),
-                Arguments.of("CRLF line endings", "# TYPE a gauge\r\na 1\r\n", 1, "CRLF"),
-                Arguments.of("duplicate series in another label order", "a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n", 2,
-                        "duplicate series a{y=\"2\",x=\"1\"}"),
-                Arguments.of("duplicate series apart", "a 1\nb 1\na 2\n", 3, "duplicate series a"),
-                Arguments.of("bucket without le", "# TYPE h histogram\nh_bucket 1\n", 2,
-                        "histogram bucket \"h_bucket\" has no \"le\" label"),
-                Arguments.of("invalid le", "# TYPE h histogram\nh_bucket{le=\"x\"} 1\n", 2, "invalid \"le\" value \"x\""),
-                Arguments.of("summary without quantile", "# TYPE s summary\ns 1\n", 2,
-                        "summary sample \"s\" has no \"quantile\" label"),
-                Arguments.of("sample not fitting a histogram", "# TYPE h histogram\nh 1\n", 2,
-                        "sample \"h\" does not fit histogram family \"h\""));
-    }
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of(
+            "invalid escape in label value",
+            "a 1\na{b=\"x\\qy\"} 1\n",
+            2,
+            "invalid escape \"\\q\" in label value"),
+        Arguments.of(
+            "escaped tab in label value",
+            "a{b=\"\\t\"} 1",
+            1,
+            "invalid escape \"\\t\" in label value"),
+        Arguments.of(
+            "invalid escape in HELP",
+            "# HELP a tab\\t\n",
+            1,
+            "invalid escape \"\\t\" in HELP text"),
+        Arguments.of("backslash ending HELP", "# HELP a x\\\n", 1, "unfinished escape"),
+        Arguments.of(
+            "second HELP",
+            "# HELP a x\n# TYPE a gauge\n# HELP a y\n",
+            3,
+            "second HELP line for metric family \"a\""),
+        Arguments.of(
+            "second TYPE",
+            "# TYPE foo gauge\n# TYPE foo gauge\n",
+            2,
+            "second TYPE line for metric family \"foo\""),
+        Arguments.of(
+            "TYPE after samples",
+            "a 1\n# TYPE a gauge\n",
+            2,
+            "TYPE line for metric family \"a\" after its samples"),
+        Arguments.of("OpenMetrics type", "# TYPE a info\n", 1, "unknown metric type \"info\""),
+        Arguments.of(
+            "type in capitals", "# TYPE a COUNTER\n", 1, "unknown metric type \"COUNTER\""),
+        Arguments.of(
+            "type with trailing blank",
+            "# TYPE a counter \n",
+            1,
+            "unknown metric type \"counter \""),
+        Arguments.of("TYPE without type", "# TYPE a\n", 1, "unknown metric type \"\""),
+        Arguments.of(
+            "HELP without name",
+            "# HELP \n",
+            1,
+            "expected a metric name after \"# HELP\", found end of line"),
+        Arguments.of(
+            "invalid name in TYPE",
+            "# TYPE 1a counter\n",
+            1,
+            "expected a metric name after \"# TYPE\", found \"1a counter\""),
+        Arguments.of(
+            "junk after name in HELP",
+            "# HELP a-b text\n",
+            1,
+            "expected a space after \"# HELP a\", found \"-b text\""),
+        Arguments.of(
+            "duplicate label name", "a{b=\"1\",b=\"2\"} 1\n", 1, "duplicate label name \"b\""),
+        Arguments.of("unterminated label value", "a{b=\"1} 1\n", 1, "unterminated label value"),
+        Arguments.of("newline in label value", "a{b=\"x\ny\"} 1\n", 1, "unterminated label value"),
+        Arguments.of("unterminated label set", "a{b=\"1\"", 1, "unterminated label set"),
+        Arguments.of(
+            "label set without close",
+            "a{b=\"1\" 1\n",
+            1,
+            "expected \",\" or \"}\" after a label, found \"1\""),
+        Arguments.of(
+            "labels without comma",
+            "a{b=\"1\" c=\"2\"} 1\n",
+            1,
+            "expected \",\" or \"}\" after a label, found \"c=\\\"2\\\"} 1\""),
+        Arguments.of(
+            "double comma", "a{b=\"1\",,c=\"2\"} 1\n", 1, "expected a label name, found \",c="),
+        Arguments.of(
+            "unquoted label value", "a{b=1} 1\n", 1, "expected a quoted value of label \"b\""),
+        Arguments.of(
+            "invalid label name", "a{1b=\"x\"} 1\n", 1, "expected a label name, found \"1b="),
+        Arguments.of(
+            "reserved label name",
+            "a{__name__=\"b\"} 1\n",
+            1,
+            "label name \"__name__\" is reserved"),
+        Arguments.of("missing value", "a\n", 1, "missing value of sample \"a\""),
+        Arguments.of("word as value", "a true\n", 1, "invalid value \"true\""),
+        Arguments.of("underscore in value", "a 1_000\n", 1, "invalid value \"1_000\""),
+        Arguments.of("hex value", "a 0x1p3\n", 1, "invalid value \"0x1p3\""),
+        Arguments.of("signed NaN", "a +NaN\n", 1, "invalid value \"+NaN\""),
+        Arguments.of("value out of range", "a 1e400\n", 1, "invalid value \"1e400\""),
+        Arguments.of(
+            "dash in metric name",
+            "a-b 1\n",
+            1,
+            "expected a space or \"{\" after metric name \"a\", found \"-b 1\""),
+        Arguments.of(
+            "float timestamp",
+            "a 1 1.5\n",
+            1,
+            "invalid timestamp \"1.5\" (expected integer milliseconds)"),
+        Arguments.of("negative timestamp", "a 1 -5\n", 1, "invalid timestamp \"-5\""),
+        Arguments.of("timestamp past int64", "a 1 9223372036854775808\n", 1, "invalid timestamp"),
+        Arguments.of(
+            "text after timestamp", "a 1 2 3\n", 1, "unexpected text after the timestamp: \"3\""),
+        Arguments.of(
+            "exemplar after value",
+            "a_total 1 # {t=\"1\"} 1\n",
+            1,
+            "exemplars are only valid in OpenMetrics"),
+        Arguments.of(
+            "exemplar after timestamp",
+            "a_total 1 2 # {t=\"1\"} 1\n",
+            1,
+            "exemplars are only valid in OpenMetrics"),
+        Arguments.of(
+            "HTML page",
+            "<html>\n<body>Not Found</body>\n</html>\n",
+            1,
+            "expected a metric name, found \"<html>\""),
+        Arguments.of(
+            "long HTML line is cut",
+            "<!DOCTYPE html><html><head><title>x</title>",
+            1,
+            "expected a metric name, found \"<!DOCTYPE html><html...\""),
+        Arguments.of("JSON", "{\"a\":1}", 1, "expected a metric name, found \"{\\\"a\\\":1}\""),
+        Arguments.of(
+            "invalid UTF-8 byte", latin1("a 1\nb{c=\"\u00ff\"} 1\n"), 2, "invalid UTF-8 byte 0xff"),
+        Arguments.of(
+            "overlong UTF-8", latin1("# HELP a \u00c0\u00af\n"), 1, "invalid UTF-8 byte 0xc0"),
+        Arguments.of(
+            "UTF-8 surrogate", latin1("# x \u00ed\u00a0\u0080\n"), 1, "invalid UTF-8 byte 0xed"),
+        Arguments.of(
+            "truncated UTF-8", latin1("a{b=\"\u00e2\u0082\"} 1"), 1, "invalid UTF-8 byte 0xe2"),
+        Arguments.of(
+            "byte order mark",
+            "\ufeff# HELP a x\n",
+            1,
+            "expected a metric name, found \"\\ufeff# HELP a x\""),
+        Arguments.of("CRLF line endings", "# TYPE a gauge\r\na 1\r\n", 1, "CRLF"),
+        Arguments.of(
+            "duplicate series in another label order",
+            "a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n",
+            2,
+            "duplicate series a{y=\"2\",x=\"1\"}"),
+        Arguments.of("duplicate series apart", "a 1\nb 1\na 2\n", 3, "duplicate series a"),
+        Arguments.of(
+            "bucket without le",
+            "# TYPE h histogram\nh_bucket 1\n",
+            2,
+            "histogram bucket \"h_bucket\" has no \"le\" label"),
+        Arguments.of(
+            "invalid le",
+            "# TYPE h histogram\nh_bucket{le=\"x\"} 1\n",
+            2,
+            "invalid \"le\" value \"x\""),
+        Arguments.of(
+            "summary without quantile",
+            "# TYPE s summary\ns 1\n",
+            2,
+            "summary sample \"s\" has no \"quantile\" label"),
+        Arguments.of(
+            "sample not fitting a histogram",
+            "# TYPE h histogram\nh 1\n",
+            2,
+            "sample \"h\" does not fit histogram family \"h\""));
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("invalid")
-    void rejectsInvalidBodies(String name, Object body, int line, String reason) {
-        byte[] bytes = body instanceof byte[] raw ? raw : utf8((String) body);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void rejectsInvalidBodies(String name, Object body, int line, String reason) {
+    byte[] bytes = body instanceof byte[] raw ? raw : utf8((String) body);
 
-        InvalidExpositionException e = catchThrowableOfType(InvalidExpositionException.class,
-                () -> ExpositionParser.parse(bytes, Format.TEXT));
+    InvalidExpositionException e =
+        catchThrowableOfType(
+            InvalidExpositionException.class, () -> ExpositionParser.parse(bytes, Format.TEXT));
 
-        assertThat(e).as("no exception for %s", name).isNotNull();
-        assertThat(e.reason()).contains(reason);
-        assertThat(e.line()).isEqualTo(line);
-        assertThat(e.getMessage()).isEqualTo("line " + line + ": " + e.reason());
-    }
+    assertThat(e).as("no exception for %s", name).isNotNull();
+    assertThat(e.reason()).contains(reason);
+    assertThat(e.line()).isEqualTo(line);
+    assertThat(e.getMessage()).isEqualTo("line " + line + ": " + e.reason());
+  }
 }
