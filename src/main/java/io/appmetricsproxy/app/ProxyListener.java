@@ -38,7 +38,12 @@ public final class ProxyListener implements ServletContextListener {
       logger.severe(e.getMessage());
       throw new IllegalStateException(e.getMessage(), e);
     }
-    proxy = Proxy.create(config);
+    try {
+      proxy = Proxy.create(config);
+    } catch (RuntimeException e) {
+      logger.severe("app-metrics-proxy not started: " + e.getMessage());
+      throw e;
+    }
     ServletRegistration.Dynamic api =
         context.addServlet(
             "app-metrics-proxy", new ServletContainer(new ServeApplication(proxy.state())));
