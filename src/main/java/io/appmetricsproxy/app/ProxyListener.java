@@ -2,8 +2,11 @@ package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.config.ConfigException;
+import io.appmetricsproxy.serve.AccessFilter;
+import io.appmetricsproxy.serve.AccessPolicy;
 import io.appmetricsproxy.serve.ServeApplication;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -12,6 +15,7 @@ import jakarta.servlet.annotation.WebListener;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -38,6 +42,13 @@ public final class ProxyListener implements ServletContextListener {
       logger.severe(e.getMessage());
       throw new IllegalStateException(e.getMessage(), e);
     }
+    // Registered before the servlets, for "/*": the index, /metrics and /-/... are behind it too.
+    AccessPolicy.of(config)
+        .ifPresent(
+            policy ->
+                context
+                    .addFilter("access", new AccessFilter(policy))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*"));
     try {
       proxy = Proxy.create(config);
     } catch (RuntimeException e) {
@@ -60,12 +71,15 @@ public final class ProxyListener implements ServletContextListener {
     }
     logger.log(
         Level.INFO,
-        "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}",
+        "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}, allowed {4},"
+            + " basic auth {5}",
         new Object[] {
           config.dockerHost(),
           config.scrapeInterval().toSeconds(),
           config.ports(),
-          config.metricsPath()
+          config.metricsPath(),
+          config.allowCidrs().isEmpty() ? "any address" : config.allowCidrs(),
+          config.credentials().map(c -> "for " + c.username()).orElse("off")
         });
   }
 

@@ -23,7 +23,9 @@ public record Config(
     int scrapeConcurrency,
     Path storeDir,
     Optional<String> nodeName,
-    Map<String, String> dockerEnvironment) {
+    Map<String, String> dockerEnvironment,
+    Optional<Credentials> credentials,
+    List<Cidr> allowCidrs) {
 
   /** Ports tried on every container, before those of PORTS. */
   public static final List<Integer> DEFAULT_PORTS = List.of(80, 8080, 9100);
@@ -40,6 +42,8 @@ public record Config(
     Objects.requireNonNull(nodeName);
     ports = List.copyOf(ports);
     dockerEnvironment = Map.copyOf(dockerEnvironment);
+    Objects.requireNonNull(credentials);
+    allowCidrs = List.copyOf(allowCidrs);
     if (scrapeTimeout.compareTo(scrapeInterval) >= 0) {
       throw new IllegalArgumentException("scrape timeout must be shorter than the interval");
     }
@@ -82,7 +86,9 @@ public record Config(
         (int) s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"),
         s.directory("STORE_DIR", defaultStoreDir),
         s.optional("NODE_NAME"),
-        dockerEnvironment(s));
+        dockerEnvironment(s),
+        s.credentials("AUTH_USERNAME", "AUTH_PASSWORD"),
+        s.cidrs("ALLOW_CIDRS"));
   }
 
   /** Five seconds, or less where the interval is short: always well inside one interval. */
@@ -99,6 +105,11 @@ public record Config(
       s.optional(key).ifPresent(value -> docker.put(key, value));
     }
     return docker;
+  }
+
+  /** Whether port 2137 checks the client's address or credentials (both off by default). */
+  public boolean accessControlled() {
+    return credentials.isPresent() || !allowCidrs.isEmpty();
   }
 
   /** The DOCKER_HOST the proxy talks to. */

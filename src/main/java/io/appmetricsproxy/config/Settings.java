@@ -150,4 +150,50 @@ final class Settings {
     }
     throw new ConfigException(key, "unix:///path/to/docker.sock or tcp://host:port", value);
   }
+
+  /**
+   * A user name and password, both set or neither. The password is never part of a message: a
+   * missing one is reported under its own key, found empty.
+   */
+  Optional<Credentials> credentials(String userKey, String passwordKey) {
+    Optional<String> user = optional(userKey);
+    Optional<String> password = optional(passwordKey);
+    if (user.isEmpty() && password.isEmpty()) {
+      return Optional.empty();
+    }
+    if (user.isEmpty()) {
+      throw new ConfigException(userKey, "a user name when " + passwordKey + " is set", "");
+    }
+    if (password.isEmpty()) {
+      throw new ConfigException(passwordKey, "a password when " + userKey + " is set", "");
+    }
+    if (user.get().chars().anyMatch(c -> c == ':' || c < ' ' || c == 127)) {
+      throw new ConfigException(
+          userKey, "a user name without \":\" or control characters", user.get());
+    }
+    return Optional.of(new Credentials(user.get(), password.get()));
+  }
+
+  /** IPv4/IPv6 ranges or single addresses separated by commas and/or blanks; no host names. */
+  List<Cidr> cidrs(String key) {
+    Optional<String> value = optional(key);
+    List<Cidr> cidrs = new ArrayList<>();
+    if (value.isEmpty()) {
+      return cidrs;
+    }
+    for (String token : value.get().split("[,\\s]+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      try {
+        cidrs.add(Cidr.parse(token));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            key,
+            "IP addresses or CIDR ranges (e.g. 10.0.0.0/8, ::1) separated by commas or spaces",
+            value.get());
+      }
+    }
+    return cidrs;
+  }
 }

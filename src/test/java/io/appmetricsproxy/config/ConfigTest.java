@@ -33,6 +33,9 @@ class ConfigTest {
     assertThat(c.storeDir()).isEqualTo(STORE);
     assertThat(c.nodeName()).isEmpty();
     assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    assertThat(c.credentials()).isEmpty();
+    assertThat(c.allowCidrs()).isEmpty();
+    assertThat(c.accessControlled()).isFalse();
   }
 
   @Test
@@ -134,6 +137,16 @@ class ConfigTest {
             "relative/dir",
             "STORE_DIR: expected an absolute directory path, found \"relative/dir\""),
         Arguments.of(
+            "ALLOW_CIDRS",
+            "10.0.0.0/8, 10.0.0.0/33",
+            "ALLOW_CIDRS: expected IP addresses or CIDR ranges (e.g. 10.0.0.0/8, ::1) separated"
+                + " by commas or spaces, found \"10.0.0.0/8, 10.0.0.0/33\""),
+        Arguments.of(
+            "ALLOW_CIDRS",
+            "localhost",
+            "ALLOW_CIDRS: expected IP addresses or CIDR ranges (e.g. 10.0.0.0/8, ::1) separated"
+                + " by commas or spaces, found \"localhost\""),
+        Arguments.of(
             "DOCKER_HOST",
             "docker.sock",
             "DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port,"
@@ -152,5 +165,55 @@ class ConfigTest {
   void extraPortsAreTriedAfterTheDefaultsWithoutRepeats() {
     assertThat(read(Map.of("PORTS", "9100 3000,3000")).ports())
         .isEqualTo(List.of(80, 8080, 9100, 3000));
+  }
+
+  @Test
+  void readsAccessControl() {
+    Config c =
+        read(
+            Map.of(
+                "AUTH_USERNAME", "prometheus",
+                "AUTH_PASSWORD", "s3cret-Pa55",
+                "ALLOW_CIDRS", "10.0.0.0/8, 127.0.0.1 ::1,fd00::/8"));
+    assertThat(c.credentials()).get().extracting(Credentials::username).isEqualTo("prometheus");
+    assertThat(c.allowCidrs())
+        .extracting(Cidr::toString)
+        .containsExactly(
+            "10.0.0.0/8", "127.0.0.1/32", "0:0:0:0:0:0:0:1/128", "fd00:0:0:0:0:0:0:0/8");
+    assertThat(c.accessControlled()).isTrue();
+    assertThat(c.toString()).doesNotContain("s3cret-Pa55").contains("password=***");
+  }
+
+  @Test
+  void eitherAccessSettingAloneTurnsAccessControlOn() {
+    assertThat(read(Map.of("ALLOW_CIDRS", "127.0.0.1")).accessControlled()).isTrue();
+    assertThat(read(Map.of("AUTH_USERNAME", "u", "AUTH_PASSWORD", "p")).accessControlled())
+        .isTrue();
+  }
+
+  static Stream<Arguments> halfCredentials() {
+    return Stream.of(
+        Arguments.of(
+            Map.of("AUTH_USERNAME", "prometheus"),
+            "AUTH_PASSWORD: expected a password when AUTH_USERNAME is set, found \"\""),
+        Arguments.of(
+            Map.of("AUTH_USERNAME", "prometheus", "AUTH_PASSWORD", "  "),
+            "AUTH_PASSWORD: expected a password when AUTH_USERNAME is set, found \"\""),
+        Arguments.of(
+            Map.of("AUTH_PASSWORD", "s3cret-Pa55"),
+            "AUTH_USERNAME: expected a user name when AUTH_PASSWORD is set, found \"\""),
+        Arguments.of(
+            Map.of("AUTH_USERNAME", "a:b", "AUTH_PASSWORD", "s3cret-Pa55"),
+            "AUTH_USERNAME: expected a user name without \":\" or control characters,"
+                + " found \"a:b\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("halfCredentials")
+  void credentialsNeedBothKeysAndNoErrorShowsThePassword(Map<String, String> env, String message) {
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message)
+        .hasMessageNotContaining("s3cret");
   }
 }
