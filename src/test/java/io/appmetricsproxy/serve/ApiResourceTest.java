@@ -45,7 +45,8 @@ class ApiResourceTest {
         Snapshot.of(
             List.of(
                 TargetsViewTest.entry("n1", "a1", "web-1", "web", TargetsViewTest.T),
-                TargetsViewTest.entry("n1", "b2", "odd-1", "<b> x", TargetsViewTest.T))),
+                TargetsViewTest.entry("n1", "b2", "odd-1", "<b> x", TargetsViewTest.T),
+                TargetsViewTest.entry("n1", "c3", "api-1", "api", TargetsViewTest.T))),
         new CycleReport(
             TargetsViewTest.T,
             Duration.ofMillis(12),
@@ -95,6 +96,11 @@ class ApiResourceTest {
                    "address":"10.0.0.6","path":"/m","up":false,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.25,
                    "sizeBytes":4,"error":{"reason":"timeout","message":"8080: no answer in 5 s"}},
+                  {"name":"api","container":"api-1","containerId":"c3","node":"n1",
+                   "address":null,"path":null,"up":false,"served":true,
+                   "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
+                   "sizeBytes":4,"error":{"reason":"not_seen",
+                   "message":"not seen in the last cycle; its last good scrape is served"}},
                   {"name":"web","container":"web-1","containerId":"a1","node":"n1",
                    "address":"10.0.0.5:8080","path":"/metrics","up":true,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.003,
@@ -115,13 +121,16 @@ class ApiResourceTest {
             JSON.readTree(
                 ("[{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/%%3Cb%%3E%%20x/metrics\","
                         + "\"name\":\"<b> x\"}},"
+                        + "{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/api/metrics\","
+                        + "\"name\":\"api\"}},"
                         + "{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/web/metrics\","
                         + "\"name\":\"web\"}}]")
-                    .formatted(self, self)));
+                    .formatted(self, self, self)));
   }
 
   @Test
-  void sdPathsAnswerWithMetrics() throws Exception {
+  void sdPathsAnswerWithMetricsAlsoForANameCalledApi() throws Exception {
+    assertThat(JSON.readTree(get("/amp/api/sd").body())).hasSize(3);
     for (JsonNode group : JSON.readTree(get("/amp/api/sd").body())) {
       HttpResponse<String> metrics = get(group.get("labels").get("__metrics_path__").asText());
       assertThat(metrics.statusCode()).isEqualTo(200);
