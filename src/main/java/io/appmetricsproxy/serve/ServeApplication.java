@@ -1,15 +1,21 @@
 package io.appmetricsproxy.serve;
 
 import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
-/** The JAX-RS application: the index, health and {@code /{name}/metrics}, all over one state. */
+/**
+ * The JAX-RS application: the index, health, {@code /{name}/metrics} and the JSON API, all over one
+ * state.
+ */
 public final class ServeApplication extends ResourceConfig {
   public ServeApplication(ProxyState state) {
     register(IndexResource.class);
     register(HealthResource.class);
     register(MetricsResource.class);
+    register(ApiResource.class);
+    register(JacksonFeature.class);
     register(
         new AbstractBinder() {
           @Override

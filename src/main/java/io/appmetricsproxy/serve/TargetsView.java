@@ -1,0 +1,116 @@
+package io.appmetricsproxy.serve;
+
+import io.appmetricsproxy.scrape.ScrapeResult;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Served;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the JSON views of the index from the same data: the last cycle and the served snapshot.
+ */
+final class TargetsView {
+  /** The error reason of a stored container that the last cycle did not see. */
+  static final String NOT_SEEN = "not_seen";
+
+  private static final Comparator<ApiModel.Target> ORDER =
+      Comparator.comparing(ApiModel.Target::name)
+          .thenComparing(ApiModel.Target::container)
+          .thenComparing(t -> String.valueOf(t.node()))
+          .thenComparing(ApiModel.Target::containerId);
+
+  private TargetsView() {}
+
+  static ApiModel.Targets targets(ProxyState.View view) {
+    Optional<CycleReport> cycle = view.lastCycle();
+    Optional<String> node = cycle.flatMap(CycleReport::node);
+    Map<String, Entry> stored = new LinkedHashMap<>();
+    for (Served served : view.snapshot().all()) {
+      served.entries().forEach(e -> stored.put(e.node() + '/' + e.containerId(), e));
+    }
+    List<ApiModel.Target> targets = new ArrayList<>();
+    for (ScrapeResult r : cycle.map(CycleReport::results).orElse(List.of())) {
+      Entry e = stored.remove(node.orElse("") + '/' + r.target().containerId());
+      targets.add(seen(r, node.orElse(null), e));
+    }
+    stored.values().forEach(e -> targets.add(notSeen(e)));
+    targets.sort(ORDER);
+    return new ApiModel.Targets(
+        node.orElse(null),
+        cycle.isPresent(),
+        new ApiModel.Engine(
+            cycle.isPresent() && cycle.get().engineError().isEmpty(),
+            cycle.flatMap(CycleReport::engineError).orElse(null)),
+        cycle
+            .map(c -> new ApiModel.LastCycle(c.startedAt().toString(), seconds(c.duration())))
+            .orElse(null),
+        targets,
+        cycle.map(CycleReport::skipped).orElse(List.of()).stream()
+            .map(s -> new ApiModel.Skipped(s.containerName(), s.containerId(), s.reason()))
+            .toList());
+  }
+
+  /**
+   * One group per served name, all at {@code hostPort}; {@code basePath} is where the application
+   * is mounted (context and servlet path), without a trailing slash.
+   */
+  static List<ApiModel.SdGroup> sd(ProxyState.View view, String hostPort, String basePath) {
+    return view.snapshot().all().stream()
+        .map(
+            s ->
+                new ApiModel.SdGroup(
+                    List.of(hostPort),
+                    labels(basePath + "/" + Html.pathSegment(s.name()) + "/metrics", s.name())))
+        .toList();
+  }
+
+  private static Map<String, String> labels(String metricsPath, String name) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("__metrics_path__", metricsPath);
+    labels.put("name", name);
+    return Collections.unmodifiableMap(labels);
+  }
+
+  private static ApiModel.Target seen(ScrapeResult r, String node, Entry e) {
+    var t = r.target();
+    return new ApiModel.Target(
+        t.name(),
+        t.containerName(),
+        t.containerId(),
+        node,
+        t.host() + r.port().map(p -> ":" + p).orElse(""),
+        t.path(),
+        r.ok(),
+        e != null,
+        e == null ? null : e.scrapedAt().toString(),
+        seconds(r.duration()),
+        e == null ? null : (long) e.payload().size(),
+        r.error().map(x -> new ApiModel.Error(x.reason().label(), x.message())).orElse(null));
+  }
+
+  private static ApiModel.Target notSeen(Entry e) {
+    return new ApiModel.Target(
+        e.name(),
+        e.containerName(),
+        e.containerId(),
+        e.node(),
+        null,
+        null,
+        false,
+        true,
+        e.scrapedAt().toString(),
+        null,
+        (long) e.payload().size(),
+        new ApiModel.Error(NOT_SEEN, "not seen in the last cycle; its last good scrape is served"));
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+}

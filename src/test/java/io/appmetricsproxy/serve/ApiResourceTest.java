@@ -1,0 +1,156 @@
+package io.appmetricsproxy.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.appmetricsproxy.discover.Skipped;
+import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.scrape.ScrapeError;
+import io.appmetricsproxy.store.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JSON API over real HTTP, in an embedded Tomcat with the webapp under {@code /amp}. */
+class ApiResourceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ProxyState STATE = new ProxyState(Snapshot.empty());
+  private static Tomcat tomcat;
+  private static int port;
+
+  @BeforeAll
+  static void start() throws IOException, LifecycleException {
+    Target web = new Target("a1", "web-1", "web", "10.0.0.5", List.of(8080), "/metrics");
+    Target odd = new Target("b2", "odd-1", "<b> x", "10.0.0.6", List.of(8080), "/m");
+    STATE.publish(
+        Snapshot.of(
+            List.of(
+                TargetsViewTest.entry("n1", "a1", "web-1", "web", TargetsViewTest.T),
+                TargetsViewTest.entry("n1", "b2", "odd-1", "<b> x", TargetsViewTest.T),
+                TargetsViewTest.entry("n1", "c3", "api-1", "api", TargetsViewTest.T))),
+        new CycleReport(
+            TargetsViewTest.T,
+            Duration.ofMillis(12),
+            Optional.of("n1"),
+            Optional.empty(),
+            List.of(
+                TargetsViewTest.ok(web),
+                TargetsViewTest.failed(odd, ScrapeError.Reason.TIMEOUT, "8080: no answer in 5 s")),
+            List.of(new Skipped("c9", "batch", "label prometheus.io/scrape=false")),
+            List.of()));
+    tomcat = new Tomcat();
+    tomcat.setBaseDir(Files.createTempDirectory("amp-api").toString());
+    tomcat.setPort(0);
+    Context context = tomcat.addContext("/amp", null);
+    Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
+    context.addServletMappingDecoded("/*", "jersey");
+    tomcat.getConnector();
+    tomcat.start();
+    port = tomcat.getConnector().getLocalPort();
+  }
+
+  @AfterAll
+  static void stop() throws LifecycleException {
+    tomcat.stop();
+    tomcat.destroy();
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void targetsIsTheDocumentedJson() throws Exception {
+    HttpResponse<String> response = get("/amp/api/targets");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"node":"n1","ready":true,"engine":{"reachable":true,"error":null},
+                 "lastCycle":{"startedAt":"2026-11-25T12:00:00Z","durationSeconds":0.012},
+                 "targets":[
+                  {"name":"<b> x","container":"odd-1","containerId":"b2","node":"n1",
+                   "address":"10.0.0.6","path":"/m","up":false,"served":true,
+                   "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.25,
+                   "sizeBytes":4,"error":{"reason":"timeout","message":"8080: no answer in 5 s"}},
+                  {"name":"api","container":"api-1","containerId":"c3","node":"n1",
+                   "address":null,"path":null,"up":false,"served":true,
+                   "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
+                   "sizeBytes":4,"error":{"reason":"not_seen",
+                   "message":"not seen in the last cycle; its last good scrape is served"}},
+                  {"name":"web","container":"web-1","containerId":"a1","node":"n1",
+                   "address":"10.0.0.5:8080","path":"/metrics","up":true,"served":true,
+                   "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.003,
+                   "sizeBytes":4,"error":null}],
+                 "skipped":[{"container":"batch","containerId":"c9",
+                   "reason":"label prometheus.io/scrape=false"}]}
+                """));
+  }
+
+  @Test
+  void sdIsOneGroupPerNameAtTheAddressTheClientUsed() throws Exception {
+    HttpResponse<String> response = get("/amp/api/sd");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    String self = "127.0.0.1:" + port;
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                ("[{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/%%3Cb%%3E%%20x/metrics\","
+                        + "\"name\":\"<b> x\"}},"
+                        + "{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/api/metrics\","
+                        + "\"name\":\"api\"}},"
+                        + "{\"targets\":[\"%s\"],\"labels\":{\"__metrics_path__\":\"/amp/web/metrics\","
+                        + "\"name\":\"web\"}}]")
+                    .formatted(self, self, self)));
+  }
+
+  @Test
+  void sdPathsAnswerWithMetricsAlsoForANameCalledApi() throws Exception {
+    assertThat(JSON.readTree(get("/amp/api/sd").body())).hasSize(3);
+    for (JsonNode group : JSON.readTree(get("/amp/api/sd").body())) {
+      HttpResponse<String> metrics = get(group.get("labels").get("__metrics_path__").asText());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).isEqualTo("x 1\n");
+    }
+  }
+
+  @Test
+  void sdTargetIsTheHostHeader() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /amp/api/sd HTTP/1.1\r\nHost: node1.example:2137\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response)
+          .startsWith("HTTP/1.1 200")
+          .contains("\"targets\":[\"node1.example:2137\"]");
+    }
+  }
+}
