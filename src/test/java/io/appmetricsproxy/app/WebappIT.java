@@ -130,6 +130,10 @@ class WebappIT {
     assertThat(index.headers().firstValue("Content-Type"))
         .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(text(index)).contains("<a href=\"" + shop.name() + "/metrics\">" + shop.name());
+    assertThat(text(get("api/targets")))
+        .contains("\"container\":\"" + shop.name() + "\"", "\"up\":true");
+    assertThat(text(get("api/sd")))
+        .contains("\"__metrics_path__\":\"/app-metrics-proxy/" + shop.name() + "/metrics\"");
     assertThat(get("-/ready").statusCode()).isEqualTo(200);
     assertThat(get("-/healthy").statusCode()).isEqualTo(200);
     assertThat(text(get("metrics")))
