@@ -70,11 +70,6 @@ final class HttpFetcher implements AutoCloseable {
                             .setSocketTimeout(Timeout.of(timeout))
                             .build())
                     .build())
-            .setDefaultRequestConfig(
-                RequestConfig.custom()
-                    .setConnectionRequestTimeout(Timeout.of(timeout))
-                    .setRedirectsEnabled(false)
-                    .build())
             .disableAutomaticRetries()
             .disableCookieManagement()
             .disableAuthCaching()
