@@ -1,0 +1,41 @@
+package io.appmetricsproxy.replicate;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A peer's shared store folder as the exchange sees it: {@code <node>/<entry file>} under a root
+ * that also holds {@code .node}, the peer's own node name. Every method throws {@link
+ * ReplicationException} with a message naming what failed.
+ */
+interface RemoteStore extends AutoCloseable {
+  /** File at the root holding the node name of the proxy that serves the folder. */
+  String NODE_FILE = ".node";
+
+  /** The peer's own node name, from {@link #NODE_FILE}. */
+  String node();
+
+  /** The node folders under the root (names only, no dot files). */
+  List<String> nodes();
+
+  /** The entry files ({@code *.entry}, no dot files) of one node folder; empty when it is absent. */
+  Map<String, FileStat> list(String node);
+
+  /** Reads one file, refusing one larger than {@code maxBytes}. */
+  byte[] read(String node, String file, long maxBytes);
+
+  /**
+   * Writes one file under a temp name in the same folder (created when absent), sets its mtime,
+   * then renames it over {@code file}: a reader sees the old file or the new one, never a part.
+   */
+  void write(String node, String file, byte[] bytes, long mtimeSeconds);
+
+  /** Sets the mtime of an existing file without moving its bytes. */
+  void touch(String node, String file, long mtimeSeconds);
+
+  /** Removes one file; absent is fine. */
+  void delete(String node, String file);
+
+  @Override
+  void close();
+}
