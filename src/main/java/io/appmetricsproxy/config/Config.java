@@ -25,7 +25,8 @@ public record Config(
     Optional<String> nodeName,
     Map<String, String> dockerEnvironment,
     Optional<Credentials> credentials,
-    List<Cidr> allowCidrs) {
+    List<Cidr> allowCidrs,
+    ReplicationSettings replication) {
 
   /** Ports tried on every container, before those of PORTS. */
   public static final List<Integer> DEFAULT_PORTS = List.of(80, 8080, 9100);
@@ -44,6 +45,7 @@ public record Config(
     dockerEnvironment = Map.copyOf(dockerEnvironment);
     Objects.requireNonNull(credentials);
     allowCidrs = List.copyOf(allowCidrs);
+    Objects.requireNonNull(replication);
     if (scrapeTimeout.compareTo(scrapeInterval) >= 0) {
       throw new IllegalArgumentException("scrape timeout must be shorter than the interval");
     }
@@ -74,6 +76,7 @@ public record Config(
                 interval.toSeconds(),
                 MAX_SECONDS,
                 "a whole number of seconds >= SCRAPE_INTERVAL (" + interval.toSeconds() + ")"));
+    Path storeDir = s.directory("STORE_DIR", defaultStoreDir);
     LinkedHashSet<Integer> ports = new LinkedHashSet<>(DEFAULT_PORTS);
     ports.addAll(s.ports("PORTS"));
     return new Config(
@@ -84,11 +87,49 @@ public record Config(
         List.copyOf(ports),
         s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
         (int) s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"),
-        s.directory("STORE_DIR", defaultStoreDir),
+        storeDir,
         s.optional("NODE_NAME"),
         dockerEnvironment(s),
         s.credentials("AUTH_USERNAME", "AUTH_PASSWORD"),
-        s.cidrs("ALLOW_CIDRS"));
+        s.cidrs("ALLOW_CIDRS"),
+        replication(s, interval, storeDir));
+  }
+
+  private static ReplicationSettings replication(Settings s, Duration scrapeInterval, Path store) {
+    int port =
+        (int)
+            s.wholeNumber(
+                "REPLICATION_PORT",
+                ReplicationSettings.DEFAULT_PORT,
+                1,
+                65535,
+                "a port number from 1 to 65535");
+    Duration interval =
+        Duration.ofSeconds(
+            s.wholeNumber(
+                "REPLICATION_INTERVAL",
+                scrapeInterval.toSeconds(),
+                1,
+                MAX_SECONDS,
+                "a whole number of seconds > 0"));
+    Duration timeout =
+        s.seconds(
+            "REPLICATION_TIMEOUT",
+            defaultTimeout(interval),
+            interval,
+            "a number of seconds > 0 and < REPLICATION_INTERVAL (" + interval.toSeconds() + ")");
+    String user = s.optional("REPLICATION_USER").orElse(ReplicationSettings.DEFAULT_USER);
+    if (!user.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,31}")) {
+      throw new ConfigException(
+          "REPLICATION_USER", "a user name of letters, digits, \".\", \"_\" or \"-\"", user);
+    }
+    return new ReplicationSettings(
+        port,
+        s.optional("SSHPASS").map(password -> new Credentials(user, password)),
+        s.peers("REPLICATION_PEERS", port),
+        interval,
+        timeout,
+        s.directory("SSH_DIR", store.resolveSibling(store.getFileName() + "-ssh")));
   }
 
   /** Five seconds, or less where the interval is short: always well inside one interval. */

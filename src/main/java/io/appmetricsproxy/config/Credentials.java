@@ -5,8 +5,9 @@ import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
- * The one user name and password of HTTP Basic authentication; the password never leaves this
- * object, and {@link #toString()} shows it as {@code ***}.
+ * A user name and password (HTTP Basic authentication, SSH replication); the password leaves this
+ * object only as a fresh copy for a client to send, and {@link #toString()} shows it as {@code
+ * ***}.
  */
 public final class Credentials {
   private final String username;
@@ -21,6 +22,11 @@ public final class Credentials {
 
   public String username() {
     return username;
+  }
+
+  /** A copy of the password, for an SSH client to send; the caller clears it after use. */
+  public byte[] password() {
+    return passwordBytes.clone();
   }
 
   /** Compares both parts in constant time (for a given length), and always both. */

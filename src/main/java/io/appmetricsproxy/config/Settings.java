@@ -196,4 +196,32 @@ final class Settings {
     }
     return cidrs;
   }
+
+  /** host[:port] items separated by commas and/or blanks; IPv6 addresses in brackets. */
+  List<ReplicationSettings.PeerAddress> peers(String key, int defaultPort) {
+    Optional<String> value = optional(key);
+    List<ReplicationSettings.PeerAddress> peers = new ArrayList<>();
+    if (value.isEmpty()) {
+      return peers;
+    }
+    java.util.regex.Pattern item =
+        java.util.regex.Pattern.compile(
+            "(?:\\[([0-9A-Fa-f:.]+)\\]|([A-Za-z0-9][A-Za-z0-9.-]*))(?::(\\d{1,5}))?");
+    for (String token : value.get().split("[,\\s]+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      java.util.regex.Matcher m = item.matcher(token);
+      int port = m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : defaultPort;
+      if (!m.matches() || port < 1 || port > 65535) {
+        throw new ConfigException(
+            key,
+            "host:port items (port optional, IPv6 in brackets) separated by commas or spaces",
+            value.get());
+      }
+      peers.add(
+          new ReplicationSettings.PeerAddress(m.group(1) != null ? m.group(1) : m.group(2), port));
+    }
+    return peers;
+  }
 }

@@ -216,4 +216,74 @@ class ConfigTest {
         .hasMessage(message)
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void replicationDefaults() {
+    ReplicationSettings r = read(Map.of()).replication();
+    assertThat(r.port()).isEqualTo(2138);
+    assertThat(r.credentials()).isEmpty();
+    assertThat(r.peers()).isEmpty();
+    assertThat(r.interval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(r.sshDir()).isEqualTo(Path.of("/tmp/store-ssh"));
+  }
+
+  @Test
+  void readsReplicationSettings() {
+    ReplicationSettings r =
+        read(Map.of(
+                "SSHPASS", "s3cret-Pa55",
+                "REPLICATION_USER", "amp",
+                "REPLICATION_PORT", "2222",
+                "REPLICATION_PEERS", "node-2, 10.0.0.3:2223 [fd00::4]:2224 [fd00::5]",
+                "REPLICATION_INTERVAL", "20",
+                "REPLICATION_TIMEOUT", "7.5",
+                "SSH_DIR", "/var/lib/amp-ssh"))
+            .replication();
+    assertThat(r.port()).isEqualTo(2222);
+    assertThat(r.credentials()).get().extracting(Credentials::username).isEqualTo("amp");
+    assertThat(r.credentials().get().matches("amp".getBytes(), "s3cret-Pa55".getBytes())).isTrue();
+    assertThat(r.credentials().get().toString()).doesNotContain("s3cret");
+    assertThat(r.peers())
+        .extracting(ReplicationSettings.PeerAddress::toString)
+        .containsExactly("node-2:2222", "10.0.0.3:2223", "[fd00::4]:2224", "[fd00::5]:2222");
+    assertThat(r.interval()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(r.timeout()).isEqualTo(Duration.ofMillis(7500));
+    assertThat(r.sshDir()).isEqualTo(Path.of("/var/lib/amp-ssh"));
+  }
+
+  static Stream<Arguments> badReplicationSettings() {
+    return Stream.of(
+        Arguments.of(
+            Map.of("REPLICATION_PORT", "ssh"),
+            "REPLICATION_PORT: expected a port number from 1 to 65535, found \"ssh\""),
+        Arguments.of(
+            Map.of("REPLICATION_PEERS", "node-2:70000"),
+            "REPLICATION_PEERS: expected host:port items (port optional, IPv6 in brackets)"
+                + " separated by commas or spaces, found \"node-2:70000\""),
+        Arguments.of(
+            Map.of("REPLICATION_PEERS", "ssh://node-2"),
+            "REPLICATION_PEERS: expected host:port items (port optional, IPv6 in brackets)"
+                + " separated by commas or spaces, found \"ssh://node-2\""),
+        Arguments.of(
+            Map.of("REPLICATION_INTERVAL", "20", "REPLICATION_TIMEOUT", "20"),
+            "REPLICATION_TIMEOUT: expected a number of seconds > 0 and < REPLICATION_INTERVAL"
+                + " (20), found \"20\""),
+        Arguments.of(
+            Map.of("SSHPASS", "s3cret-Pa55", "REPLICATION_USER", "root;rm"),
+            "REPLICATION_USER: expected a user name of letters, digits, \".\", \"_\" or \"-\","
+                + " found \"root;rm\""),
+        Arguments.of(
+            Map.of("SSH_DIR", "relative/ssh"),
+            "SSH_DIR: expected an absolute directory path, found \"relative/ssh\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badReplicationSettings")
+  void badReplicationSettingsStopStartUp(Map<String, String> env, String message) {
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message)
+        .hasMessageNotContaining("s3cret");
+  }
 }
