@@ -105,6 +105,11 @@ public final class Cycle {
     Set<String> present =
         discovery.targets().stream().map(Target::containerId).collect(Collectors.toSet());
     store.retain(discovery.node(), present);
+    try {
+      store.confirm(discovery.node(), clock.instant(), maxAge);
+    } catch (StoreException e) {
+      errors.add(e.getMessage());
+    }
     return errors;
   }
 }

@@ -6,6 +6,9 @@ import java.util.Objects;
 
 /**
  * The latest good scrape of one container, as kept on disk and served: keyed by node and container.
+ *
+ * @param shared whether the entry goes to other nodes: false for a task of a global service, which
+ *     every node scrapes for itself
  */
 public record Entry(
     String node,
@@ -13,7 +16,8 @@ public record Entry(
     String containerName,
     String name,
     Instant scrapedAt,
-    Payload payload) {
+    Payload payload,
+    boolean shared) {
 
   public Entry {
     Objects.requireNonNull(node);
@@ -25,6 +29,31 @@ public record Entry(
     if (node.isEmpty() || containerId.isEmpty() || name.isEmpty()) {
       throw new IllegalArgumentException("an entry needs a node, a container id and a name");
     }
+  }
+
+  /** A shared entry. */
+  public Entry(
+      String node,
+      String containerId,
+      String containerName,
+      String name,
+      Instant scrapedAt,
+      Payload payload) {
+    this(node, containerId, containerName, name, scrapedAt, payload, true);
+  }
+
+  public Entry withScrapedAt(Instant at) {
+    return new Entry(node, containerId, containerName, name, at, payload, shared);
+  }
+
+  /** The same container, name and payload: a new scrape that changed nothing worth moving. */
+  boolean sameContent(Entry other) {
+    return shared == other.shared
+        && node.equals(other.node)
+        && containerId.equals(other.containerId)
+        && containerName.equals(other.containerName)
+        && name.equals(other.name)
+        && payload.equals(other.payload);
   }
 
   /** Unique across the cluster: two replicas on two nodes never share it. */

@@ -55,7 +55,7 @@ final class EntryFile {
   /**
    * @throws IOException naming what is wrong with the file, which is then not served
    */
-  static Entry decode(byte[] bytes) throws IOException {
+  static Entry decode(byte[] bytes, boolean shared) throws IOException {
     int end = headerEnd(bytes);
     String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
     if (lines.length == 0 || !lines[0].equals(MAGIC)) {
@@ -80,7 +80,8 @@ final class EntryFile {
           required(header, "container"),
           required(header, "name"),
           Instant.parse(required(header, "scraped-at")),
-          payload);
+          payload,
+          shared);
     } catch (IllegalArgumentException | DateTimeParseException | InvalidExpositionException e) {
       throw new IOException("bad entry file: " + e.getMessage(), e);
     }

@@ -1,115 +1,296 @@
 package io.appmetricsproxy.store;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The latest good scrape of every container, in memory for serving and on disk under {@code
- * <dir>/<node>/<container id>.entry}; each file is written to a temp name and renamed into place.
+ * The latest good scrape of every container, in memory for serving and on disk (see {@link
+ * StoreFolder}): this node's entries, written by its cycles, and other nodes' shared entries,
+ * written by replication. An entry file is rewritten only when its content changed, with an mtime
+ * later than the one it replaces, so that size and mtime tell a changed file from an unchanged one.
  */
 public final class Store {
   private static final Logger logger = Logger.getLogger(Store.class.getName());
 
-  private final Path dir;
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final StoreFolder folder;
+  private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<String, Instant> alive = new ConcurrentHashMap<>();
+  private volatile String own;
 
   public Store(Path dir) {
-    this.dir = dir;
+    this.folder = new StoreFolder(dir);
   }
 
-  /** Creates the folder and reads the entries a previous run left there; bad files are skipped. */
+  /** Creates the folders and reads what a previous run left there; bad files are skipped. */
   public void open() {
     try {
-      Files.createDirectories(dir);
-      try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dir, Files::isDirectory)) {
-        for (Path node : nodes) {
-          load(node);
+      folder.create();
+      for (boolean shared : new boolean[] {true, false}) {
+        for (String node : folder.nodes(shared)) {
+          for (Path f : folder.entries(shared, node)) {
+            read(f, shared).ifPresent(e -> entries.put(f, e));
+          }
+          if (shared) {
+            StoreFolder.mtime(folder.file(true, node, StoreFolder.ALIVE))
+                .ifPresent(at -> alive.put(node, at));
+          }
         }
       }
     } catch (IOException e) {
-      throw new StoreException("store folder " + dir + ": " + e.getMessage(), e);
+      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
     }
   }
 
-  private void load(Path nodeDir) throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(nodeDir, "*" + EntryFile.SUFFIX)) {
-      for (Path file : files) {
-        try {
-          Entry e = EntryFile.decode(Files.readAllBytes(file));
-          entries.put(e.key(), e);
-        } catch (IOException e) {
-          logger.log(
-              Level.WARNING, "Skipping store file {0}: {1}", new Object[] {file, e.getMessage()});
-        }
-      }
-    }
-  }
-
-  /** Replaces the container's entry, on disk first: a reader sees the old file or the new one. */
-  public void put(Entry entry) {
-    Path target = file(entry.node(), entry.containerId());
+  private static Optional<Entry> read(Path f, boolean shared) {
     try {
-      Files.createDirectories(target.getParent());
-      Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-      Files.write(temp, EntryFile.encode(entry));
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException ignored) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      return Optional.of(EntryFile.decode(Files.readAllBytes(f), shared));
+    } catch (NoSuchFileException ignored) {
+      return Optional.empty();
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Skipping store file {0}: {1}", new Object[] {f, e.getMessage()});
+      return Optional.empty();
+    }
+  }
+
+  /** The folder that replication exchanges: {@code <node>/<container>.entry}, {@code .node}. */
+  public Path sharedRoot() {
+    return folder.sharedRoot();
+  }
+
+  /** The folder name of this node, once a cycle has named it. */
+  public Optional<String> ownFolder() {
+    return Optional.ofNullable(own);
+  }
+
+  /**
+   * Keeps a new scrape. Its file is rewritten only when the content changed (a reader sees the old
+   * file or the new one); an unchanged scrape only refreshes the entry in memory.
+   */
+  public void put(Entry entry) {
+    String node = StoreFolder.safe(entry.node());
+    own = node; // only this node's cycles put entries
+    String name = StoreFolder.entryFile(entry.containerId());
+    Path target = folder.file(entry.shared(), node, name);
+    Entry previous = entries.get(target);
+    try {
+      Files.deleteIfExists(folder.file(!entry.shared(), node, name));
+      entries.remove(folder.file(!entry.shared(), node, name));
+      Optional<Instant> mtime = StoreFolder.mtime(target);
+      if (previous == null || !previous.sameContent(entry) || mtime.isEmpty()) {
+        Instant at = entry.scrapedAt();
+        if (mtime.isPresent() && !seconds(at).isAfter(seconds(mtime.get()))) {
+          at = seconds(mtime.get()).plusSeconds(1); // a change must show in size or mtime
+        }
+        StoreFolder.write(target, EntryFile.encode(entry), at);
       }
     } catch (IOException e) {
       throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
     }
-    entries.put(entry.key(), entry);
+    entries.put(target, entry);
+  }
+
+  private static Instant seconds(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** Drops the entries of {@code node} whose container is not in {@code containerIds}. */
   public void retain(String node, Set<String> containerIds) {
-    for (Entry e : List.copyOf(entries.values())) {
-      if (e.node().equals(node) && !containerIds.contains(e.containerId())) {
-        entries.remove(e.key());
-        try {
-          Files.deleteIfExists(file(e.node(), e.containerId()));
-        } catch (IOException ex) {
-          logger.log(
-              Level.WARNING,
-              "Cannot delete the entry of {0}: {1}",
-              new Object[] {e.containerName(), ex.getMessage()});
-        }
+    for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
+      Entry entry = e.getValue();
+      if (entry.node().equals(node) && !containerIds.contains(entry.containerId())) {
+        remove(e.getKey(), entry.containerName());
       }
     }
+  }
+
+  private void remove(Path file, String what) {
+    entries.remove(file);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ex) {
+      logger.log(
+          Level.WARNING,
+          "Cannot delete the entry of {0}: {1}",
+          new Object[] {what, ex.getMessage()});
+    }
+  }
+
+  /**
+   * Ends a cycle of this node: names it in {@code .node}, confirms its shared folder as of {@code
+   * now}, removes from disk what is too old to serve, and forgets the folders of nodes that have
+   * not confirmed theirs within {@code maxAge}.
+   */
+  public void confirm(String node, Instant now, Duration maxAge) {
+    own = StoreFolder.safe(node);
+    Instant oldest = now.minus(maxAge);
+    try {
+      Path nodeFile = folder.sharedRoot().resolve(StoreFolder.NODE_FILE);
+      byte[] name = (node + "\n").getBytes(StandardCharsets.UTF_8);
+      if (!Files.exists(nodeFile) || !java.util.Arrays.equals(Files.readAllBytes(nodeFile), name)) {
+        StoreFolder.write(nodeFile, name, now);
+      }
+      for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
+        Entry entry = e.getValue();
+        boolean mine = StoreFolder.safe(entry.node()).equals(own);
+        if (mine && entry.scrapedAt().isBefore(oldest)) {
+          Files.deleteIfExists(e.getKey()); // still in memory, no longer offered to peers
+        }
+      }
+      StoreFolder.touch(folder.file(true, own, StoreFolder.ALIVE), now);
+      alive.remove(own);
+      for (Map.Entry<String, Instant> a : List.copyOf(alive.entrySet())) {
+        if (a.getValue().isBefore(oldest)) {
+          forgetNode(a.getKey());
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void forgetNode(String node) throws IOException {
+    logger.log(Level.INFO, "Dropping the entries of node {0}: not confirmed in time", node);
+    for (Path f : folder.entries(true, node)) {
+      remove(f, f.toString());
+    }
+    Path dir = folder.sharedRoot().resolve(node);
+    entries.keySet().removeIf(p -> p.getParent().equals(dir));
+    Files.deleteIfExists(folder.file(true, node, StoreFolder.ALIVE));
+    alive.remove(node);
+  }
+
+  /**
+   * Takes a file of another node's shared folder from a peer: an entry file is checked (it must
+   * decode, and name the node and container its path names) before it replaces the old one, and
+   * {@code .alive} records when that node last confirmed its folder.
+   *
+   * @throws StoreException when the file is refused; nothing was written then
+   */
+  public void receive(String node, String file, byte[] bytes, Instant mtime) {
+    Path target = checked(node, file);
+    try {
+      if (file.equals(StoreFolder.ALIVE)) {
+        StoreFolder.touch(target, mtime);
+        alive.put(node, mtime);
+        return;
+      }
+      Entry e = verified(node, file, bytes);
+      StoreFolder.write(target, bytes, mtime);
+      entries.put(target, e);
+    } catch (IOException e) {
+      throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sets the mtime of a file of another node's shared folder, e.g. a newer {@code .alive}. */
+  public void touch(String node, String file, Instant mtime) {
+    Path target = checked(node, file);
+    try {
+      StoreFolder.touch(target, mtime);
+    } catch (IOException e) {
+      throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
+    }
+    reload(node, file);
+  }
+
+  /** Removes a file of another node's shared folder. */
+  public void delete(String node, String file) {
+    Path target = checked(node, file);
+    remove(target, node + "/" + file);
+    if (file.equals(StoreFolder.ALIVE)) {
+      alive.remove(node);
+    }
+  }
+
+  /**
+   * Reads again a file that the SFTP server changed in another node's shared folder; a file that
+   * fails the checks of {@link #receive} is deleted, so that it is never served.
+   */
+  public void reload(String node, String file) {
+    Path target = checked(node, file);
+    try {
+      Optional<Instant> mtime = StoreFolder.mtime(target);
+      if (file.equals(StoreFolder.ALIVE)) {
+        mtime.ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
+      } else if (mtime.isEmpty()) {
+        entries.remove(target);
+      } else {
+        entries.put(target, verified(node, file, Files.readAllBytes(target)));
+      }
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Refusing {0}/{1}: {2}", new Object[] {node, file, e.getMessage()});
+      remove(target, node + "/" + file);
+    }
+  }
+
+  private Path checked(String node, String file) {
+    if (!StoreFolder.validName(node)
+        || !StoreFolder.validName(file.equals(StoreFolder.ALIVE) ? "alive" : file)
+        || !(file.equals(StoreFolder.ALIVE) || file.endsWith(EntryFile.SUFFIX))) {
+      throw new StoreException("not a store file: " + node + "/" + file, null);
+    }
+    if (node.equals(own)) {
+      throw new StoreException(
+          node + "/" + file + ": the folder of this node is written by this node only", null);
+    }
+    return folder.file(true, node, file);
+  }
+
+  private static Entry verified(String node, String file, byte[] bytes) throws IOException {
+    Entry e = EntryFile.decode(bytes, true);
+    if (!StoreFolder.safe(e.node()).equals(node)
+        || !StoreFolder.entryFile(e.containerId()).equals(file)) {
+      throw new IOException(
+          "its header names node \"" + e.node() + "\" and container " + e.containerId());
+    }
+    return e;
   }
 
   public List<Entry> entries() {
     return new ArrayList<>(entries.values());
   }
 
-  /** What is served now: every entry younger than {@code maxAge}, grouped by name. */
+  /**
+   * What is served now: this node's entries scraped within {@code maxAge}, and other nodes' entries
+   * where their node confirmed its folder within {@code maxAge} (aged from that confirmation).
+   */
   public Snapshot snapshot(Instant now, Duration maxAge) {
     Instant oldest = now.minus(maxAge);
-    return Snapshot.of(
-        entries.values().stream().filter(e -> e.scrapedAt().isAfter(oldest)).toList());
+    List<Entry> served = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      String node = StoreFolder.safe(e.node());
+      Instant at = node.equals(own) || !e.shared() ? e.scrapedAt() : alive.get(node);
+      if (at != null && at.isAfter(oldest)) {
+        served.add(at.equals(e.scrapedAt()) ? e : e.withScrapedAt(at));
+      }
+    }
+    return Snapshot.of(served);
+  }
+
+  /** When each other node last confirmed its shared folder, as far as this node knows. */
+  public Map<String, Instant> confirmations() {
+    return Map.copyOf(alive);
   }
 
   Path file(String node, String containerId) {
-    return dir.resolve(safe(node)).resolve(safe(containerId) + EntryFile.SUFFIX);
+    return folder.file(true, StoreFolder.safe(node), StoreFolder.entryFile(containerId));
   }
 
-  private static String safe(String s) {
-    String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "_");
-    return cleaned.startsWith(".") ? "_" + cleaned : cleaned;
+  StoreFolder folder() {
+    return folder;
   }
 }

@@ -1,6 +1,7 @@
 package io.appmetricsproxy.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -63,9 +65,9 @@ class StoreTest {
     store.put(entry("n1", "abc", "web-1", "web", "a 2\n", NOW.plusSeconds(10)));
     try (Stream<Path> files = Files.walk(dir)) {
       assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()))
-          .containsExactly("n1/abc.entry");
+          .containsExactly("shared/n1/abc.entry");
     }
-    assertThat(Files.readString(dir.resolve("n1/abc.entry"))).endsWith("\n\na 2\n");
+    assertThat(Files.readString(dir.resolve("shared/n1/abc.entry"))).endsWith("\n\na 2\n");
   }
 
   @Test
@@ -129,5 +131,126 @@ class StoreTest {
         .contains(
             "req{container=\"web-1\",node=\"n1\"} 1",
             "req{container=\"app\",proxy_container=\"web-2\",node=\"n2\"} 2");
+  }
+
+  private static final Duration MAX_AGE = Duration.ofSeconds(30);
+
+  private static byte[] encoded(Entry e) throws IOException {
+    return EntryFile.encode(e);
+  }
+
+  private Path shared(String relative) {
+    return dir.resolve("shared").resolve(relative);
+  }
+
+  @Test
+  void anUnchangedScrapeRefreshesTheEntryWithoutRewritingItsFile() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "abc", "web-1", "web", "a 1\n", NOW));
+    FileTime written = Files.getLastModifiedTime(shared("n1/abc.entry"));
+    store.put(entry("n1", "abc", "web-1", "web", "a 1\n", NOW.plusSeconds(25)));
+    assertThat(Files.getLastModifiedTime(shared("n1/abc.entry"))).isEqualTo(written);
+    assertThat(store.snapshot(NOW.plusSeconds(50), MAX_AGE).get("web")).isPresent();
+  }
+
+  @Test
+  void aChangeWithinTheSameSecondStillShowsInTheMtime() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "abc", "web-1", "web", "a 1\n", NOW));
+    store.put(entry("n1", "abc", "web-1", "web", "a 2\n", NOW.plusMillis(300)));
+    assertThat(Files.getLastModifiedTime(shared("n1/abc.entry")).toInstant())
+        .isEqualTo(NOW.plusSeconds(1));
+  }
+
+  @Test
+  void anEntryThatIsNotSharedStaysOutOfTheSharedFolder() {
+    Store store = new Store(dir);
+    store.open();
+    Entry global = entry("n1", "g", "exporter.x", "exporter", "a 1\n", NOW);
+    store.put(new Entry("n1", "g", "exporter.x", "exporter", NOW, global.payload(), false));
+    assertThat(shared("n1/g.entry")).doesNotExist();
+    assertThat(dir.resolve("local/n1/g.entry")).exists();
+    store.put(global);
+    assertThat(shared("n1/g.entry")).exists();
+    assertThat(dir.resolve("local/n1/g.entry")).doesNotExist();
+    assertThat(store.entries()).hasSize(1);
+  }
+
+  @Test
+  void confirmNamesTheNodeAndOffersOnlyWhatIsFreshEnough() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "old", "o", "o", "a 1\n", NOW.minusSeconds(31)));
+    store.put(entry("n1", "new", "n", "n", "a 1\n", NOW));
+    store.confirm("n1", NOW, MAX_AGE);
+    assertThat(Files.readString(shared(".node"))).isEqualTo("n1\n");
+    assertThat(Files.getLastModifiedTime(shared("n1/.alive")).toInstant()).isEqualTo(NOW);
+    assertThat(shared("n1/old.entry")).doesNotExist();
+    assertThat(shared("n1/new.entry")).exists();
+  }
+
+  @Test
+  void anotherNodesEntryIsServedWhileThatNodeConfirmsItsFolder() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
+    Entry theirs = entry("n2", "theirs", "web-2", "web", "a 2\n", NOW.minusSeconds(300));
+    store.receive("n2", "theirs.entry", encoded(theirs), NOW.minusSeconds(300));
+    store.receive("n2", ".alive", new byte[0], NOW);
+    Served web = store.snapshot(NOW.plusSeconds(10), MAX_AGE).get("web").get();
+    assertThat(new String(web.payload().toByteArray(), StandardCharsets.UTF_8))
+        .contains("web-1", "web-2", "node=\"n2\"");
+    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW.plusSeconds(20)));
+    assertThat(store.snapshot(NOW.plusSeconds(31), MAX_AGE).get("web").get().entries())
+        .extracting(Entry::node)
+        .containsExactly("n1");
+
+    store.confirm("n1", NOW.plusSeconds(31), MAX_AGE);
+    assertThat(shared("n2")).isEmptyDirectory();
+    assertThat(store.entries()).extracting(Entry::node).containsExactly("n1");
+  }
+
+  @Test
+  void aReceivedFileThatDoesNotMatchItsPathIsRefusedAndNothingIsWritten() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
+    byte[] n2 = encoded(entry("n2", "c2", "web-2", "web", "a 2\n", NOW));
+    assertThatThrownBy(() -> store.receive("n3", "c2.entry", n2, NOW))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("names node \"n2\"");
+    assertThatThrownBy(() -> store.receive("n2", "other.entry", n2, NOW))
+        .isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> store.receive("n2", "c2.entry", "junk".getBytes(), NOW))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not an entry file");
+    assertThatThrownBy(
+            () ->
+                store.receive(
+                    "n1", "mine.entry", encoded(entry("n1", "mine", "x", "x", "a 9\n", NOW)), NOW))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("written by this node only");
+    assertThatThrownBy(() -> store.receive("..", "c2.entry", n2, NOW))
+        .isInstanceOf(StoreException.class);
+    assertThat(shared("n3")).doesNotExist();
+    assertThat(shared("n2")).doesNotExist();
+    assertThat(store.entries()).extracting(Entry::containerId).containsExactly("mine");
+  }
+
+  @Test
+  void aFileTheServerWroteIsReadAgainAndDeletedWhenBad() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
+    Files.createDirectories(shared("n2"));
+    Files.write(shared("n2/c2.entry"), encoded(entry("n2", "c2", "web-2", "web", "a 2\n", NOW)));
+    store.reload("n2", "c2.entry");
+    assertThat(store.entries()).hasSize(2);
+    Files.write(shared("n2/c2.entry"), "a 1\n".getBytes());
+    store.reload("n2", "c2.entry");
+    assertThat(shared("n2/c2.entry")).doesNotExist();
+    assertThat(store.entries()).hasSize(1);
   }
 }
