@@ -23,6 +23,9 @@ interface RemoteStore extends AutoCloseable {
    */
   Map<String, FileStat> list(String node);
 
+  /** One file's size and mtime (any name, dot files included); empty when it is absent. */
+  java.util.Optional<FileStat> stat(String node, String file);
+
   /** Reads one file, refusing one larger than {@code maxBytes}. */
   byte[] read(String node, String file, long maxBytes);
 

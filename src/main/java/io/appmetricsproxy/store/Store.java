@@ -139,7 +139,7 @@ public final class Store {
     Instant oldest = now.minus(maxAge);
     try {
       Path nodeFile = folder.sharedRoot().resolve(StoreFolder.NODE_FILE);
-      byte[] name = (node + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] name = (own + "\n").getBytes(StandardCharsets.UTF_8);
       if (!Files.exists(nodeFile) || !java.util.Arrays.equals(Files.readAllBytes(nodeFile), name)) {
         StoreFolder.write(nodeFile, name, now);
       }

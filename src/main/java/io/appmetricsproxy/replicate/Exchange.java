@@ -1,0 +1,97 @@
+package io.appmetricsproxy.replicate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * One exchange between this node and a peer, rsync-like on store folders: for every node folder
+ * either side holds, the side whose copy that node confirmed later ({@code .alive}) wins, and the
+ * other side's copy is made equal to it. Only entries whose size or mtime differ move; entries the
+ * winner lacks are deleted; {@code .alive} is copied last, so that an interrupted exchange is
+ * simply redone next time. A node's own folder is only ever written by that node.
+ */
+final class Exchange {
+  private final long maxFileBytes;
+
+  /** What one exchange moved; {@code bytes} counts entry payloads only. */
+  record Moved(int sent, int received, int deleted, long bytes, List<String> errors) {
+    Moved {
+      errors = List.copyOf(errors);
+    }
+  }
+
+  Exchange(long maxFileBytes) {
+    this.maxFileBytes = maxFileBytes;
+  }
+
+  Moved run(RemoteStore local, RemoteStore peer) {
+    String self = local.node();
+    String other = peer.node();
+    if (self.equals(other)) {
+      throw new ReplicationException(
+          "the peer has this node's name \"" + self + "\" (set NODE_NAME apart on each node)");
+    }
+    Tally tally = new Tally();
+    TreeSet<String> nodes = new TreeSet<>(local.nodes());
+    nodes.addAll(peer.nodes());
+    for (String node : nodes) {
+      long mine = alive(local, node);
+      long theirs = alive(peer, node);
+      if (mine > theirs && !node.equals(other)) {
+        mirror(local, peer, node, mine, tally, true);
+      } else if (theirs > mine && !node.equals(self)) {
+        mirror(peer, local, node, theirs, tally, false);
+      }
+    }
+    return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
+  }
+
+  private static long alive(RemoteStore side, String node) {
+    return side.stat(node, Names.ALIVE).map(FileStat::mtimeSeconds).orElse(-1L);
+  }
+
+  private void mirror(
+      RemoteStore from, RemoteStore to, String node, long alive, Tally tally, boolean sending) {
+    Map<String, FileStat> source = from.list(node);
+    Map<String, FileStat> target = to.list(node);
+    for (Map.Entry<String, FileStat> f : source.entrySet()) {
+      if (!f.getValue().equals(target.get(f.getKey()))) {
+        try {
+          byte[] bytes = from.read(node, f.getKey(), maxFileBytes);
+          to.write(node, f.getKey(), bytes, f.getValue().mtimeSeconds());
+          tally.bytes += bytes.length;
+          if (sending) {
+            tally.sent++;
+          } else {
+            tally.received++;
+          }
+        } catch (ReplicationException e) {
+          tally.errors.add(node + "/" + f.getKey() + ": " + e.getMessage());
+        }
+      }
+    }
+    for (String gone : target.keySet()) {
+      if (!source.containsKey(gone)) {
+        to.delete(node, gone);
+        tally.deleted++;
+      }
+    }
+    Optional<FileStat> present = to.stat(node, Names.ALIVE);
+    if (present.isPresent()) {
+      to.touch(node, Names.ALIVE, alive);
+    } else {
+      to.write(node, Names.ALIVE, new byte[0], alive);
+    }
+  }
+
+  private static final class Tally {
+    int sent;
+    int received;
+    int deleted;
+    long bytes;
+    final List<String> errors = new ArrayList<>();
+  }
+}

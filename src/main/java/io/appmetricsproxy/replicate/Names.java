@@ -1,0 +1,37 @@
+package io.appmetricsproxy.replicate;
+
+import java.util.regex.Pattern;
+
+/** The names that may appear in a shared folder; anything else is refused before it is used. */
+final class Names {
+  /** A node folder's confirmation: its mtime is when that node last vouched for the folder. */
+  static final String ALIVE = ".alive";
+
+  static final String SUFFIX = ".entry";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+  private Names() {}
+
+  static boolean valid(String name) {
+    return NAME.matcher(name).matches();
+  }
+
+  static boolean entry(String name) {
+    return valid(name) && name.endsWith(SUFFIX) && name.length() > SUFFIX.length();
+  }
+
+  static String checkedNode(String node) {
+    if (!valid(node)) {
+      throw new ReplicationException("not a node folder name: \"" + node + "\"");
+    }
+    return node;
+  }
+
+  /** An entry file or {@link #ALIVE}. */
+  static String checkedFile(String file) {
+    if (!entry(file) && !file.equals(ALIVE)) {
+      throw new ReplicationException("not a store file name: \"" + file + "\"");
+    }
+    return file;
+  }
+}

@@ -1,0 +1,206 @@
+package io.appmetricsproxy.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Served;
+import io.appmetricsproxy.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exchange between real stores on disk, each side seen through {@link LocalStore}. */
+class ExchangeTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  private static final Duration MAX_AGE = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private final Exchange exchange = new Exchange(1 << 20);
+
+  private Store store(String node) {
+    Store s = new Store(dir.resolve(node));
+    s.open();
+    return s;
+  }
+
+  private static void cycle(Store s, String node, Instant at, Entry... entries) {
+    for (Entry e : entries) {
+      s.put(e.withScrapedAt(at));
+    }
+    s.retain(
+        node,
+        Set.of(java.util.Arrays.stream(entries).map(Entry::containerId).toArray(String[]::new)));
+    s.confirm(node, at, MAX_AGE);
+  }
+
+  private static Entry entry(String node, String id, String name, String body, boolean shared) {
+    return new Entry(
+        node,
+        id,
+        name + "." + id,
+        name,
+        T0,
+        Payload.of(body.getBytes(StandardCharsets.UTF_8), Format.TEXT),
+        shared);
+  }
+
+  private static Entry entry(String node, String id, String name, String body) {
+    return entry(node, id, name, body, true);
+  }
+
+  private static String served(Store s, String name, Instant now) {
+    return s.snapshot(now, MAX_AGE)
+        .get(name)
+        .map(Served::payload)
+        .map(p -> new String(p.toByteArray(), StandardCharsets.UTF_8))
+        .orElse("");
+  }
+
+  private Exchange.Moved exchange(Store a, Store b) {
+    return exchange.run(new LocalStore(a), new LocalStore(b));
+  }
+
+  @Test
+  void twoNodesConvergeAndServeBothReplicasMerged() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0, entry("n2", "b1", "web", "hits 2\n"));
+
+    Exchange.Moved moved = exchange(n1, n2);
+
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(moved.received()).isEqualTo(1);
+    assertThat(moved.errors()).isEmpty();
+    for (Store s : new Store[] {n1, n2}) {
+      assertThat(served(s, "web", T0.plusSeconds(1)))
+          .contains("hits{container=\"web.a1\",node=\"n1\"} 1")
+          .contains("hits{container=\"web.b1\",node=\"n2\"} 2");
+    }
+  }
+
+  @Test
+  void anUnchangedCycleMovesNoPayloadAndAChangeMovesOnlyThatEntry() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n2, "n2", T0);
+    Entry a = entry("n1", "a1", "web", "hits 1\n");
+    Entry b = entry("n1", "a2", "api", "hits 1\n");
+    cycle(n1, "n1", T0, a, b);
+    exchange(n1, n2);
+
+    cycle(n1, "n1", T0.plusSeconds(10), a, b);
+    Exchange.Moved unchanged = exchange(n1, n2);
+    assertThat(unchanged.bytes()).isZero();
+    assertThat(unchanged.sent()).isZero();
+    assertThat(served(n2, "web", T0.plusSeconds(35))).contains("hits 1");
+
+    cycle(n1, "n1", T0.plusSeconds(20), entry("n1", "a1", "web", "hits 2\n"), b);
+    Exchange.Moved changed = exchange(n1, n2);
+    assertThat(changed.sent()).isEqualTo(1);
+    assertThat(served(n2, "web", T0.plusSeconds(21))).contains("hits 2");
+  }
+
+  @Test
+  void aGoneContainerDisappearsFromThePeer() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n2, "n2", T0);
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    exchange(n1, n2);
+    assertThat(served(n2, "api", T0)).contains("x 1");
+
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 1\n"));
+    Exchange.Moved moved = exchange(n1, n2);
+
+    assertThat(moved.deleted()).isEqualTo(1);
+    assertThat(served(n2, "api", T0.plusSeconds(10))).isEmpty();
+    assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
+  }
+
+  @Test
+  void aManagerRelaysOneWorkersEntriesAndTheirRemovalToAnother() {
+    Store manager = store("m");
+    Store w1 = store("w1");
+    Store w2 = store("w2");
+    cycle(manager, "m", T0);
+    cycle(w2, "w2", T0);
+    cycle(w1, "w1", T0, entry("w1", "c1", "shop", "orders 7\n"));
+    exchange(manager, w1);
+    exchange(manager, w2);
+    assertThat(served(w2, "shop", T0)).isEqualTo("orders 7\n");
+
+    cycle(w1, "w1", T0.plusSeconds(10));
+    exchange(manager, w1);
+    exchange(manager, w2);
+    assertThat(served(manager, "shop", T0.plusSeconds(10))).isEmpty();
+    assertThat(served(w2, "shop", T0.plusSeconds(10))).isEmpty();
+  }
+
+  @Test
+  void aGlobalServiceEntryStaysOnItsNode() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "g1", "node-exporter", "up 1\n", false));
+    cycle(n2, "n2", T0, entry("n2", "g2", "node-exporter", "up 2\n", false));
+    Exchange.Moved moved = exchange(n1, n2);
+    assertThat(moved.sent() + moved.received()).isZero();
+    assertThat(served(n1, "node-exporter", T0)).isEqualTo("up 1\n");
+    assertThat(served(n2, "node-exporter", T0)).isEqualTo("up 2\n");
+  }
+
+  @Test
+  void aPeerNeverOverwritesThisNodesOwnFolder() throws IOException {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    // n2 holds a copy of n1's folder that claims a later confirmation and other content
+    Path forged = dir.resolve("n2/shared/n1");
+    Files.writeString(forged.resolve("a9.entry"), "junk");
+    Files.setLastModifiedTime(
+        forged.resolve(".alive"), java.nio.file.attribute.FileTime.from(T0.plusSeconds(3600)));
+
+    exchange(n1, n2);
+
+    assertThat(dir.resolve("n1/shared/n1/a9.entry")).doesNotExist();
+    assertThat(served(n1, "web", T0)).isEqualTo("hits 1\n");
+  }
+
+  @Test
+  void aFileThePeerRefusesIsReportedAndTheRestStillMoves() throws IOException {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n2, "n2", T0);
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    Files.writeString(dir.resolve("n1/shared/n1/a2.entry"), "not an entry");
+
+    Exchange.Moved moved = exchange(n1, n2);
+
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(moved.errors()).singleElement().asString().startsWith("n1/a2.entry: ");
+    assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
+    assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
+  }
+
+  @Test
+  void twoNodesWithOneNameAreRefused() {
+    Store a = store("a");
+    Store b = store("b");
+    cycle(a, "same", T0);
+    cycle(b, "same", T0);
+    assertThatThrownBy(() -> exchange(a, b))
+        .isInstanceOf(ReplicationException.class)
+        .hasMessageContaining("NODE_NAME");
+  }
+}
