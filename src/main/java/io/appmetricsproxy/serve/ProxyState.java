@@ -4,19 +4,36 @@ import io.appmetricsproxy.store.Snapshot;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The one thing the cycle writes and the web side reads: swapped whole, never changed in place. */
+/** What the stages write and the web side reads: swapped whole, never changed in place. */
 public final class ProxyState {
-  /** A consistent pair: what is served and the cycle that produced it. */
-  public record View(Snapshot snapshot, Optional<CycleReport> lastCycle) {}
+  /**
+   * A consistent view: what is served, the cycle that last produced it, and the last replication
+   * round (empty where replication does not run).
+   */
+  public record View(
+      Snapshot snapshot, Optional<CycleReport> lastCycle, Optional<ReplicationReport> replication) {
+    public View(Snapshot snapshot, Optional<CycleReport> lastCycle) {
+      this(snapshot, lastCycle, Optional.empty());
+    }
+  }
 
   private final AtomicReference<View> view;
 
   public ProxyState(Snapshot initial) {
-    this.view = new AtomicReference<>(new View(initial, Optional.empty()));
+    this.view = new AtomicReference<>(new View(initial, Optional.empty(), Optional.empty()));
   }
 
   public void publish(Snapshot snapshot, CycleReport report) {
-    view.set(new View(snapshot, Optional.of(report)));
+    view.updateAndGet(v -> new View(snapshot, Optional.of(report), v.replication()));
+  }
+
+  /** Serves a new snapshot between cycles, e.g. when entries arrived from a peer. */
+  public void publish(Snapshot snapshot) {
+    view.updateAndGet(v -> new View(snapshot, v.lastCycle(), v.replication()));
+  }
+
+  public void publish(ReplicationReport report) {
+    view.updateAndGet(v -> new View(v.snapshot(), v.lastCycle(), Optional.of(report)));
   }
 
   public View view() {
