@@ -50,7 +50,14 @@ final class DockerPeerSource implements PeerSource {
     if (!peers.role().equals(lastRole)) {
       lastRole = peers.role();
       logger.info(
-          "Swarm role " + peers.role() + ", node " + peers.nodeId().orElse("-") + ": " + peers);
+          "Swarm role "
+              + peers.role()
+              + (peers.nodeId().isPresent() ? " on node " + peers.nodeId().get() : "")
+              + ": "
+              + peers.peers().size()
+              + " peers, "
+              + (peers.drives() ? "drives replication" : "does not drive replication")
+              + (peers.problems().isEmpty() ? "" : "; " + String.join("; ", peers.problems())));
     }
     return peers;
   }
