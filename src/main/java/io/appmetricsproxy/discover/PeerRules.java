@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Which tasks of the proxy's own service are peers and at which address, on plain values: every
@@ -92,7 +93,7 @@ final class PeerRules {
                 + " on "
                 + where
                 + " has no address on a network of the proxy's own container "
-                + self.networks().values());
+                + new TreeSet<>(self.networks().values()));
         continue;
       }
       found.add(new Peer(node.id(), node.hostname(), host.get(), port, node.role()));
