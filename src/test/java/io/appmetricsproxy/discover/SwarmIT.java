@@ -168,6 +168,10 @@ class SwarmIT {
     }
     leaveSwarm();
     kit.close();
+    assertThat(docker.infoCmd().exec().getSwarm().getLocalNodeState())
+        .as("the engine is plain again for the other tests")
+        .isEqualTo(LocalNodeState.INACTIVE);
+    assertThat(docker.listNetworksCmd().withNameFilter(network).exec()).isEmpty();
     if (storeDir != null) {
       Files.deleteIfExists(storeDir);
     }
