@@ -1,13 +1,14 @@
 package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.config.Config;
-import io.appmetricsproxy.discover.DockerTargetSource;
+import io.appmetricsproxy.discover.DockerEngine;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.serve.ProxyState;
 import io.appmetricsproxy.serve.SelfMetrics;
 import io.appmetricsproxy.store.Store;
 import java.time.Clock;
+import java.util.Optional;
 
 /** The stages of one proxy wired together, and closed together. */
 public final class Proxy implements AutoCloseable {
@@ -17,9 +18,15 @@ public final class Proxy implements AutoCloseable {
   private final ProxyState state;
   private final SelfMetrics metrics;
   private final Cycle cycle;
+  private final Optional<DockerEngine> engine;
 
   Proxy(Config config, TargetSource source) {
+    this(config, source, Optional.empty());
+  }
+
+  private Proxy(Config config, TargetSource source, Optional<DockerEngine> engine) {
     this.config = config;
+    this.engine = engine;
     this.source = source;
     Store store = new Store(config.storeDir());
     store.open();
@@ -32,7 +39,13 @@ public final class Proxy implements AutoCloseable {
 
   /** A proxy for the Docker engine that {@code config} names. */
   public static Proxy create(Config config) {
-    return new Proxy(config, DockerTargetSource.create(config));
+    DockerEngine engine = DockerEngine.create(config);
+    try {
+      return new Proxy(config, engine.targetSource(), Optional.of(engine));
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
   }
 
   public Config config() {
@@ -55,5 +68,6 @@ public final class Proxy implements AutoCloseable {
   public void close() {
     scraper.close();
     source.close();
+    engine.ifPresent(DockerEngine::close);
   }
 }

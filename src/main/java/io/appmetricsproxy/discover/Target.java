@@ -4,8 +4,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One container to scrape: where it is, which ports to try in order, and the name it is served
- * under.
+ * One container to scrape: where it is, which ports to try in order, the name it is served under,
+ * and whether its entry may be replicated to the proxies on other nodes.
+ *
+ * @param shared false for an entry that every node has its own of (a task of a global service) or
+ *     that its container asks to keep local; see {@link TargetRules}
  */
 public record Target(
     String containerId,
@@ -13,7 +16,8 @@ public record Target(
     String name,
     String host,
     List<Integer> ports,
-    String path) {
+    String path,
+    boolean shared) {
 
   public Target {
     Objects.requireNonNull(containerId);
@@ -25,5 +29,16 @@ public record Target(
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a target needs at least one port");
     }
+  }
+
+  /** A target that may be replicated. */
+  public Target(
+      String containerId,
+      String containerName,
+      String name,
+      String host,
+      List<Integer> ports,
+      String path) {
+    this(containerId, containerName, name, host, ports, path, true);
   }
 }

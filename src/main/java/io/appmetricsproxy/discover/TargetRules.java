@@ -8,7 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns the running containers of an engine into targets: naming, labels, ports and address. */
+/**
+ * Turns the running containers of an engine into targets: naming, labels, ports, address, and
+ * whether the entry is shared: not for a task of a global Swarm service (whose task name, label
+ * {@value #TASK_NAME_LABEL}, is {@code <service>.<node id>.<task id>} rather than {@code
+ * <service>.<slot>.<task id>}, which a worker reads without listing services), nor with label
+ * {@value #REPLICATE_LABEL}=false; every other container is shared.
+ */
 final class TargetRules {
   static final String NAME_LABEL = "app-metrics-proxy.name";
   static final String SCRAPE_LABEL = "prometheus.io/scrape";
@@ -17,6 +23,9 @@ final class TargetRules {
   static final String SWARM_SERVICE_LABEL = "com.docker.swarm.service.name";
   static final String STACK_LABEL = "com.docker.stack.namespace";
   static final String COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+  static final String TASK_NAME_LABEL = "com.docker.swarm.task.name";
+  static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
+  static final String REPLICATE_LABEL = "app-metrics-proxy.replicate";
 
   /** The host as seen from a proxy that runs on the host itself or on the host network. */
   static final String LOOPBACK = "127.0.0.1";
@@ -51,7 +60,8 @@ final class TargetRules {
       if (reason.isPresent()) {
         skipped.add(new Skipped(c.id(), c.name(), reason.get()));
       } else {
-        targets.add(new Target(c.id(), c.name(), name(c), host.get(), ports(c), path(c)));
+        targets.add(
+            new Target(c.id(), c.name(), name(c), host.get(), ports(c), path(c), shared(c)));
       }
     }
     return new Discovery(node, targets, skipped);
@@ -79,6 +89,38 @@ final class TargetRules {
       return Optional.of("label " + PATH_LABEL + "=\"" + path + "\" does not start with \"/\"");
     }
     return Optional.empty();
+  }
+
+  /** False for a task of a global service or with label {@value #REPLICATE_LABEL}=false. */
+  static boolean shared(ContainerInfo c) {
+    String replicate = c.labels().getOrDefault(REPLICATE_LABEL, "");
+    return !"false".equals(replicate.strip().toLowerCase(Locale.ROOT)) && !globalTask(c.labels());
+  }
+
+  /**
+   * True when the task name's middle part, between the service name and the task id, is a node id
+   * (global mode) rather than a slot number (replicated mode).
+   */
+  static boolean globalTask(Map<String, String> labels) {
+    String taskName = labels.get(TASK_NAME_LABEL);
+    if (taskName == null || taskName.isBlank()) {
+      return false;
+    }
+    String middle = taskName;
+    String service = labels.getOrDefault(SWARM_SERVICE_LABEL, "");
+    String taskId = labels.getOrDefault(TASK_ID_LABEL, "");
+    if (!service.isEmpty() && middle.startsWith(service + ".")) {
+      middle = middle.substring(service.length() + 1);
+    } else {
+      middle = middle.substring(0, Math.max(0, middle.lastIndexOf('.')));
+      middle = middle.substring(middle.lastIndexOf('.') + 1);
+    }
+    if (!taskId.isEmpty() && middle.endsWith("." + taskId)) {
+      middle = middle.substring(0, middle.length() - taskId.length() - 1);
+    } else if (middle.contains(".")) {
+      middle = middle.substring(0, middle.lastIndexOf('.'));
+    }
+    return !middle.isEmpty() && !middle.chars().allMatch(ch -> ch >= '0' && ch <= '9');
   }
 
   /** The override label, else the Swarm service without its stack, else the Compose service. */

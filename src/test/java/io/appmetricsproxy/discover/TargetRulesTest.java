@@ -171,4 +171,61 @@ class TargetRulesTest {
             Map.of("bridge", new Endpoint("172.17.0.3", "172.17.0.1")));
     assertThat(TargetRules.address(exporter, Optional.of(bridgedProxy))).contains("172.17.0.1");
   }
+
+  /** One row: task name labels (service, task name, task id) and whether the entry is shared. */
+  private record SharedCase(String why, Map<String, String> labels, boolean shared) {}
+
+  private static Map<String, String> task(String service, String taskName, String taskId) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (service != null) {
+      labels.put("com.docker.swarm.service.name", service);
+    }
+    labels.put("com.docker.swarm.task.name", taskName);
+    if (taskId != null) {
+      labels.put("com.docker.swarm.task.id", taskId);
+    }
+    return labels;
+  }
+
+  @Test
+  void globalServiceTasksAndOptedOutContainersAreNotShared() {
+    String node = "6vy0b3s77tbq2m8ivfcsp3ccr";
+    String id = "q1w2e3r4t5y6u7i8o9p0a1s2d";
+    List<SharedCase> cases =
+        List.of(
+            new SharedCase("plain container", Map.of(), true),
+            new SharedCase("replicated task", task("mon_app", "mon_app.3." + id, id), true),
+            new SharedCase("global task", task("mon_app", "mon_app." + node + "." + id, id), false),
+            new SharedCase("slot 10", task("app", "app.10." + id, id), true),
+            new SharedCase(
+                "service name with dots", task("a.b.c", "a.b.c." + node + "." + id, id), false),
+            new SharedCase(
+                "service name with dots, replicated", task("a.b.c", "a.b.c.2." + id, id), true),
+            new SharedCase(
+                "global, no service label", task(null, "app." + node + "." + id, id), false),
+            new SharedCase(
+                "global, only the task name", task(null, "app." + node + "." + id, null), false),
+            new SharedCase("replicated, only the task name", task(null, "app.1." + id, null), true),
+            new SharedCase("task name without parts", task(null, "odd", null), true),
+            new SharedCase("empty task name", task("app", "", null), true),
+            new SharedCase(
+                "replicate=false", Map.of("app-metrics-proxy.replicate", " FALSE "), false),
+            new SharedCase("replicate=true", Map.of("app-metrics-proxy.replicate", "true"), true),
+            new SharedCase(
+                "replicate=no is not false", Map.of("app-metrics-proxy.replicate", "no"), true));
+    for (SharedCase c : cases) {
+      assertThat(TargetRules.shared(bridged("a", "c", c.labels())))
+          .as(c.why())
+          .isEqualTo(c.shared());
+    }
+  }
+
+  @Test
+  void classifiedTargetsCarryShared() {
+    Discovery d =
+        classify(
+            bridged("a", "plain", Map.of()),
+            bridged("bb", "local", Map.of("app-metrics-proxy.replicate", "false")));
+    assertThat(d.targets()).extracting(Target::shared).containsExactly(true, false);
+  }
 }

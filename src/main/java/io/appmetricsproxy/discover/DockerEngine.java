@@ -1,0 +1,91 @@
+package io.appmetricsproxy.discover;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.appmetricsproxy.config.Config;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One connection to the Docker engine, shared by the target source and the peer source. */
+public final class DockerEngine implements AutoCloseable {
+  private final Config config;
+  private final DockerClient client;
+  private final Optional<String> selfId;
+
+  DockerEngine(Config config, Optional<String> selfId) {
+    this.config = config;
+    this.client = client(config);
+    this.selfId = selfId;
+  }
+
+  /** The engine that {@code config} names, seen from the container the proxy runs in (if any). */
+  public static DockerEngine create(Config config) {
+    return new DockerEngine(config, SelfContainer.detect());
+  }
+
+  /** Targets of this engine, the proxy's own container left out; closing it leaves this open. */
+  public TargetSource targetSource() {
+    return new DockerTargetSource(
+        client, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
+  }
+
+  /**
+   * This node's Swarm role and the other tasks of the proxy's service, reached on {@code
+   * replicationPort}, plus the {@code configured} peers (REPLICATION_PEERS).
+   */
+  public PeerSource peerSource(int replicationPort, List<Peer> configured) {
+    return new DockerPeerSource(
+        client, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
+  }
+
+  private static DockerClient client(Config config) {
+    Map<String, String> env = config.dockerEnvironment();
+    DockerClientConfig dockerConfig =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(config.dockerHost())
+            .withDockerTlsVerify(env.get("DOCKER_TLS_VERIFY"))
+            .withDockerCertPath(env.get("DOCKER_CERT_PATH"))
+            .withDockerConfig(env.get("DOCKER_CONFIG"))
+            .build();
+    ApacheDockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(dockerConfig.getDockerHost())
+            .sslConfig(dockerConfig.getSSLConfig())
+            .maxConnections(4)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .responseTimeout(config.scrapeInterval().plusSeconds(5))
+            .build();
+    return DockerClientImpl.getInstance(dockerConfig, http);
+  }
+
+  /** The innermost message: "Connection refused", "No such file or directory", a status line. */
+  static String reason(Throwable e) {
+    Throwable t = e;
+    String message = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    if (message == null || message.isBlank()) {
+      message = t.getClass().getSimpleName();
+    }
+    return message.strip().replaceAll("\\s+", " ");
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException ignored) {
+      // the engine connection goes away with the webapp either way
+    }
+  }
+}
