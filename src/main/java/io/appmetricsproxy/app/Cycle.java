@@ -96,7 +96,8 @@ public final class Cycle {
                   t.containerName(),
                   t.name(),
                   r.startedAt(),
-                  r.payload().get()));
+                  r.payload().get(),
+                  t.shared()));
         } catch (StoreException e) {
           errors.add(e.getMessage());
         }
