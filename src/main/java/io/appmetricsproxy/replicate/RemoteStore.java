@@ -41,6 +41,16 @@ interface RemoteStore extends AutoCloseable {
   /** Removes one file; absent is fine. */
   void delete(String node, String file);
 
+  /** Bytes sent on the wire since this was opened, protocol included; 0 where there is no wire. */
+  default long bytesSent() {
+    return 0;
+  }
+
+  /** Bytes received on the wire since this was opened, protocol included. */
+  default long bytesReceived() {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -1,0 +1,240 @@
+package io.appmetricsproxy.replicate;
+
+import io.appmetricsproxy.discover.DiscoveryException;
+import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.PeerSource;
+import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.serve.ReplicationReport;
+import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One replication round: asks who the peers are, then exchanges with each of them in parallel, each
+ * within the round's deadline, so that a dead or slow peer holds up no other.
+ */
+public final class Replicator implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(Replicator.class.getName());
+  private static final int MAX_PARALLEL = 8;
+
+  /**
+   * How the round reaches peers; empty when SSHPASS is unset.
+   *
+   * @param connector opens a peer's shared folder over SSH
+   * @param hostKey this node's own host key fingerprint, shown to operators
+   * @param port this node's replication port
+   */
+  public record Transport(Function<Peer, RemoteStore> connector, String hostKey, int port) {}
+
+  private final PeerSource source;
+  private final Optional<Transport> transport;
+  private final LocalStore local;
+  private final Exchange exchange;
+  private final Duration deadline;
+  private final Runnable changed;
+  private final Clock clock;
+  private final ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL, threads());
+  private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
+  private final Map<String, String> lastError = new ConcurrentHashMap<>();
+
+  /**
+   * @param changed called after a round that changed this node's store, to serve the change
+   */
+  public Replicator(
+      PeerSource source,
+      Optional<Transport> transport,
+      Store store,
+      long maxFileBytes,
+      Duration deadline,
+      Runnable changed,
+      Clock clock) {
+    this.source = source;
+    this.transport = transport;
+    this.local = new LocalStore(store);
+    this.exchange = new Exchange(maxFileBytes);
+    this.deadline = deadline;
+    this.changed = changed;
+    this.clock = clock;
+  }
+
+  public ReplicationReport round() throws InterruptedException {
+    Instant at = clock.instant();
+    Peers peers;
+    try {
+      peers = source.discover();
+    } catch (DiscoveryException e) {
+      return report(at, "unknown", false, Optional.of(e.getMessage()), List.of());
+    }
+    List<String> problems = new ArrayList<>(peers.problems());
+    boolean wanted = peers.drives() || !peers.role().equals(Peers.STANDALONE);
+    if (transport.isEmpty() && wanted) {
+      problems.add(
+          0,
+          "SSHPASS is not set: replication is off on this "
+              + peers.role()
+              + " node (local scraping and serving go on)");
+    }
+    List<PeerReport> reports = List.of();
+    if (peers.drives() && transport.isPresent() && !peers.peers().isEmpty()) {
+      reports = exchangeAll(peers.peers(), transport.get());
+    }
+    Optional<String> problem =
+        problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    return report(at, peers.role(), peers.drives(), problem, reports);
+  }
+
+  private ReplicationReport report(
+      Instant at, String role, boolean drives, Optional<String> problem, List<PeerReport> peers) {
+    return new ReplicationReport(
+        at,
+        role,
+        drives,
+        problem,
+        transport.map(Transport::hostKey),
+        transport.map(Transport::port),
+        peers);
+  }
+
+  private List<PeerReport> exchangeAll(List<Peer> peers, Transport t) throws InterruptedException {
+    List<Future<PeerReport>> futures = new ArrayList<>();
+    for (Peer peer : peers) {
+      futures.add(pool.submit(() -> exchangeWith(peer, t)));
+    }
+    long until = System.nanoTime() + deadline.toNanos();
+    List<PeerReport> reports = new ArrayList<>();
+    boolean moved = false;
+    for (int i = 0; i < peers.size(); i++) {
+      Peer peer = peers.get(i);
+      PeerReport r;
+      try {
+        r = futures.get(i).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException | CancellationException e) {
+        futures.get(i).cancel(true);
+        r =
+            failed(
+                peer, clock.instant(), deadline, "no answer within " + deadline.toSeconds() + " s");
+      } catch (ExecutionException e) {
+        r = failed(peer, clock.instant(), Duration.ZERO, String.valueOf(e.getCause()));
+      }
+      moved |= r.entriesReceived() > 0 || r.deleted() > 0;
+      reports.add(r);
+    }
+    if (moved) {
+      changed.run();
+    }
+    return reports;
+  }
+
+  private PeerReport exchangeWith(Peer peer, Transport t) {
+    Instant started = clock.instant();
+    long start = System.nanoTime();
+    RemoteStore remote = null;
+    try {
+      remote = t.connector().apply(peer);
+      Exchange.Moved moved = exchange.run(local, remote);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Optional<String> error =
+          moved.errors().isEmpty()
+              ? Optional.empty()
+              : Optional.of("refused " + String.join("; ", moved.errors()));
+      if (error.isEmpty()) {
+        lastSuccess.put(peer.key(), started);
+        recovered(peer);
+      } else {
+        failing(peer, error.get());
+      }
+      return new PeerReport(
+          peer.name(),
+          peer.address(),
+          peer.role(),
+          started,
+          Optional.ofNullable(lastSuccess.get(peer.key())),
+          error,
+          took,
+          remote.bytesSent(),
+          remote.bytesReceived(),
+          moved.sent(),
+          moved.received(),
+          moved.deleted());
+    } catch (ReplicationException e) {
+      return failed(peer, started, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+    } finally {
+      if (remote != null) {
+        remote.close();
+      }
+    }
+  }
+
+  private PeerReport failed(Peer peer, Instant at, Duration took, String error) {
+    failing(peer, error);
+    return new PeerReport(
+        peer.name(),
+        peer.address(),
+        peer.role(),
+        at,
+        Optional.ofNullable(lastSuccess.get(peer.key())),
+        Optional.of(error),
+        took,
+        0,
+        0,
+        0,
+        0,
+        0);
+  }
+
+  /** A peer's failure is logged when it starts or changes, and its recovery once. */
+  private void failing(Peer peer, String error) {
+    if (!error.equals(lastError.put(peer.key(), error))) {
+      logger.log(
+          Level.WARNING,
+          "Replication with {0} ({1}) failing: {2}",
+          new Object[] {peer.name(), peer.address(), error});
+    }
+  }
+
+  private void recovered(Peer peer) {
+    if (lastError.remove(peer.key()) != null) {
+      logger.log(
+          Level.INFO,
+          "Replication with {0} ({1}) works again",
+          new Object[] {peer.name(), peer.address()});
+    }
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "amp-replicate-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.appmetricsproxy.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.serve.ReplicationReport;
+import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rounds over peers whose folders are real stores; the SSH transport is tested on its own. */
+class ReplicatorTest {
+  private static final Instant NOW = Instant.now();
+  private static final Duration MAX_AGE = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private final Map<String, Store> stores = new HashMap<>();
+  private final AtomicInteger changes = new AtomicInteger();
+  private Replicator replicator;
+
+  @AfterEach
+  void close() {
+    if (replicator != null) {
+      replicator.close();
+    }
+  }
+
+  private Store node(String name, String... entryIds) {
+    Store s = new Store(dir.resolve(name));
+    s.open();
+    for (String id : entryIds) {
+      s.put(
+          new Entry(
+              name,
+              id,
+              "app." + id,
+              "app",
+              NOW,
+              Payload.of(
+                  ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
+    }
+    s.retain(name, Set.of(entryIds));
+    s.confirm(name, NOW, MAX_AGE);
+    stores.put(name, s);
+    return s;
+  }
+
+  private static Peer peer(String name) {
+    return new Peer(name + "-id", name, "10.0.0." + name.length(), 2138, Peers.WORKER);
+  }
+
+  private Replicator replicator(
+      Store self, Peers peers, Function<Peer, RemoteStore> connector, Duration deadline) {
+    replicator =
+        new Replicator(
+            () -> peers,
+            Optional.ofNullable(connector)
+                .map(c -> new Replicator.Transport(c, "SHA256:test", 2138)),
+            self,
+            1 << 20,
+            deadline,
+            changes::incrementAndGet,
+            Clock.systemUTC());
+    return replicator;
+  }
+
+  private Function<Peer, RemoteStore> toStores() {
+    return p -> new LocalStore(stores.get(p.name()));
+  }
+
+  private static Peers manager(Peer... peers) {
+    return new Peers(Peers.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of());
+  }
+
+  @Test
+  void aManagerExchangesWithEveryPeerAndServesWhatArrived() throws Exception {
+    Store m = node("m", "m1");
+    node("w1", "a1");
+    node("w2", "b1", "b2");
+
+    ReplicationReport report =
+        replicator(m, manager(peer("w1"), peer("w2")), toStores(), Duration.ofSeconds(5)).round();
+
+    assertThat(report.role()).isEqualTo("manager");
+    assertThat(report.problem()).isEmpty();
+    assertThat(report.hostKey()).contains("SHA256:test");
+    assertThat(report.peers()).extracting(PeerReport::name).containsExactly("w1", "w2");
+    assertThat(report.peers()).allSatisfy(p -> assertThat(p.up()).isTrue());
+    assertThat(report.peers().get(1).entriesReceived()).isEqualTo(2);
+    assertThat(changes.get()).isEqualTo(1);
+    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
+    assertThat(stores.get("w1").snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(2);
+  }
+
+  @Test
+  void aDeadPeerAndAHangingPeerHoldUpNoOther() throws Exception {
+    Store m = node("m", "m1");
+    node("w1", "a1");
+    Function<Peer, RemoteStore> connector =
+        p -> {
+          switch (p.name()) {
+            case "dead" ->
+                throw new ReplicationException("peer dead (10.0.0.4:2138): Connection refused");
+            case "hang" -> {
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new ReplicationException("interrupted");
+            }
+            default -> {
+              return new LocalStore(stores.get(p.name()));
+            }
+          }
+        };
+    long start = System.nanoTime();
+
+    ReplicationReport report =
+        replicator(
+                m,
+                manager(peer("dead"), peer("hang"), peer("w1")),
+                connector,
+                Duration.ofSeconds(2))
+            .round();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(report.peers())
+        .extracting(p -> p.error().orElse("up"))
+        .containsExactly(
+            "peer dead (10.0.0.4:2138): Connection refused", "no answer within 2 s", "up");
+    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(2);
+  }
+
+  @Test
+  void withoutSshpassAManagerSaysSoAndExchangesNothing() throws Exception {
+    Store m = node("m", "m1");
+    node("w1", "a1");
+    ReplicationReport report =
+        replicator(m, manager(peer("w1")), null, Duration.ofSeconds(2)).round();
+    assertThat(report.problem())
+        .contains(
+            "SSHPASS is not set: replication is off on this manager node"
+                + " (local scraping and serving go on)");
+    assertThat(report.peers()).isEmpty();
+    assertThat(report.hostKey()).isEmpty();
+    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(1);
+  }
+
+  @Test
+  void aStandaloneNodeWithoutPeersNeedsNoSshpass() throws Exception {
+    Store s = node("s", "s1");
+    Peers standalone = new Peers(Peers.STANDALONE, Optional.empty(), List.of(), false, List.of());
+    assertThat(replicator(s, standalone, null, Duration.ofSeconds(2)).round().problem()).isEmpty();
+  }
+
+  @Test
+  void aWorkerWaitsForTheManagers() throws Exception {
+    Store w = node("w", "w1");
+    node("w2", "b1");
+    Peers worker = new Peers(Peers.WORKER, Optional.of("w-id"), List.of(), false, List.of());
+    ReplicationReport report = replicator(w, worker, toStores(), Duration.ofSeconds(2)).round();
+    assertThat(report.drives()).isFalse();
+    assertThat(report.peers()).isEmpty();
+    assertThat(report.problem()).isEmpty();
+  }
+}
