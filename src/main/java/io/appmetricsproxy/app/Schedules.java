@@ -10,11 +10,16 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
-/** A private in-memory Quartz scheduler per webapp, running the cycle every interval. */
+/**
+ * A private in-memory Quartz scheduler per webapp: the cycle every scrape interval, the replication
+ * round every replication interval.
+ */
 final class Schedules {
   private Schedules() {}
 
-  static Scheduler start(Cycle cycle, Duration interval) throws SchedulerException {
+  static Scheduler start(
+      Cycle cycle, Duration interval, Replication replication, Duration replicationInterval)
+      throws SchedulerException {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "app-metrics-proxy-" + UUID.randomUUID());
     p.setProperty("org.quartz.scheduler.threadName", "amp-quartz");
@@ -27,19 +32,32 @@ final class Schedules {
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
     Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
     scheduler.getContext().put(CycleJob.CYCLE, cycle);
+    scheduler.getContext().put(ReplicationJob.REPLICATION, replication);
+    every(scheduler, CycleJob.class, "cycle", interval, 0);
+    // The first round after the first cycle: this node's folder is named and confirmed by then.
+    every(scheduler, ReplicationJob.class, "replication", replicationInterval, 1000);
+    scheduler.start();
+    return scheduler;
+  }
+
+  private static void every(
+      Scheduler scheduler,
+      Class<? extends org.quartz.Job> job,
+      String name,
+      Duration interval,
+      long delayMillis)
+      throws SchedulerException {
     scheduler.scheduleJob(
-        JobBuilder.newJob(CycleJob.class).withIdentity("cycle").build(),
+        JobBuilder.newJob(job).withIdentity(name).build(),
         TriggerBuilder.newTrigger()
-            .withIdentity("cycle")
-            .startNow()
+            .withIdentity(name)
+            .startAt(new java.util.Date(System.currentTimeMillis() + delayMillis))
             .withSchedule(
                 SimpleScheduleBuilder.simpleSchedule()
                     .withIntervalInMilliseconds(interval.toMillis())
                     .repeatForever()
                     .withMisfireHandlingInstructionNextWithRemainingCount())
             .build());
-    scheduler.start();
-    return scheduler;
   }
 
   /** Waits for a running cycle to finish, then stops every Quartz thread. */

@@ -46,6 +46,7 @@ public final class Replicator implements AutoCloseable {
 
   private final PeerSource source;
   private final Optional<Transport> transport;
+  private final Store store;
   private final LocalStore local;
   private final Exchange exchange;
   private final Duration deadline;
@@ -68,6 +69,7 @@ public final class Replicator implements AutoCloseable {
       Clock clock) {
     this.source = source;
     this.transport = transport;
+    this.store = store;
     this.local = new LocalStore(store);
     this.exchange = new Exchange(maxFileBytes);
     this.deadline = deadline;
@@ -93,7 +95,8 @@ public final class Replicator implements AutoCloseable {
               + " node (local scraping and serving go on)");
     }
     List<PeerReport> reports = List.of();
-    if (peers.drives() && transport.isPresent() && !peers.peers().isEmpty()) {
+    boolean named = store.ownFolder().isPresent(); // after this node's first cycle
+    if (peers.drives() && transport.isPresent() && named && !peers.peers().isEmpty()) {
       reports = exchangeAll(peers.peers(), transport.get());
     }
     Optional<String> problem =
