@@ -1,13 +1,19 @@
 package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.DockerEngine;
+import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.PeerSource;
+import io.appmetricsproxy.discover.Peers;
 import io.appmetricsproxy.discover.TargetSource;
+import io.appmetricsproxy.replicate.Replicator;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.serve.ProxyState;
 import io.appmetricsproxy.serve.SelfMetrics;
 import io.appmetricsproxy.store.Store;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /** The stages of one proxy wired together, and closed together. */
@@ -18,34 +24,64 @@ public final class Proxy implements AutoCloseable {
   private final ProxyState state;
   private final SelfMetrics metrics;
   private final Cycle cycle;
+  private final Replicator replicator;
+  private final Replication replication;
   private final Optional<DockerEngine> engine;
 
+  /** A proxy on {@code source} whose peers are only those of REPLICATION_PEERS. */
   Proxy(Config config, TargetSource source) {
-    this(config, source, Optional.empty());
+    this(config, source, configuredOnly(configured(config.replication())), Optional.empty());
   }
 
-  private Proxy(Config config, TargetSource source, Optional<DockerEngine> engine) {
+  private Proxy(
+      Config config, TargetSource source, PeerSource peers, Optional<DockerEngine> engine) {
     this.config = config;
     this.engine = engine;
     this.source = source;
+    Clock clock = Clock.systemUTC();
     Store store = new Store(config.storeDir());
     store.open();
     this.scraper = new Scraper(config);
     this.metrics = new SelfMetrics();
-    this.state = new ProxyState(store.snapshot(Clock.systemUTC().instant(), config.maxAge()));
-    this.cycle =
-        new Cycle(source, scraper, store, state, metrics, config.maxAge(), Clock.systemUTC());
+    this.state = new ProxyState(store.snapshot(clock.instant(), config.maxAge()));
+    this.cycle = new Cycle(source, scraper, store, state, metrics, config.maxAge(), clock);
+    ReplicationSettings r = config.replication();
+    this.replicator =
+        new Replicator(
+            peers,
+            Optional.empty(),
+            store,
+            config.maxBodyBytes() + 4096,
+            r.interval(),
+            () -> state.publish(store.snapshot(clock.instant(), config.maxAge())),
+            clock);
+    this.replication = new Replication(replicator, state, metrics);
   }
 
   /** A proxy for the Docker engine that {@code config} names. */
   public static Proxy create(Config config) {
     DockerEngine engine = DockerEngine.create(config);
     try {
-      return new Proxy(config, engine.targetSource(), Optional.of(engine));
+      ReplicationSettings r = config.replication();
+      return new Proxy(
+          config,
+          engine.targetSource(),
+          engine.peerSource(r.port(), configured(r)),
+          Optional.of(engine));
     } catch (RuntimeException e) {
       engine.close();
       throw e;
     }
+  }
+
+  static List<Peer> configured(ReplicationSettings r) {
+    return r.peers().stream()
+        .map(a -> new Peer(a.toString(), a.toString(), a.host(), a.port(), Peers.CONFIGURED))
+        .toList();
+  }
+
+  private static PeerSource configuredOnly(List<Peer> peers) {
+    return () -> new Peers(Peers.STANDALONE, Optional.empty(), peers, !peers.isEmpty(), List.of());
   }
 
   public Config config() {
@@ -64,8 +100,13 @@ public final class Proxy implements AutoCloseable {
     return cycle;
   }
 
+  public Replication replication() {
+    return replication;
+  }
+
   @Override
   public void close() {
+    replicator.close();
     scraper.close();
     source.close();
     engine.ifPresent(DockerEngine::close);

@@ -64,7 +64,12 @@ public final class ProxyListener implements ServletContextListener {
         .addServlet("own-metrics", new PrometheusMetricsServlet(proxy.metrics().registry()))
         .addMapping("/metrics");
     try {
-      scheduler = Schedules.start(proxy.cycle(), config.scrapeInterval());
+      scheduler =
+          Schedules.start(
+              proxy.cycle(),
+              config.scrapeInterval(),
+              proxy.replication(),
+              config.replication().interval());
     } catch (SchedulerException e) {
       proxy.close();
       throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
