@@ -1,0 +1,301 @@
+package io.appmetricsproxy.replicate;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.ChannelSftp.LsEntry;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpATTRS;
+import com.jcraft.jsch.SftpException;
+import io.appmetricsproxy.discover.Peer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/** A peer's store folder over one SFTP channel: paths {@code <node>/<file>} under its home. */
+final class SftpRemote implements RemoteStore {
+  private static final Logger logger = Logger.getLogger(SftpRemote.class.getName());
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+  private static final String POSIX_RENAME = "posix-rename@openssh.com";
+  private static final String ALNUM =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final SecureRandom random = new SecureRandom();
+  private static final int MAX_NODE_FILE = 1024;
+
+  private final Peer peer;
+  private final Session session;
+  private final ChannelSftp sftp;
+  private final CountingSocketFactory wire;
+
+  SftpRemote(Peer peer, Session session, ChannelSftp sftp, CountingSocketFactory wire) {
+    this.peer = peer;
+    this.session = session;
+    this.sftp = sftp;
+    this.wire = wire;
+  }
+
+  /** Bytes written to the peer's socket since the session opened, SSH framing included. */
+  long bytesSent() {
+    return wire.bytesSent();
+  }
+
+  /** Bytes read from the peer's socket since the session opened, SSH framing included. */
+  long bytesReceived() {
+    return wire.bytesReceived();
+  }
+
+  /** Whether the server replaces a file by rename atomically ({@code posix-rename@openssh.com}). */
+  boolean posixRename() {
+    return "1".equals(sftp.getExtension(POSIX_RENAME));
+  }
+
+  @Override
+  public String node() {
+    byte[] bytes;
+    try {
+      bytes = readLimited(NODE_FILE, MAX_NODE_FILE);
+    } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        throw fail("peer has not written its node name yet (no " + NODE_FILE + " file)", null);
+      }
+      throw fail("read " + NODE_FILE, e);
+    }
+    if (bytes == null) {
+      throw fail(NODE_FILE + " is larger than " + MAX_NODE_FILE + " bytes", null);
+    }
+    String name = new String(bytes, StandardCharsets.UTF_8).trim();
+    if (name.isEmpty()) {
+      throw fail("peer has not written its node name yet (" + NODE_FILE + " is empty)", null);
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw fail(NODE_FILE + " holds an invalid node name \"" + name + "\"", null);
+    }
+    return name;
+  }
+
+  @Override
+  public List<String> nodes() {
+    List<String> nodes = new ArrayList<>();
+    try {
+      for (LsEntry entry : ls(".")) {
+        if (entry.getAttrs().isDir() && NAME.matcher(entry.getFilename()).matches()) {
+          nodes.add(entry.getFilename());
+        }
+      }
+    } catch (SftpException e) {
+      throw fail("list the store folder", e);
+    }
+    Collections.sort(nodes);
+    return List.copyOf(nodes);
+  }
+
+  @Override
+  public Map<String, FileStat> list(String node) {
+    check("node", node);
+    Map<String, FileStat> files = new TreeMap<>();
+    try {
+      for (LsEntry entry : ls(node)) {
+        String name = entry.getFilename();
+        SftpATTRS attrs = entry.getAttrs();
+        if (attrs.isReg() && name.endsWith(".entry") && NAME.matcher(name).matches()) {
+          long mtime = Integer.toUnsignedLong(attrs.getMTime());
+          files.put(name, new FileStat(attrs.getSize(), mtime));
+        }
+      }
+    } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        return Map.of();
+      }
+      throw fail("list " + node, e);
+    }
+    return Collections.unmodifiableMap(files);
+  }
+
+  @Override
+  public byte[] read(String node, String file, long maxBytes) {
+    String path = path(node, file);
+    try {
+      long size = sftp.stat(path).getSize();
+      if (size > maxBytes) {
+        throw fail(path + " is " + size + " bytes, more than the limit of " + maxBytes, null);
+      }
+      byte[] bytes = readLimited(path, maxBytes);
+      if (bytes == null) {
+        throw fail(path + " grew beyond the limit of " + maxBytes + " bytes while read", null);
+      }
+      return bytes;
+    } catch (SftpException e) {
+      throw fail("read " + path, e);
+    }
+  }
+
+  @Override
+  public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+    String path = path(node, file);
+    int mtime = mtime(mtimeSeconds);
+    String temp = node + "/." + file + ".part-" + randomAlnum(10);
+    boolean uploaded = false;
+    try {
+      ensureFolder(node);
+      sftp.put(new ByteArrayInputStream(bytes), temp, ChannelSftp.OVERWRITE);
+      uploaded = true;
+      sftp.setMtime(temp, mtime);
+      replace(temp, path);
+    } catch (SftpException e) {
+      if (uploaded) {
+        removeQuietly(temp);
+      }
+      throw fail("write " + path, e);
+    }
+  }
+
+  @Override
+  public void touch(String node, String file, long mtimeSeconds) {
+    String path = path(node, file);
+    int mtime = mtime(mtimeSeconds);
+    try {
+      sftp.setMtime(path, mtime);
+    } catch (SftpException e) {
+      throw fail("touch " + path, e);
+    }
+  }
+
+  @Override
+  public void delete(String node, String file) {
+    String path = path(node, file);
+    try {
+      sftp.rm(path);
+    } catch (SftpException e) {
+      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        throw fail("delete " + path, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    sftp.disconnect();
+    session.disconnect();
+  }
+
+  /** SFTP v3 rename refuses an existing target on OpenSSH; posix-rename replaces it atomically. */
+  private void replace(String temp, String path) throws SftpException {
+    if (posixRename()) {
+      sftp.rename(temp, path); // JSch sends posix-rename@openssh.com when the server offers it
+      return;
+    }
+    try {
+      sftp.rename(temp, path);
+    } catch (SftpException e) {
+      logger.fine(() -> "rename over " + path + " refused (" + e.getMessage() + "), delete first");
+      try {
+        sftp.rm(path);
+      } catch (SftpException gone) {
+        if (gone.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+          throw gone;
+        }
+      }
+      sftp.rename(temp, path);
+    }
+  }
+
+  private void ensureFolder(String node) throws SftpException {
+    try {
+      if (sftp.stat(node).isDir()) {
+        return;
+      }
+      throw new SftpException(ChannelSftp.SSH_FX_FAILURE, node + " is not a folder");
+    } catch (SftpException e) {
+      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        throw e;
+      }
+    }
+    try {
+      sftp.mkdir(node);
+    } catch (SftpException e) {
+      if (!sftp.stat(node).isDir()) { // another session may have made it meanwhile
+        throw e;
+      }
+    }
+  }
+
+  /** The file's bytes, or null when it holds more than {@code maxBytes}. */
+  private byte[] readLimited(String path, long maxBytes) throws SftpException {
+    try (InputStream in = sftp.get(path)) {
+      int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
+      byte[] bytes = in.readNBytes(limit);
+      if (in.read() >= 0) {
+        return null;
+      }
+      return bytes;
+    } catch (IOException e) {
+      if (e.getCause() instanceof SftpException cause) {
+        throw cause;
+      }
+      throw new SftpException(ChannelSftp.SSH_FX_FAILURE, e.toString(), e);
+    }
+  }
+
+  private List<LsEntry> ls(String folder) throws SftpException {
+    List<LsEntry> entries = new ArrayList<>();
+    sftp.ls(
+        folder,
+        entry -> {
+          if (!entry.getFilename().startsWith(".")) {
+            entries.add(entry);
+          }
+          return ChannelSftp.LsEntrySelector.CONTINUE;
+        });
+    return entries;
+  }
+
+  private void removeQuietly(String path) {
+    try {
+      sftp.rm(path);
+    } catch (SftpException ignored) {
+      // the failure being reported matters more
+    }
+  }
+
+  private String path(String node, String file) {
+    check("node", node);
+    check("file", file);
+    return node + "/" + file;
+  }
+
+  private void check(String what, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw fail("invalid " + what + " name \"" + name + "\": expected " + NAME.pattern(), null);
+    }
+  }
+
+  private int mtime(long seconds) {
+    if (seconds < 0 || seconds > 0xFFFF_FFFFL) {
+      throw fail("mtime " + seconds + " is outside what SFTP v3 can carry", null);
+    }
+    return (int) seconds; // the wire carries it as an unsigned 32-bit number
+  }
+
+  private static String randomAlnum(int length) {
+    StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append(ALNUM.charAt(random.nextInt(ALNUM.length())));
+    }
+    return s.toString();
+  }
+
+  private ReplicationException fail(String what, SftpException e) {
+    String message = SshConnector.describe(peer) + ": " + what;
+    if (e != null) {
+      message += ": " + SshConnector.describe(e);
+    }
+    return new ReplicationException(message, e);
+  }
+}

@@ -1,0 +1,171 @@
+package io.appmetricsproxy.replicate;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchChangedHostKeyException;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpException;
+import io.appmetricsproxy.discover.Peer;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.logging.Logger;
+
+/**
+ * Opens SFTP sessions to peers: password login, host keys pinned on first use, timeouts, and
+ * failures translated into messages that say what to check.
+ */
+public final class SshConnector {
+  private static final Logger logger = Logger.getLogger(SshConnector.class.getName());
+
+  private final JSch jsch = new JSch();
+  private final PinnedHostKeys pins;
+  private final String user;
+  private final String password;
+  private final Duration timeout;
+
+  /**
+   * @param pins where host keys are pinned
+   * @param user the login on every peer
+   * @param password the SSHPASS setting, the same on every node; never logged
+   * @param timeout for the TCP connect, and for every read from the socket
+   */
+  public SshConnector(PinnedHostKeys pins, String user, String password, Duration timeout) {
+    this.pins = Objects.requireNonNull(pins);
+    this.user = Objects.requireNonNull(user);
+    this.password = Objects.requireNonNull(password);
+    this.timeout = Objects.requireNonNull(timeout);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0: " + timeout);
+    }
+  }
+
+  /** A logged-in SFTP session with the peer's store folder; the caller closes it. */
+  SftpRemote open(Peer peer) {
+    int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+    CountingSocketFactory wire = new CountingSocketFactory(millis);
+    Session session = null;
+    try {
+      session = jsch.getSession(user, peer.host(), peer.port());
+      session.setPassword(password);
+      session.setHostKeyAlias(peer.key());
+      session.setHostKeyRepository(pins);
+      session.setSocketFactory(wire);
+      session.setConfig("StrictHostKeyChecking", "yes");
+      session.setConfig("PreferredAuthentications", "password");
+      session.setTimeout(millis);
+      session.connect(millis);
+    } catch (JSchException | ReplicationException e) {
+      disconnect(session);
+      throw sessionFailure(peer, session, wire, e);
+    }
+    try {
+      ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+      sftp.connect(millis);
+      logger.fine(() -> "Opened SFTP with " + describe(peer));
+      return new SftpRemote(peer, session, sftp, wire);
+    } catch (JSchException | RuntimeException e) {
+      disconnect(session);
+      throw new ReplicationException(
+          describe(peer) + ": the SSH server refused the SFTP subsystem: " + e.getMessage(), e);
+    }
+  }
+
+  private ReplicationException sessionFailure(
+      Peer peer, Session session, CountingSocketFactory wire, Exception e) {
+    String prefix = describe(peer) + ": ";
+    if (e instanceof ReplicationException) {
+      return new ReplicationException(prefix + e.getMessage(), e);
+    }
+    if (e instanceof JSchChangedHostKeyException) {
+      return new ReplicationException(prefix + hostKeyChanged(peer, session.getHostKey()), e);
+    }
+    String message = String.valueOf(e.getMessage());
+    if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
+      int quote = message.indexOf('\'');
+      String offered = quote < 0 ? "" : message.substring(quote + 1).replace("'", "");
+      if (!offered.isEmpty() && !offered.contains("password")) {
+        return new ReplicationException(
+            prefix + "the SSH server does not accept passwords (it offers " + offered + ")", e);
+      }
+      return new ReplicationException(
+          prefix + "password refused for user " + user + "; is SSHPASS the same on every node?", e);
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException) {
+        return new ReplicationException(prefix + "connection refused", e);
+      }
+      if (c instanceof SocketTimeoutException) {
+        return new ReplicationException(
+            prefix
+                + (wire.connected() ? "no answer within " : "connect timed out after ")
+                + seconds(timeout),
+            e);
+      }
+      if (c instanceof UnknownHostException) {
+        return new ReplicationException(prefix + "unknown host " + peer.host(), e);
+      }
+      if (c instanceof NoRouteToHostException) {
+        return new ReplicationException(prefix + "no route to host", e);
+      }
+    }
+    return new ReplicationException(prefix + "SSH connection failed: " + message, e);
+  }
+
+  private String hostKeyChanged(Peer peer, HostKey offered) {
+    String now = "unknown";
+    String nowType = "";
+    if (offered != null) {
+      byte[] blob = Base64.getDecoder().decode(offered.getKey());
+      now = PinnedHostKeys.fingerprint(blob);
+      nowType = PinnedHostKeys.keyType(blob) + " ";
+    }
+    String was =
+        pins.pinned(peer.key()).map(p -> p.type() + " " + p.fingerprint()).orElse("(none)");
+    return "host key changed: pinned "
+        + was
+        + ", offered "
+        + nowType
+        + now
+        + ". If the peer's key changed on purpose, remove the line starting with \""
+        + peer.key()
+        + "\" from "
+        + pins.file()
+        + "; the next exchange pins the new key.";
+  }
+
+  /** {@code peer node-2 (10.0.0.2:2138)}. */
+  static String describe(Peer peer) {
+    return "peer " + peer.name() + " (" + peer.address() + ")";
+  }
+
+  static String describe(SftpException e) {
+    String text = e.getMessage();
+    return switch (e.id) {
+      case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file";
+      case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
+      default -> text == null || text.isBlank() ? "SFTP status " + e.id : text;
+    };
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static void disconnect(Session session) {
+    if (session != null) {
+      session.disconnect();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SshConnector[user=" + user + ", password=***, timeout=" + timeout + "]";
+  }
+}
