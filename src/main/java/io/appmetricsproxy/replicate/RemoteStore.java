@@ -18,7 +18,9 @@ interface RemoteStore extends AutoCloseable {
   /** The node folders under the root (names only, no dot files). */
   List<String> nodes();
 
-  /** The entry files ({@code *.entry}, no dot files) of one node folder; empty when it is absent. */
+  /**
+   * The entry files ({@code *.entry}, no dot files) of one node folder; empty when it is absent.
+   */
   Map<String, FileStat> list(String node);
 
   /** Reads one file, refusing one larger than {@code maxBytes}. */
