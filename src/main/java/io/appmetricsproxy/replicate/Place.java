@@ -33,7 +33,9 @@ record Place(Kind kind, String node, String file) {
       if (first.equals(RemoteStore.NODE_FILE)) {
         return new Place(Kind.NODE_FILE, null, first);
       }
-      return new Place(NODE_NAME.matcher(first).matches() ? Kind.NODE : Kind.OTHER, first, null);
+      if (NODE_NAME.matcher(first).matches()) {
+        return new Place(Kind.NODE, first, null);
+      }
     }
     if (count == 2 && NODE_NAME.matcher(first).matches()) {
       String second = p.getName(1).toString();

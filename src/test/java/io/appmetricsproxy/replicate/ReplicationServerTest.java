@@ -404,6 +404,13 @@ class ReplicationServerTest {
   }
 
   @Test
+  void settingsNeverShowThePassword() {
+    assertThat(settings().toString())
+        .contains("user=replicator", "password=***")
+        .doesNotContain(PASSWORD);
+  }
+
+  @Test
   void leavesNoThreadBehind() throws Exception {
     ChannelSftp sftp = sftp();
     read(sftp, "/.node");
