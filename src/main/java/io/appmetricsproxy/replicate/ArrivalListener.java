@@ -1,0 +1,17 @@
+package io.appmetricsproxy.replicate;
+
+/**
+ * Hears of what clients changed in a node folder, after the change is on disk; {@code file} is the
+ * entry file name ({@code <id>.entry}). A thrown exception is logged and fails the client's
+ * request.
+ */
+public interface ArrivalListener {
+  /** A temp file was renamed into {@code file}, replacing any previous one. */
+  void arrived(String node, String file);
+
+  /** The entry file was deleted. */
+  void removed(String node, String file);
+
+  /** The entry file's modification time was set. */
+  void touched(String node, String file);
+}
