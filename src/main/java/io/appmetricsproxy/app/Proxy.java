@@ -7,7 +7,9 @@ import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
 import io.appmetricsproxy.discover.TargetSource;
+import io.appmetricsproxy.replicate.ReplicationException;
 import io.appmetricsproxy.replicate.Replicator;
+import io.appmetricsproxy.replicate.SshTransport;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.serve.ProxyState;
 import io.appmetricsproxy.serve.SelfMetrics;
@@ -27,6 +29,7 @@ public final class Proxy implements AutoCloseable {
   private final Replicator replicator;
   private final Replication replication;
   private final Optional<DockerEngine> engine;
+  private Optional<SshTransport> ssh = Optional.empty();
 
   /** A proxy on {@code source} whose peers are only those of REPLICATION_PEERS. */
   Proxy(Config config, TargetSource source) {
@@ -45,15 +48,27 @@ public final class Proxy implements AutoCloseable {
     this.metrics = new SelfMetrics();
     this.state = new ProxyState(store.snapshot(clock.instant(), config.maxAge()));
     this.cycle = new Cycle(source, scraper, store, state, metrics, config.maxAge(), clock);
+    Runnable republish = () -> state.publish(store.snapshot(clock.instant(), config.maxAge()));
     ReplicationSettings r = config.replication();
+    Optional<String> problem = Optional.empty();
+    Optional<Replicator.Transport> transport = Optional.empty();
+    if (r.credentials().isPresent()) {
+      try {
+        this.ssh = Optional.of(SshTransport.start(r, store, republish));
+        transport = Optional.of(ssh.get().transport());
+      } catch (ReplicationException e) {
+        problem = Optional.of(e.getMessage());
+      }
+    }
     this.replicator =
         new Replicator(
             peers,
-            Optional.empty(),
+            transport,
+            problem,
             store,
             config.maxBodyBytes() + 4096,
             r.interval(),
-            () -> state.publish(store.snapshot(clock.instant(), config.maxAge())),
+            republish,
             clock);
     this.replication = new Replication(replicator, state, metrics);
   }
@@ -107,6 +122,7 @@ public final class Proxy implements AutoCloseable {
   @Override
   public void close() {
     replicator.close();
+    ssh.ifPresent(SshTransport::close);
     scraper.close();
     source.close();
     engine.ifPresent(DockerEngine::close);

@@ -17,9 +17,12 @@ record Place(Kind kind, String node, String file) {
 
   static final String NAME = "[A-Za-z0-9_][A-Za-z0-9._-]*";
   private static final Pattern NODE_NAME = Pattern.compile(NAME);
-  private static final Pattern ENTRY_NAME = Pattern.compile(NAME + "\\.entry");
+
+  /** Entry files, and {@code .alive}: it moves like one (see {@link Exchange}). */
+  private static final Pattern ENTRY_NAME = Pattern.compile(NAME + "\\.entry|\\.alive");
+
   private static final Pattern TEMP_NAME =
-      Pattern.compile("\\.(" + NAME + "\\.entry)\\.part-[A-Za-z0-9]+");
+      Pattern.compile("\\.(" + NAME + "\\.entry|\\.alive)\\.part-[A-Za-z0-9]+");
 
   /** Classifies the normalized absolute form of {@code path}, so {@code ..} cannot mislead it. */
   static Place of(Path path) {

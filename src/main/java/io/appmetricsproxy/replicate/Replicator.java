@@ -46,6 +46,7 @@ public final class Replicator implements AutoCloseable {
 
   private final PeerSource source;
   private final Optional<Transport> transport;
+  private final Optional<String> setupProblem;
   private final Store store;
   private final LocalStore local;
   private final Exchange exchange;
@@ -57,11 +58,13 @@ public final class Replicator implements AutoCloseable {
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
 
   /**
+   * @param setupProblem why the transport could not be made although SSHPASS is set
    * @param changed called after a round that changed this node's store, to serve the change
    */
   public Replicator(
       PeerSource source,
       Optional<Transport> transport,
+      Optional<String> setupProblem,
       Store store,
       long maxFileBytes,
       Duration deadline,
@@ -69,6 +72,7 @@ public final class Replicator implements AutoCloseable {
       Clock clock) {
     this.source = source;
     this.transport = transport;
+    this.setupProblem = setupProblem;
     this.store = store;
     this.local = new LocalStore(store);
     this.exchange = new Exchange(maxFileBytes);
@@ -87,7 +91,9 @@ public final class Replicator implements AutoCloseable {
     }
     List<String> problems = new ArrayList<>(peers.problems());
     boolean wanted = peers.drives() || !peers.role().equals(Peers.STANDALONE);
-    if (transport.isEmpty() && wanted) {
+    if (setupProblem.isPresent()) {
+      problems.add(0, setupProblem.get());
+    } else if (transport.isEmpty() && wanted) {
       problems.add(
           0,
           "SSHPASS is not set: replication is off on this "

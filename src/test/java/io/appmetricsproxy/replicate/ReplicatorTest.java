@@ -74,6 +74,7 @@ class ReplicatorTest {
             () -> peers,
             Optional.ofNullable(connector)
                 .map(c -> new Replicator.Transport(c, "SHA256:test", 2138)),
+            Optional.empty(),
             self,
             1 << 20,
             deadline,

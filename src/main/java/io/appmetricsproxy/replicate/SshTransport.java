@@ -1,0 +1,89 @@
+package io.appmetricsproxy.replicate;
+
+import io.appmetricsproxy.config.Credentials;
+import io.appmetricsproxy.config.ReplicationSettings;
+import io.appmetricsproxy.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Replication over SSH on one node: the SFTP server of its shared folder, whose arrivals the store
+ * checks before they are served, and the client that opens its peers' folders.
+ */
+public final class SshTransport implements AutoCloseable {
+  static final String HOST_KEY = "host_key";
+  static final String PINNED_KEYS = "known_peers";
+
+  private final ReplicationServer server;
+  private final SshConnector client;
+
+  private SshTransport(ReplicationServer server, SshConnector client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /**
+   * Starts the server; {@code changed} is called when another node's folder was confirmed, i.e. at
+   * the end of its part of an exchange.
+   *
+   * @throws ReplicationException when the server cannot start, e.g. its port is taken
+   */
+  public static SshTransport start(ReplicationSettings r, Store store, Runnable changed) {
+    Credentials c = r.credentials().orElseThrow();
+    byte[] bytes = c.password();
+    String password = new String(bytes, StandardCharsets.UTF_8);
+    Arrays.fill(bytes, (byte) 0);
+    ReplicationServer server =
+        ReplicationServer.start(
+            new ServerSettings(
+                "0.0.0.0",
+                r.port(),
+                c.username(),
+                password,
+                r.sshDir().resolve(HOST_KEY),
+                store.sharedRoot(),
+                store::ownFolder),
+            new StoreArrivals(store, changed));
+    SshConnector client =
+        new SshConnector(
+            new PinnedHostKeys(r.sshDir().resolve(PINNED_KEYS)),
+            c.username(),
+            password,
+            r.timeout());
+    return new SshTransport(server, client);
+  }
+
+  public Replicator.Transport transport() {
+    return new Replicator.Transport(client::open, server.fingerprint(), server.port());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Hands every change the server made to the store, which reads it again (or drops it). */
+  private record StoreArrivals(Store store, Runnable changed) implements ArrivalListener {
+    @Override
+    public void arrived(String node, String file) {
+      reload(node, file);
+    }
+
+    @Override
+    public void removed(String node, String file) {
+      reload(node, file);
+    }
+
+    @Override
+    public void touched(String node, String file) {
+      reload(node, file);
+    }
+
+    private void reload(String node, String file) {
+      store.reload(node, file);
+      if (file.equals(Names.ALIVE)) {
+        changed.run();
+      }
+    }
+  }
+}
