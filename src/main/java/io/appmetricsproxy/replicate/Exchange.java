@@ -21,6 +21,13 @@ final class Exchange {
     Moved {
       errors = List.copyOf(errors);
     }
+
+    Moved plus(Moved o) {
+      List<String> all = new ArrayList<>(errors);
+      all.addAll(o.errors);
+      return new Moved(
+          sent + o.sent, received + o.received, deleted + o.deleted, bytes + o.bytes, all);
+    }
   }
 
   Exchange(long maxFileBytes) {

@@ -130,7 +130,7 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
       SftpSubsystemProxy s, Path file, String view, String attribute, Object value, LinkOption... o)
       throws IOException {
     Place place = Place.of(file);
-    if (!place.is(Kind.ENTRY)
+    if (!(place.is(Kind.ENTRY) || place.is(Kind.TEMP))
         || !guard.writable(place)
         || !Guard.inRealFolder(place, file)
         || !TIMES.contains(attribute)) {

@@ -25,7 +25,7 @@ final class LayoutEvents implements SftpEventListener {
     if (attrs.isEmpty()) {
       return; // what mkdir and open pass when the client sends no attributes
     }
-    if (!place.is(Kind.ENTRY)
+    if (!(place.is(Kind.ENTRY) || place.is(Kind.TEMP))
         || !guard.writable(place)
         || !Guard.inRealFolder(place, path)
         || !LayoutAccessor.TIMES.containsAll(attrs.keySet())) {
@@ -36,7 +36,7 @@ final class LayoutEvents implements SftpEventListener {
   @Override
   public void modifiedAttributes(
       ServerSession session, Path path, Map<String, ?> attrs, Throwable thrown) throws IOException {
-    if (thrown == null && attrs.containsKey("lastModifiedTime")) {
+    if (thrown == null && attrs.containsKey("lastModifiedTime") && Place.of(path).is(Kind.ENTRY)) {
       guard.touched(Place.of(path));
     }
   }

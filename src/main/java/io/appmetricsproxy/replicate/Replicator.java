@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -122,12 +124,18 @@ public final class Replicator implements AutoCloseable {
         peers);
   }
 
+  /**
+   * Two passes over one connection per peer: the first brings every peer's news here, the second,
+   * once every first pass is over, takes to each peer what the others brought (a worker's entries
+   * reach the other workers within the same round).
+   */
   private List<PeerReport> exchangeAll(List<Peer> peers, Transport t) throws InterruptedException {
+    long until = System.nanoTime() + deadline.toNanos();
+    CountDownLatch firstPasses = new CountDownLatch(peers.size());
     List<Future<PeerReport>> futures = new ArrayList<>();
     for (Peer peer : peers) {
-      futures.add(pool.submit(() -> exchangeWith(peer, t)));
+      futures.add(pool.submit(() -> exchangeWith(peer, t, firstPasses, until)));
     }
-    long until = System.nanoTime() + deadline.toNanos();
     List<PeerReport> reports = new ArrayList<>();
     boolean moved = false;
     for (int i = 0; i < peers.size(); i++) {
@@ -135,7 +143,7 @@ public final class Replicator implements AutoCloseable {
       PeerReport r;
       try {
         r = futures.get(i).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.TimeoutException | CancellationException e) {
+      } catch (TimeoutException | CancellationException e) {
         futures.get(i).cancel(true);
         r =
             failed(
@@ -152,13 +160,21 @@ public final class Replicator implements AutoCloseable {
     return reports;
   }
 
-  private PeerReport exchangeWith(Peer peer, Transport t) {
+  private PeerReport exchangeWith(Peer peer, Transport t, CountDownLatch firstPasses, long until)
+      throws InterruptedException {
     Instant started = clock.instant();
     long start = System.nanoTime();
     RemoteStore remote = null;
+    boolean counted = false;
     try {
       remote = t.connector().apply(peer);
-      Exchange.Moved moved = exchange.run(local, remote);
+      Exchange.Moved first = exchange.run(local, remote);
+      firstPasses.countDown();
+      counted = true;
+      // A peer that hangs in its first pass delays the others' second pass by half a round at most.
+      firstPasses.await(
+          Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Exchange.Moved moved = first.plus(exchange.run(local, remote));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       Optional<String> error =
           moved.errors().isEmpty()
@@ -186,6 +202,9 @@ public final class Replicator implements AutoCloseable {
     } catch (ReplicationException e) {
       return failed(peer, started, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
     } finally {
+      if (!counted) {
+        firstPasses.countDown();
+      }
       if (remote != null) {
         remote.close();
       }

@@ -30,6 +30,7 @@ public final class Store {
   private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Instant> alive = new ConcurrentHashMap<>();
   private volatile String own;
+  private volatile boolean changedSinceConfirm = true;
 
   public Store(Path dir) {
     this.folder = new StoreFolder(dir);
@@ -96,6 +97,7 @@ public final class Store {
           at = seconds(mtime.get()).plusSeconds(1); // a change must show in size or mtime
         }
         StoreFolder.write(target, EntryFile.encode(entry), at);
+        changedSinceConfirm = true;
       }
     } catch (IOException e) {
       throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
@@ -119,6 +121,7 @@ public final class Store {
 
   private void remove(Path file, String what) {
     entries.remove(file);
+    changedSinceConfirm = true;
     try {
       Files.deleteIfExists(file);
     } catch (IOException ex) {
@@ -150,7 +153,16 @@ public final class Store {
           Files.deleteIfExists(e.getKey()); // still in memory, no longer offered to peers
         }
       }
-      StoreFolder.touch(folder.file(true, own, StoreFolder.ALIVE), now);
+      Path alivePath = folder.file(true, own, StoreFolder.ALIVE);
+      Instant confirmed = now;
+      Optional<Instant> previous = StoreFolder.mtime(alivePath);
+      if (previous.isPresent() && changedSinceConfirm) {
+        // peers compare whole seconds: a changed folder must be confirmed in a later second
+        Instant next = seconds(previous.get()).plusSeconds(1);
+        confirmed = next.isAfter(now) ? next : now;
+      }
+      StoreFolder.touch(alivePath, confirmed);
+      changedSinceConfirm = false;
       alive.remove(own);
       for (Map.Entry<String, Instant> a : List.copyOf(alive.entrySet())) {
         if (a.getValue().isBefore(oldest)) {
