@@ -31,6 +31,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +51,9 @@ class IndexBrowserIT {
 
   @BeforeAll
   static void start() throws IOException, LifecycleException {
-    Chromium.require();
-    logger.info(Chromium.version());
+    if (Chromium.available()) {
+      logger.info(Chromium.version());
+    }
     ProxyState state = new ProxyState(Snapshot.empty());
     IndexFixture.publish(state, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     tomcat = new Tomcat();
@@ -69,6 +71,12 @@ class IndexBrowserIT {
     tomcat.getConnector();
     tomcat.start();
     base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/");
+  }
+
+  /** Per test, so that without Chromium each test reports as skipped (or failed, on CI). */
+  @BeforeEach
+  void browser() {
+    Chromium.require();
   }
 
   @AfterAll

@@ -34,14 +34,17 @@ public final class Chromium {
           "--no-first-run",
           "--no-default-browser-check",
           "--hide-scrollbars",
-          "--run-all-compositor-stages-before-draw",
-          "--virtual-time-budget=5000");
+          "--run-all-compositor-stages-before-draw");
 
   private Chromium() {}
 
+  public static boolean available() {
+    return Files.isExecutable(CHROMIUM);
+  }
+
   /** Skips the test without Chromium, or fails it when CI=true. */
   public static void require() {
-    if (Files.isExecutable(CHROMIUM)) {
+    if (available()) {
       return;
     }
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
