@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine (as root): a Docker engine that the
 # tests start themselves on a private socket, static busybox for the test images, a real
-# Prometheus node exporter, promtool to check every served body, and OpenSSH for the SFTP interop test.
+# Prometheus node exporter, promtool to check every served body, OpenSSH for the SFTP interop test
+# and headless Chromium for the index page's browser test.
 set -euo pipefail
-packages=(docker.io busybox-static prometheus-node-exporter prometheus iproute2 ca-certificates openssh-server)
+packages=(docker.io busybox-static prometheus-node-exporter prometheus iproute2 ca-certificates
+  openssh-server chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,8 +13,8 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * {@code GET /api/targets}: what the index shows, as JSON; {@code GET /api/sd}: the served names as
- * Prometheus http_sd_configs target groups.
+ * {@code GET /api/targets} and {@code /api/peers}: what the index shows, as JSON; {@code GET
+ * /api/sd}: the served names as Prometheus http_sd_configs target groups.
  */
 @Path("api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,6 +30,12 @@ public final class ApiResource {
   @Path("targets")
   public ApiModel.Targets targets() {
     return TargetsView.targets(state.view());
+  }
+
+  @GET
+  @Path("peers")
+  public ApiModel.Peers peers() {
+    return PeersView.peers(state.view());
   }
 
   /** Targets are this node as the client reached it; paths include where the webapp is mounted. */

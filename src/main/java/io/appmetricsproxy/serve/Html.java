@@ -2,6 +2,8 @@ package io.appmetricsproxy.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 
 /** Escaping and formatting for the index page. */
 final class Html {
@@ -45,13 +47,32 @@ final class Html {
     return out.toString();
   }
 
+  /** How long ago, e.g. "4.0 s ago"; a time ahead of {@code now} (clock skew) is "just now". */
+  static String age(Instant then, Instant now) {
+    Duration d = Duration.between(then, now);
+    return d.isNegative() ? "just now" : duration(d) + " ago";
+  }
+
+  static Duration seconds(double seconds) {
+    return Duration.ofNanos(Math.round(seconds * 1e9));
+  }
+
+  /** A right-aligned cell that the index's script sorts by {@code value}; no value sorts last. */
+  static void numberCell(StringBuilder html, Double value, String text) {
+    html.append("<td class=\"num\" data-sort=\"")
+        .append(value == null ? "" : String.format(Locale.ROOT, "%.3f", value))
+        .append("\">")
+        .append(escape(text))
+        .append("</td>");
+  }
+
   static String duration(Duration d) {
     long ms = d.toMillis();
     if (ms < 1000) {
       return ms + " ms";
     }
     if (ms < 120_000) {
-      return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
     return d.toMinutes() + " min";
   }
@@ -61,8 +82,8 @@ final class Html {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
-    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
   }
 }

@@ -1,164 +1,176 @@
 package io.appmetricsproxy.serve;
 
-import io.appmetricsproxy.discover.Skipped;
-import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Served;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The HTML index: one row per container, grouped by the name it is served under. */
+/**
+ * The HTML index, rendered from the models of {@code /api/targets} and {@code /api/peers}: one
+ * self-contained page, readable without its script.
+ */
 final class IndexPage {
-  private static final String STYLE =
-      "body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}"
-          + "td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:left}"
-          + ".err{color:#b00020}.ok{color:#1b7f3a}.banner{background:#fde7e9;padding:.5em}";
-
   private IndexPage() {}
 
   static String render(ProxyState.View view, Instant now) {
-    Map<String, Row> rows = rows(view);
-    StringBuilder html = new StringBuilder(4096);
-    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\">")
+    return render(TargetsView.targets(view), PeersView.peers(view), now);
+  }
+
+  static String render(ApiModel.Targets targets, ApiModel.Peers peers, Instant now) {
+    StringBuilder html = new StringBuilder(8192);
+    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>app-metrics-proxy</title><style>")
-        .append(STYLE)
+        .append("<title>app-metrics-proxy");
+    if (targets.node() != null) {
+      html.append(" · ").append(Html.escape(targets.node()));
+    }
+    html.append("</title><style>")
+        .append(IndexAssets.STYLE)
         .append("</style></head><body><h1>app-metrics-proxy</h1>");
-    summary(html, view, now);
-    html.append("<table><thead><tr><th>Name</th><th>Container</th><th>Address</th>")
-        .append("<th>Last good scrape</th><th>Duration</th><th>Size</th><th>Status</th>")
-        .append("</tr></thead><tbody>");
-    rows.values().forEach(row -> row.append(html, view, now));
-    html.append("</tbody></table>");
-    skipped(html, view.lastCycle().map(CycleReport::skipped).orElse(List.of()));
-    html.append("<p><a href=\"metrics\">Own metrics</a></p></body></html>\n");
+    banners(html, targets, peers);
+    summary(html, targets, peers, now);
+    targetTable(html, targets, now);
+    PeersSection.append(html, peers, now);
+    skipped(html, targets.skipped());
+    html.append("<p class=\"muted\"><a href=\"metrics\">Own metrics</a> · JSON:")
+        .append(" <a href=\"api/targets\">targets</a>, <a href=\"api/peers\">peers</a>,")
+        .append(" <a href=\"api/sd\">service discovery</a></p><script>")
+        .append(IndexAssets.SCRIPT)
+        .append("</script></body></html>\n");
     return html.toString();
   }
 
-  private static void summary(StringBuilder html, ProxyState.View view, Instant now) {
-    if (view.lastCycle().isEmpty()) {
-      html.append("<p>No cycle has completed yet.</p>");
-      return;
+  private static void banners(StringBuilder html, ApiModel.Targets targets, ApiModel.Peers peers) {
+    if (targets.engine().error() != null) {
+      banner(html, "Docker engine unreachable: ", targets.engine().error());
     }
-    CycleReport last = view.lastCycle().get();
-    last.engineError()
-        .ifPresent(
-            e ->
-                html.append("<p class=\"banner err\">Docker engine unreachable: ")
-                    .append(Html.escape(e))
-                    .append("</p>"));
-    last.storeErrors()
-        .forEach(
-            e ->
-                html.append("<p class=\"banner err\">Store: ")
-                    .append(Html.escape(e))
-                    .append("</p>"));
-    html.append("<p>Node <b>")
-        .append(Html.escape(last.node().orElse("unknown")))
-        .append("</b> · targets up ")
-        .append(last.up())
-        .append('/')
-        .append(last.results().size())
-        .append(" · names served ")
-        .append(view.snapshot().size())
-        .append(" · last cycle ")
-        .append(Html.duration(Duration.between(last.startedAt(), now)))
-        .append(" ago, took ")
-        .append(Html.duration(last.duration()))
+    if (targets.lastCycle() != null) {
+      targets.lastCycle().storeErrors().forEach(e -> banner(html, "Store: ", e));
+    }
+    if (peers.problem() != null) {
+      banner(html, "Replication: ", peers.problem());
+    }
+  }
+
+  private static void banner(StringBuilder html, String what, String message) {
+    html.append("<p class=\"banner err\">")
+        .append(what)
+        .append(Html.escape(message))
         .append("</p>");
   }
 
-  private static void skipped(StringBuilder html, List<Skipped> skipped) {
+  private static void summary(
+      StringBuilder html, ApiModel.Targets targets, ApiModel.Peers peers, Instant now) {
+    html.append("<p class=\"summary\" id=\"summary\">Node <b>")
+        .append(Html.escape(targets.node() == null ? "unknown" : targets.node()))
+        .append("</b> · role <b>")
+        .append(Html.escape(peers.role()))
+        .append("</b> · engine ");
+    if (!targets.ready()) {
+      html.append("<b>not asked yet</b>");
+    } else if (targets.engine().reachable()) {
+      html.append("<b class=\"ok\">up</b>");
+    } else {
+      html.append("<b class=\"err\">unreachable</b>");
+    }
+    ApiModel.LastCycle last = targets.lastCycle();
+    if (last != null) {
+      html.append(" · targets up <b>").append(last.up()).append('/').append(last.targets());
+      html.append("</b>");
+    }
+    html.append(" · names served <b>").append(targets.namesServed()).append("</b> · ");
+    if (last == null) {
+      html.append("no cycle has completed yet</p>");
+      return;
+    }
+    html.append("last cycle ")
+        .append(Html.age(Instant.parse(last.startedAt()), now))
+        .append(", took ")
+        .append(Html.duration(Html.seconds(last.durationSeconds())))
+        .append("</p>");
+  }
+
+  private static void targetTable(StringBuilder html, ApiModel.Targets targets, Instant now) {
+    Set<String> served =
+        targets.targets().stream()
+            .filter(ApiModel.Target::served)
+            .map(ApiModel.Target::name)
+            .collect(Collectors.toSet());
+    html.append("<div class=\"scroll\"><table class=\"sortable\" id=\"targets\"><thead><tr>")
+        .append("<th>Name</th><th>Container</th><th>Origin node</th><th>Address</th>")
+        .append("<th>Last scrape</th><th>Duration</th><th>Size</th><th>Status</th>")
+        .append("</tr></thead><tbody>");
+    for (ApiModel.Target t : targets.targets()) {
+      row(html, t, served.contains(t.name()), now);
+    }
+    if (targets.targets().isEmpty()) {
+      html.append("<tr><td colspan=\"8\" class=\"muted\">No containers yet.</td></tr>");
+    }
+    html.append("</tbody></table></div>");
+  }
+
+  private static void row(StringBuilder html, ApiModel.Target t, boolean served, Instant now) {
+    boolean failing = t.error() != null && !TargetsView.NOT_SEEN.equals(t.error().reason());
+    html.append(failing ? "<tr class=\"failing\"><td>" : "<tr><td>");
+    if (served) {
+      html.append("<a href=\"")
+          .append(Html.pathSegment(t.name()))
+          .append("/metrics\">")
+          .append(Html.escape(t.name()))
+          .append("</a>");
+    } else {
+      html.append(Html.escape(t.name()));
+    }
+    html.append("</td><td>")
+        .append(Html.escape(t.container()))
+        .append("</td><td>")
+        .append(Html.escape(t.node() == null ? "" : t.node()))
+        .append("</td><td>")
+        .append(Html.escape(t.address() == null ? "" : t.address()))
+        .append("</td>");
+    Instant at = t.lastScrapeAt() == null ? null : Instant.parse(t.lastScrapeAt());
+    Html.numberCell(
+        html,
+        at == null ? null : Duration.between(at, now).toMillis() / 1e3,
+        at == null ? "never" : Html.age(at, now));
+    Double d = t.scrapeDurationSeconds();
+    Html.numberCell(html, d, d == null ? "" : Html.duration(Html.seconds(d)));
+    Long size = t.sizeBytes();
+    Html.numberCell(
+        html, size == null ? null : size.doubleValue(), size == null ? "" : Html.size(size));
+    html.append(status(t)).append("</tr>");
+  }
+
+  private static String status(ApiModel.Target t) {
+    if (ApiModel.REPLICATED.equals(t.origin())) {
+      return "<td class=\"status muted\">replicated</td>";
+    }
+    if (t.error() == null) {
+      return "<td class=\"status ok\">up</td>";
+    }
+    if (TargetsView.NOT_SEEN.equals(t.error().reason())) {
+      return "<td class=\"status warn\">" + Html.escape(t.error().message()) + "</td>";
+    }
+    return "<td class=\"status err\">"
+        + Html.escape(t.error().reason())
+        + ": "
+        + Html.escape(t.error().message())
+        + "</td>";
+  }
+
+  private static void skipped(StringBuilder html, List<ApiModel.Skipped> skipped) {
     if (skipped.isEmpty()) {
       return;
     }
-    html.append("<h2>Not scraped</h2><table><tbody>");
-    for (Skipped s : skipped) {
+    html.append("<h2>Not scraped</h2><div class=\"scroll\"><table id=\"skipped\"><tbody>");
+    for (ApiModel.Skipped s : skipped) {
       html.append("<tr><td>")
-          .append(Html.escape(s.containerName()))
+          .append(Html.escape(s.container()))
           .append("</td><td>")
           .append(Html.escape(s.reason()))
           .append("</td></tr>");
     }
-    html.append("</tbody></table>");
-  }
-
-  /** Containers by name: the last cycle's results, plus stored entries the cycle did not see. */
-  private static Map<String, Row> rows(ProxyState.View view) {
-    Map<String, Row> rows = new TreeMap<>();
-    view.lastCycle()
-        .ifPresent(
-            c ->
-                c.results()
-                    .forEach(
-                        r ->
-                            rows.computeIfAbsent(r.target().name(), Row::new)
-                                .results
-                                .put(r.target().containerId(), r)));
-    for (Served served : view.snapshot().all()) {
-      Row row = rows.computeIfAbsent(served.name(), Row::new);
-      served.entries().forEach(e -> row.entries.put(e.containerId(), e));
-    }
-    return rows;
-  }
-
-  /** One name with its containers. */
-  private static final class Row {
-    final String name;
-    final Map<String, ScrapeResult> results = new TreeMap<>();
-    final Map<String, Entry> entries = new HashMap<>();
-
-    Row(String name) {
-      this.name = name;
-    }
-
-    void append(StringBuilder html, ProxyState.View view, Instant now) {
-      boolean served = view.snapshot().get(name).isPresent();
-      String nameCell =
-          served
-              ? "<a href=\"" + Html.pathSegment(name) + "/metrics\">" + Html.escape(name) + "</a>"
-              : Html.escape(name);
-      Map<String, String> byContainerName = new TreeMap<>();
-      results.forEach((id, r) -> byContainerName.put(r.target().containerName() + '\0' + id, id));
-      entries.forEach((id, e) -> byContainerName.putIfAbsent(e.containerName() + '\0' + id, id));
-      for (Map.Entry<String, String> container : byContainerName.entrySet()) {
-        String id = container.getValue();
-        String containerName = container.getKey().substring(0, container.getKey().indexOf('\0'));
-        ScrapeResult r = results.get(id);
-        Entry e = entries.get(id);
-        html.append("<tr><td>")
-            .append(nameCell)
-            .append("</td><td>")
-            .append(Html.escape(containerName))
-            .append("</td><td>")
-            .append(
-                r == null
-                    ? ""
-                    : Html.escape(r.target().host() + r.port().map(p -> ":" + p).orElse("")))
-            .append("</td><td>")
-            .append(
-                e == null ? "never" : Html.duration(Duration.between(e.scrapedAt(), now)) + " ago")
-            .append("</td><td>")
-            .append(r == null ? "" : Html.duration(r.duration()))
-            .append("</td><td>")
-            .append(e == null ? "" : Html.size(e.payload().size()))
-            .append("</td>");
-        if (r == null) {
-          html.append("<td>not seen in the last cycle</td></tr>");
-        } else if (r.ok()) {
-          html.append("<td class=\"ok\">up</td></tr>");
-        } else {
-          html.append("<td class=\"err\">")
-              .append(r.error().get().reason().label())
-              .append(": ")
-              .append(Html.escape(r.error().get().message()))
-              .append("</td></tr>");
-        }
-      }
-    }
+    html.append("</tbody></table></div>");
   }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the JSON views of the index from the same data: the last cycle and the served snapshot.
+ * The one row model of the index and {@code /api/targets}: the last cycle's scrapes, the stored
+ * entries it did not see, and the entries replicated from other nodes.
  */
 final class TargetsView {
   /** The error reason of a stored container that the last cycle did not see. */
@@ -32,14 +33,17 @@ final class TargetsView {
     Optional<String> node = cycle.flatMap(CycleReport::node);
     Map<String, Entry> stored = new LinkedHashMap<>();
     for (Served served : view.snapshot().all()) {
-      served.entries().forEach(e -> stored.put(e.node() + '/' + e.containerId(), e));
+      served.entries().forEach(e -> stored.put(e.key(), e));
     }
     List<ApiModel.Target> targets = new ArrayList<>();
     for (ScrapeResult r : cycle.map(CycleReport::results).orElse(List.of())) {
       Entry e = stored.remove(node.orElse("") + '/' + r.target().containerId());
       targets.add(seen(r, node.orElse(null), e));
     }
-    stored.values().forEach(e -> targets.add(notSeen(e)));
+    for (Entry e : stored.values()) {
+      // Without a node name (engine unreachable) every entry counts as this node's.
+      targets.add(node.isEmpty() || node.get().equals(e.node()) ? notSeen(e) : replicated(e));
+    }
     targets.sort(ORDER);
     return new ApiModel.Targets(
         node.orElse(null),
@@ -47,13 +51,21 @@ final class TargetsView {
         new ApiModel.Engine(
             cycle.isPresent() && cycle.get().engineError().isEmpty(),
             cycle.flatMap(CycleReport::engineError).orElse(null)),
-        cycle
-            .map(c -> new ApiModel.LastCycle(c.startedAt().toString(), seconds(c.duration())))
-            .orElse(null),
+        cycle.map(TargetsView::lastCycle).orElse(null),
+        view.snapshot().size(),
         targets,
         cycle.map(CycleReport::skipped).orElse(List.of()).stream()
             .map(s -> new ApiModel.Skipped(s.containerName(), s.containerId(), s.reason()))
             .toList());
+  }
+
+  private static ApiModel.LastCycle lastCycle(CycleReport c) {
+    return new ApiModel.LastCycle(
+        c.startedAt().toString(),
+        seconds(c.duration()),
+        c.results().size(),
+        (int) c.up(),
+        c.storeErrors());
   }
 
   /**
@@ -84,6 +96,7 @@ final class TargetsView {
         t.containerName(),
         t.containerId(),
         node,
+        ApiModel.LOCAL,
         t.host() + r.port().map(p -> ":" + p).orElse(""),
         t.path(),
         r.ok(),
@@ -94,12 +107,31 @@ final class TargetsView {
         r.error().map(x -> new ApiModel.Error(x.reason().label(), x.message())).orElse(null));
   }
 
+  /** Served from a peer's scrape: this node neither scraped it nor knows its failures. */
+  private static ApiModel.Target replicated(Entry e) {
+    return new ApiModel.Target(
+        e.name(),
+        e.containerName(),
+        e.containerId(),
+        e.node(),
+        ApiModel.REPLICATED,
+        null,
+        null,
+        true,
+        true,
+        e.scrapedAt().toString(),
+        null,
+        (long) e.payload().size(),
+        null);
+  }
+
   private static ApiModel.Target notSeen(Entry e) {
     return new ApiModel.Target(
         e.name(),
         e.containerName(),
         e.containerId(),
         e.node(),
+        ApiModel.LOCAL,
         null,
         null,
         false,

@@ -46,7 +46,8 @@ class ApiResourceTest {
             List.of(
                 TargetsViewTest.entry("n1", "a1", "web-1", "web", TargetsViewTest.T),
                 TargetsViewTest.entry("n1", "b2", "odd-1", "<b> x", TargetsViewTest.T),
-                TargetsViewTest.entry("n1", "c3", "api-1", "api", TargetsViewTest.T))),
+                TargetsViewTest.entry("n1", "c3", "api-1", "api", TargetsViewTest.T),
+                TargetsViewTest.entry("n2", "d4", "web-2", "web", TargetsViewTest.T))),
         new CycleReport(
             TargetsViewTest.T,
             Duration.ofMillis(12),
@@ -57,6 +58,41 @@ class ApiResourceTest {
                 TargetsViewTest.failed(odd, ScrapeError.Reason.TIMEOUT, "8080: no answer in 5 s")),
             List.of(new Skipped("c9", "batch", "label prometheus.io/scrape=false")),
             List.of()));
+    STATE.publish(
+        new ReplicationReport(
+            TargetsViewTest.T,
+            "manager",
+            true,
+            Optional.of("SSHPASS is not set: cannot log in to workers"),
+            Optional.of("SHA256:abc"),
+            Optional.of(2222),
+            List.of(
+                new ReplicationReport.PeerReport(
+                    "n2",
+                    "10.0.1.2",
+                    "worker",
+                    TargetsViewTest.T,
+                    Optional.of(TargetsViewTest.T),
+                    Optional.empty(),
+                    Duration.ofMillis(150),
+                    2048,
+                    1024,
+                    3,
+                    1,
+                    0),
+                new ReplicationReport.PeerReport(
+                    "n3",
+                    "10.0.1.3",
+                    "worker",
+                    TargetsViewTest.T,
+                    Optional.empty(),
+                    Optional.of("10.0.1.3:2222: connection refused"),
+                    Duration.ofMillis(5),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0))));
     tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("amp-api").toString());
     tomcat.setPort(0);
@@ -90,24 +126,69 @@ class ApiResourceTest {
             JSON.readTree(
                 """
                 {"node":"n1","ready":true,"engine":{"reachable":true,"error":null},
-                 "lastCycle":{"startedAt":"2026-11-25T12:00:00Z","durationSeconds":0.012},
+                 "lastCycle":{"startedAt":"2026-11-25T12:00:00Z","durationSeconds":0.012,
+                   "targets":2,"up":1,"storeErrors":[]},
+                 "namesServed":3,
                  "targets":[
-                  {"name":"<b> x","container":"odd-1","containerId":"b2","node":"n1",
+                  {"name":"<b> x","container":"odd-1","containerId":"b2","node":"n1","origin":"local",
                    "address":"10.0.0.6","path":"/m","up":false,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.25,
                    "sizeBytes":4,"error":{"reason":"timeout","message":"8080: no answer in 5 s"}},
-                  {"name":"api","container":"api-1","containerId":"c3","node":"n1",
+                  {"name":"api","container":"api-1","containerId":"c3","node":"n1","origin":"local",
                    "address":null,"path":null,"up":false,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
                    "sizeBytes":4,"error":{"reason":"not_seen",
                    "message":"not seen in the last cycle; its last good scrape is served"}},
-                  {"name":"web","container":"web-1","containerId":"a1","node":"n1",
+                  {"name":"web","container":"web-1","containerId":"a1","node":"n1","origin":"local",
                    "address":"10.0.0.5:8080","path":"/metrics","up":true,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.003,
+                   "sizeBytes":4,"error":null},
+                  {"name":"web","container":"web-2","containerId":"d4","node":"n2",
+                   "origin":"replicated","address":null,"path":null,"up":true,"served":true,
+                   "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
                    "sizeBytes":4,"error":null}],
                  "skipped":[{"container":"batch","containerId":"c9",
                    "reason":"label prometheus.io/scrape=false"}]}
                 """));
+  }
+
+  @Test
+  void peersIsTheDocumentedJson() throws Exception {
+    HttpResponse<String> response = get("/amp/api/peers");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"node":"n1","role":"manager","drives":true,
+                 "problem":"SSHPASS is not set: cannot log in to workers",
+                 "hostKey":"SHA256:abc","port":2222,"lastRound":"2026-11-25T12:00:00Z",
+                 "peers":[
+                  {"name":"n2","address":"10.0.1.2","role":"worker","up":true,
+                   "lastAttempt":"2026-11-25T12:00:00Z","lastSuccess":"2026-11-25T12:00:00Z",
+                   "durationSeconds":0.15,"bytesSent":2048,"bytesReceived":1024,
+                   "entriesSent":3,"entriesReceived":1,"deleted":0,"error":null},
+                  {"name":"n3","address":"10.0.1.3","role":"worker","up":false,
+                   "lastAttempt":"2026-11-25T12:00:00Z","lastSuccess":null,
+                   "durationSeconds":0.005,"bytesSent":0,"bytesReceived":0,
+                   "entriesSent":0,"entriesReceived":0,"deleted":0,
+                   "error":"10.0.1.3:2222: connection refused"}]}
+                """));
+  }
+
+  @Test
+  void theIndexIsHtmlWithTheSameRows() throws Exception {
+    HttpResponse<String> response = get("/amp/");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
+    assertThat(response.body())
+        .contains(
+            "<title>app-metrics-proxy · n1</title>",
+            "<a href=\"%3Cb%3E%20x/metrics\">&lt;b&gt; x</a>",
+            "<td>web-2</td><td>n2</td>",
+            "Replication: SSHPASS is not set")
+        .doesNotContain("<b> x");
   }
 
   @Test
@@ -134,7 +215,8 @@ class ApiResourceTest {
     for (JsonNode group : JSON.readTree(get("/amp/api/sd").body())) {
       HttpResponse<String> metrics = get(group.get("labels").get("__metrics_path__").asText());
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.body()).isEqualTo("x 1\n");
+      // "web" merges this node's container with one replicated from n2.
+      assertThat(metrics.body()).matches("(# TYPE x untyped\n)?(x(\\{[^}]*\\})? 1\n)+");
     }
   }
 

@@ -68,14 +68,111 @@ class IndexPageTest {
 
     assertThat(html)
         .contains(
-            "Node <b>n1</b> · targets up 1/2 · names served 1",
-            "<a href=\"web/metrics\">web</a></td><td>web-a</td><td>10.0.0.1:8080</td><td>4.0 s ago",
-            "<td class=\"ok\">up</td>",
-            "<td>&lt;db&gt;</td><td>&lt;db&gt;-bb</td>",
-            "<td class=\"err\">invalid: 8080: HTTP 200 but not Prometheus text (line 1: found"
-                + " &quot;&lt;html&gt;&quot;)</td>",
+            "<title>app-metrics-proxy · n1</title>",
+            "Node <b>n1</b> · role <b>standalone</b> · engine <b class=\"ok\">up</b> · targets up"
+                + " <b>1/2</b> · names served <b>1</b> · last cycle 4.0 s ago, took 12 ms",
+            "<a href=\"web/metrics\">web</a></td><td>web-a</td><td>n1</td><td>10.0.0.1:8080</td>"
+                + "<td class=\"num\" data-sort=\"4.000\">4.0 s ago</td>"
+                + "<td class=\"num\" data-sort=\"0.003\">3 ms</td>"
+                + "<td class=\"num\" data-sort=\"4.000\">4 B</td>"
+                + "<td class=\"status ok\">up</td>",
+            "<tr class=\"failing\"><td>&lt;db&gt;</td><td>&lt;db&gt;-bb</td>",
+            "<td class=\"status err\">invalid: 8080: HTTP 200 but not Prometheus text (line 1:"
+                + " found &quot;&lt;html&gt;&quot;)</td>",
             "<td>batch</td><td>label prometheus.io/scrape=false</td>");
-    assertThat(html).doesNotContain("<db>", "\"<html>\"");
+    assertThat(html).doesNotContain("<db>", "\"<html>\"", "<h2 id=\"peers\">");
+  }
+
+  @Test
+  void isSelfContained() {
+    String html = IndexPage.render(new ProxyState.View(Snapshot.empty(), Optional.empty()), NOW);
+    assertThat(html)
+        .contains("no cycle has completed yet", "engine <b>not asked yet</b>", "No containers yet.")
+        .doesNotContain("src=", "<link", "http:", "https:", "@import", "url(");
+  }
+
+  @Test
+  void replicatedEntriesNameTheirNodeAndPeersTheirLastExchange() {
+    Entry replicated =
+        new Entry(
+            "n2",
+            "r",
+            "queue-r",
+            "queue",
+            NOW.minusSeconds(7),
+            Payload.of("q 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+    CycleReport report =
+        new CycleReport(
+            NOW.minusSeconds(4),
+            Duration.ofMillis(12),
+            Optional.of("n1"),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            List.of());
+    ReplicationReport replication =
+        new ReplicationReport(
+            NOW.minusSeconds(2),
+            "manager",
+            true,
+            Optional.of("SSHPASS is not set: cannot log in to <workers>"),
+            Optional.of("SHA256:Zm9v"),
+            Optional.of(2222),
+            List.of(
+                new ReplicationReport.PeerReport(
+                    "n2",
+                    "10.0.1.2",
+                    "worker",
+                    NOW.minusSeconds(2),
+                    Optional.of(NOW.minusSeconds(2)),
+                    Optional.empty(),
+                    Duration.ofMillis(140),
+                    4096,
+                    2048,
+                    3,
+                    1,
+                    2),
+                new ReplicationReport.PeerReport(
+                    "n3",
+                    "10.0.1.3",
+                    "worker",
+                    NOW.minusSeconds(2),
+                    Optional.empty(),
+                    Optional.of("10.0.1.3:2222: <refused>"),
+                    Duration.ofMillis(3),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0)));
+    String html =
+        IndexPage.render(
+            new ProxyState.View(
+                Snapshot.of(List.of(replicated)), Optional.of(report), Optional.of(replication)),
+            NOW);
+    assertThat(html)
+        .contains(
+            "<p class=\"banner err\">Replication: SSHPASS is not set: cannot log in to"
+                + " &lt;workers&gt;</p>",
+            "role <b>manager</b>",
+            "<a href=\"queue/metrics\">queue</a></td><td>queue-r</td><td>n2</td><td></td>"
+                + "<td class=\"num\" data-sort=\"7.000\">7.0 s ago</td>",
+            "<td class=\"status muted\">replicated</td>",
+            "This node: role <b>manager</b>, opens the exchanges · replication port <b>2222</b>"
+                + " · host key <code>SHA256:Zm9v</code> · last round 2.0 s ago",
+            "<tr><td>n2</td><td>10.0.1.2</td><td>worker</td>"
+                + "<td class=\"num\" data-sort=\"2.000\">2.0 s ago</td>"
+                + "<td class=\"num\" data-sort=\"0.140\">140 ms</td>"
+                + "<td class=\"num\" data-sort=\"4096.000\">4.0 KiB</td>"
+                + "<td class=\"num\" data-sort=\"2048.000\">2.0 KiB</td>"
+                + "<td class=\"num\" data-sort=\"3.000\">3</td>"
+                + "<td class=\"num\" data-sort=\"1.000\">1</td>"
+                + "<td class=\"num\" data-sort=\"2.000\">2</td>"
+                + "<td class=\"status ok\">ok</td></tr>",
+            "<tr class=\"failing\"><td>n3</td><td>10.0.1.3</td><td>worker</td>"
+                + "<td class=\"num\" data-sort=\"\">never</td>",
+            "<td class=\"status err\">10.0.1.3:2222: &lt;refused&gt;</td>")
+        .doesNotContain("not seen", "<refused>", "<workers>");
   }
 
   @Test

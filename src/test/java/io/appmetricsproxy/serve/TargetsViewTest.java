@@ -75,7 +75,19 @@ class TargetsViewTest {
       Long size,
       ApiModel.Error error) {
     return new ApiModel.Target(
-        name, container, id, node, address, path, up, served, lastScrapeAt, duration, size, error);
+        name,
+        container,
+        id,
+        node,
+        ApiModel.LOCAL,
+        address,
+        path,
+        up,
+        served,
+        lastScrapeAt,
+        duration,
+        size,
+        error);
   }
 
   static Stream<Arguments> rows() {
@@ -152,7 +164,7 @@ class TargetsViewTest {
     assertThat(TargetsView.targets(new ProxyState.View(Snapshot.empty(), Optional.empty())))
         .isEqualTo(
             new ApiModel.Targets(
-                null, false, new ApiModel.Engine(false, null), null, List.of(), List.of()));
+                null, false, new ApiModel.Engine(false, null), null, 0, List.of(), List.of()));
   }
 
   @Test
@@ -170,7 +182,8 @@ class TargetsViewTest {
     assertThat(json.node()).isEqualTo("n1");
     assertThat(json.ready()).isTrue();
     assertThat(json.engine()).isEqualTo(new ApiModel.Engine(true, null));
-    assertThat(json.lastCycle()).isEqualTo(new ApiModel.LastCycle("2026-11-25T12:00:00Z", 0.012));
+    assertThat(json.lastCycle())
+        .isEqualTo(new ApiModel.LastCycle("2026-11-25T12:00:00Z", 0.012, 3, 3, List.of()));
     assertThat(json.targets())
         .extracting(ApiModel.Target::name, ApiModel.Target::container)
         .containsExactly(
@@ -207,6 +220,88 @@ class TargetsViewTest {
                 new ApiModel.Error(
                     TargetsView.NOT_SEEN,
                     "not seen in the last cycle; its last good scrape is served")));
+  }
+
+  @Test
+  void entriesOfOtherNodesAreReplicatedNotUnseen() {
+    ProxyState.View view =
+        new ProxyState.View(
+            Snapshot.of(
+                List.of(
+                    entry("n1", "a1", "web-1", "web", T),
+                    entry("n2", "a1", "web-1", "web", T.minusSeconds(3)),
+                    entry("n1", "b2", "api-1", "api", T.minusSeconds(9)))),
+            Optional.of(
+                cycle(
+                    Optional.of("n1"),
+                    Optional.empty(),
+                    List.of(ok(target("a1", "web-1", "web"))))));
+    ApiModel.Targets json = TargetsView.targets(view);
+    assertThat(json.namesServed()).isEqualTo(2);
+    assertThat(json.lastCycle().targets()).isEqualTo(1);
+    assertThat(json.lastCycle().up()).isEqualTo(1);
+    assertThat(json.targets())
+        .containsExactly(
+            row(
+                "api",
+                "api-1",
+                "b2",
+                "n1",
+                null,
+                null,
+                false,
+                true,
+                "2026-11-25T11:59:51Z",
+                null,
+                4L,
+                new ApiModel.Error(
+                    TargetsView.NOT_SEEN,
+                    "not seen in the last cycle; its last good scrape is served")),
+            row(
+                "web",
+                "web-1",
+                "a1",
+                "n1",
+                "10.0.0.5:8080",
+                "/m",
+                true,
+                true,
+                "2026-11-25T12:00:00Z",
+                0.003,
+                4L,
+                null),
+            new ApiModel.Target(
+                "web",
+                "web-1",
+                "a1",
+                "n2",
+                ApiModel.REPLICATED,
+                null,
+                null,
+                true,
+                true,
+                "2026-11-25T11:59:57Z",
+                null,
+                4L,
+                null));
+  }
+
+  @Test
+  void storeErrorsAreInTheLastCycle() {
+    CycleReport report =
+        new CycleReport(
+            T,
+            Duration.ofMillis(12),
+            Optional.of("n1"),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            List.of("cannot write /var/amp/x: disk full"));
+    assertThat(
+            TargetsView.targets(new ProxyState.View(Snapshot.empty(), Optional.of(report)))
+                .lastCycle()
+                .storeErrors())
+        .containsExactly("cannot write /var/amp/x: disk full");
   }
 
   @Test
