@@ -21,7 +21,13 @@ RUN rm -rf "$CATALINA_HOME/webapps" "$CATALINA_HOME/webapps.dist" \
 COPY tomcat/server.xml $CATALINA_HOME/conf/server.xml
 COPY target/app-metrics-proxy.war $CATALINA_HOME/webapps/ROOT.war
 
-EXPOSE 2137
+# The store and the node's SSH host key: mount a volume here so that the key (pinned by the peers)
+# survives a new container.
+ENV STORE_DIR=/var/lib/app-metrics-proxy/store SSH_DIR=/var/lib/app-metrics-proxy/ssh
+RUN mkdir -p /var/lib/app-metrics-proxy
+
+# 2137: HTTP (metrics, index). 2138: SFTP-only replication between nodes (REPLICATION_PORT).
+EXPOSE 2137 2138
 
 # No HEALTHCHECK here: it would need an HTTP client in the image. The official base has curl, but
 # not every BASE_IMAGE does (the busybox-based one has none), and a check whose command is missing
