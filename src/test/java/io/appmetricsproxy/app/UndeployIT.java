@@ -52,6 +52,10 @@ class UndeployIT {
   void threeDeploymentsInARowLeaveNoThreadBehind() throws Exception {
     String engine = TestEngine.get().dockerHost();
     File war = new File(System.getProperty("war.file", "target/app-metrics-proxy.war"));
+    int replicationPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      replicationPort = s.getLocalPort();
+    }
     for (int round = 1; round <= 3; round++) {
       Path store = Files.createDirectories(base.resolve("store-" + round));
       StandardContext context = new StandardContext();
@@ -64,11 +68,19 @@ class UndeployIT {
       context.addParameter("DOCKER_HOST", engine);
       context.addParameter("SCRAPE_INTERVAL", "1");
       context.addParameter("STORE_DIR", store.toString());
+      // replication on, with itself as peer: the SSH server and client run every second
+      context.addParameter("SSHPASS", "undeploy-it");
+      context.addParameter("REPLICATION_PORT", Integer.toString(replicationPort));
+      context.addParameter("REPLICATION_PEERS", "127.0.0.1:" + replicationPort);
+      context.addParameter("REPLICATION_INTERVAL", "1");
       tomcat.getHost().addChild(context);
       assertThat(context.getState()).isEqualTo(LifecycleState.STARTED);
       ClassLoader webapp = context.getLoader().getClassLoader();
       await().atMost(Duration.ofSeconds(20)).until(() -> status("/amp/-/ready") == 200);
       assertThat(status("/amp/metrics")).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> body("/amp/api/peers").contains("NODE_NAME"));
 
       tomcat.getHost().removeChild(context);
 
@@ -78,6 +90,14 @@ class UndeployIT {
           .untilAsserted(
               () -> assertThat(threadsOf(webapp)).as("threads left by %s", deployment).isEmpty());
     }
+  }
+
+  private String body(String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path);
+    return HTTP.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private int status(String path) throws Exception {

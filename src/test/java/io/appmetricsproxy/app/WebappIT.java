@@ -10,6 +10,8 @@ import io.appmetricsproxy.testing.TestEngine;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -19,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -43,6 +47,9 @@ class WebappIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private static final String SSHPASS = "webapp-it-" + UUID.randomUUID();
+  private static final int DEAD_PEER = freePort();
+
   @ArquillianResource private URL base;
   private TestContainers containers;
 
@@ -55,11 +62,23 @@ class WebappIT {
             + param("DOCKER_HOST", TestEngine.get().dockerHost())
             + param("SCRAPE_INTERVAL", "1")
             + param("STORE_DIR", store)
+            + param("SSHPASS", SSHPASS)
+            + param("REPLICATION_PORT", Integer.toString(freePort()))
+            + param("REPLICATION_PEERS", "127.0.0.1:" + DEAD_PEER)
+            + param("REPLICATION_INTERVAL", "1")
             + "</web-app>";
     return ShrinkWrap.create(ZipImporter.class, "app-metrics-proxy.war")
         .importFrom(war)
         .as(WebArchive.class)
         .setWebXML(new StringAsset(webXml));
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String param(String name, String value) {
@@ -167,5 +186,26 @@ class WebappIT {
         .contains("href=\"" + link + "\"")
         .doesNotContain("<i>" + run);
     assertThat(text(get(link))).isEqualTo(BODY);
+  }
+
+  @Test
+  void replicationIsShownEverywhereAndItsPasswordNowhere() throws Exception {
+    String peer = "127.0.0.1:" + DEAD_PEER;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> text(get("api/peers")).contains("\"up\":false"));
+    String peers = text(get("api/peers"));
+    assertThat(peers)
+        .contains("\"drives\":true", "\"name\":\"" + peer + "\"", "connection refused")
+        .contains("\"hostKey\":\"SHA256:");
+    String index = text(get(""));
+    assertThat(index).contains("Peers", peer, "connection refused");
+    String metrics = text(get("metrics"));
+    assertThat(metrics)
+        .contains("app_metrics_proxy_peer_up{peer=\"" + peer + "\"} 0.0")
+        .contains("app_metrics_proxy_replication_ok 1.0");
+    for (String page : List.of(peers, index, metrics, text(get("api/targets")))) {
+      assertThat(page).doesNotContain(SSHPASS);
+    }
   }
 }
