@@ -13,6 +13,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoServiceEventListener;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
@@ -45,6 +46,10 @@ public final class ReplicationServer implements AutoCloseable {
 
   /** Starts listening; the host key is read from its file, or made and saved there first. */
   public static ReplicationServer start(ServerSettings settings, ArrivalListener listener) {
+    // The JDK's providers do all this server needs. Registering Bouncy Castle (from the WAR) would
+    // make it JVM-wide: after an undeploy the next deployment, or any other webapp, would find a
+    // provider whose class loader is closed, and every SSH handshake would fail.
+    SecurityUtils.setAPrioriDisabledProvider(SecurityUtils.BOUNCY_CASTLE, true);
     SshServer sshd = SshServer.setUpDefaultServer();
     try {
       Path root = settings.root().toAbsolutePath();
