@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -58,10 +58,12 @@ public final class Replicator implements AutoCloseable {
   private final ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL, threads());
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
+  private final Map<String, Future<PeerReport>> running = new ConcurrentHashMap<>();
+  private final Map<String, Instant> runningSince = new ConcurrentHashMap<>();
 
   /**
    * @param setupProblem why the transport could not be made although SSHPASS is set
-   * @param changed called after a round that changed this node's store, to serve the change
+   * @param changed called after an exchange that changed this node's store, to serve the change
    */
   public Replicator(
       PeerSource source,
@@ -126,55 +128,74 @@ public final class Replicator implements AutoCloseable {
 
   /**
    * Two passes over one connection per peer: the first brings every peer's news here, the second,
-   * once every first pass is over, takes to each peer what the others brought (a worker's entries
-   * reach the other workers within the same round).
+   * once every first pass is over (or half the round has passed) and only if one brought news,
+   * takes to each peer what the others brought, so a worker's entries reach the other workers
+   * within the same round. An exchange still running at the end of the round (a first copy of many
+   * entries, a slow peer) is not interrupted: it goes on, the round reports it, and no second one
+   * is started with that peer until it ends. Dead peers end by their connect and read timeouts.
    */
   private List<PeerReport> exchangeAll(List<Peer> peers, Transport t) throws InterruptedException {
     long until = System.nanoTime() + deadline.toNanos();
-    CountDownLatch firstPasses = new CountDownLatch(peers.size());
-    List<Future<PeerReport>> futures = new ArrayList<>();
-    for (Peer peer : peers) {
-      futures.add(pool.submit(() -> exchangeWith(peer, t, firstPasses, until)));
+    Instant roundStart = clock.instant();
+    List<Peer> starting =
+        peers.stream()
+            .filter(p -> !running.containsKey(p.key()) || running.get(p.key()).isDone())
+            .toList();
+    CountDownLatch firstPasses = new CountDownLatch(starting.size());
+    AtomicBoolean news = new AtomicBoolean();
+    for (Peer peer : starting) {
+      running.put(peer.key(), pool.submit(() -> exchangeWith(peer, t, firstPasses, news, until)));
     }
     List<PeerReport> reports = new ArrayList<>();
-    boolean moved = false;
-    for (int i = 0; i < peers.size(); i++) {
-      Peer peer = peers.get(i);
+    for (Peer peer : peers) {
+      Future<PeerReport> exchange = running.get(peer.key());
       PeerReport r;
       try {
-        r = futures.get(i).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | CancellationException e) {
-        futures.get(i).cancel(true);
+        r = exchange.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        running.remove(peer.key(), exchange);
+      } catch (TimeoutException e) {
+        Instant since = runningSince.getOrDefault(peer.key(), roundStart);
         r =
             failed(
-                peer, clock.instant(), deadline, "no answer within " + deadline.toSeconds() + " s");
+                peer,
+                since,
+                Duration.between(since, clock.instant()),
+                "exchange still running after "
+                    + Math.round(Duration.between(since, clock.instant()).toMillis() / 1000.0)
+                    + " s");
       } catch (ExecutionException e) {
+        running.remove(peer.key(), exchange);
         r = failed(peer, clock.instant(), Duration.ZERO, String.valueOf(e.getCause()));
       }
-      moved |= r.entriesReceived() > 0 || r.deleted() > 0;
       reports.add(r);
-    }
-    if (moved) {
-      changed.run();
     }
     return reports;
   }
 
-  private PeerReport exchangeWith(Peer peer, Transport t, CountDownLatch firstPasses, long until)
+  private PeerReport exchangeWith(
+      Peer peer, Transport t, CountDownLatch firstPasses, AtomicBoolean news, long until)
       throws InterruptedException {
     Instant started = clock.instant();
+    runningSince.put(peer.key(), started);
     long start = System.nanoTime();
     RemoteStore remote = null;
     boolean counted = false;
     try {
       remote = t.connector().apply(peer);
       Exchange.Moved first = exchange.run(local, remote);
+      if (first.received() > 0 || first.deleted() > 0) {
+        news.set(true);
+      }
       firstPasses.countDown();
       counted = true;
       // A peer that hangs in its first pass delays the others' second pass by half a round at most.
       firstPasses.await(
           Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
-      Exchange.Moved moved = first.plus(exchange.run(local, remote));
+      // Only news from a first pass (this one's or another's) is worth a second.
+      Exchange.Moved moved = news.get() ? first.plus(exchange.run(local, remote)) : first;
+      if (moved.received() > 0 || moved.deleted() > 0) {
+        changed.run(); // serve what arrived now, not at the end of the round
+      }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       Optional<String> error =
           moved.errors().isEmpty()
@@ -208,6 +229,7 @@ public final class Replicator implements AutoCloseable {
       if (remote != null) {
         remote.close();
       }
+      runningSince.remove(peer.key());
     }
   }
 

@@ -34,6 +34,7 @@ final class SftpRemote implements RemoteStore {
   private final Session session;
   private final ChannelSftp sftp;
   private final CountingSocketFactory wire;
+  private final java.util.Set<String> folders = new java.util.HashSet<>();
 
   SftpRemote(Peer peer, Session session, ChannelSftp sftp, CountingSocketFactory wire) {
     this.peer = peer;
@@ -139,13 +140,10 @@ final class SftpRemote implements RemoteStore {
   public byte[] read(String node, String file, long maxBytes) {
     String path = path(node, file);
     try {
-      long size = sftp.stat(path).getSize();
-      if (size > maxBytes) {
-        throw fail(path + " is " + size + " bytes, more than the limit of " + maxBytes, null);
-      }
-      byte[] bytes = readLimited(path, maxBytes);
+      byte[] bytes = readLimited(path, maxBytes); // no stat first: one round trip less per file
       if (bytes == null) {
-        throw fail(path + " grew beyond the limit of " + maxBytes + " bytes while read", null);
+        long size = sftp.stat(path).getSize();
+        throw fail(path + " is " + size + " bytes, more than the limit of " + maxBytes, null);
       }
       return bytes;
     } catch (SftpException e) {
@@ -223,7 +221,15 @@ final class SftpRemote implements RemoteStore {
     }
   }
 
+  /** Once per node folder and session: each further entry saves a round trip. */
   private void ensureFolder(String node) throws SftpException {
+    if (!folders.contains(node)) {
+      makeFolder(node);
+      folders.add(node);
+    }
+  }
+
+  private void makeFolder(String node) throws SftpException {
     try {
       if (sftp.stat(node).isDir()) {
         return;

@@ -87,7 +87,11 @@ public final class ReplicationBench {
     Proxy manager =
         proxy(dir, "manager", interval, freePort(), "127.0.0.1:" + workerPort, List.of());
     List<Scheduler> schedulers = new ArrayList<>();
+    long phase = (long) (Math.random() * interval * 1000);
     for (Proxy p : List.of(worker, manager)) {
+      if (p == manager) {
+        Thread.sleep(phase); // nodes start at unrelated times
+      }
       schedulers.add(
           Schedules.start(
               p.cycle(),
@@ -120,7 +124,9 @@ public final class ReplicationBench {
     }
     Collections.sort(latencies);
     System.out.println();
-    System.out.printf("| figure (interval %d s, %d entries) | value |%n", interval, entries);
+    System.out.printf(
+        "| figure (interval %d s, %d entries, manager started %.1f s after the node) | value |%n",
+        interval, entries, phase / 1e3);
     System.out.println("|---|---|");
     System.out.printf(
         "| change on one node -> served on the other, median of %d | %.2f s (%.2f intervals) |%n",

@@ -106,7 +106,7 @@ class ReplicatorTest {
     assertThat(report.peers()).extracting(PeerReport::name).containsExactly("w1", "w2");
     assertThat(report.peers()).allSatisfy(p -> assertThat(p.up()).isTrue());
     assertThat(report.peers().get(1).entriesReceived()).isEqualTo(2);
-    assertThat(changes.get()).isEqualTo(1);
+    assertThat(changes.get()).isPositive();
     assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
     // the second pass takes each worker's entries to the other within the same round
     assertThat(stores.get("w1").snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
@@ -149,7 +149,9 @@ class ReplicatorTest {
     assertThat(report.peers())
         .extracting(p -> p.error().orElse("up"))
         .containsExactly(
-            "peer dead (10.0.0.4:2138): Connection refused", "no answer within 2 s", "up");
+            "peer dead (10.0.0.4:2138): Connection refused",
+            "exchange still running after 2 s",
+            "up");
     assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(2);
   }
 
