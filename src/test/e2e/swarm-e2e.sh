@@ -180,8 +180,13 @@ if [[ -z ${TOMCAT_HOME:-} ]]; then
 fi
 [[ -x $TOMCAT_HOME/bin/catalina.sh ]] || die "no Tomcat at $TOMCAT_HOME"
 
-log "assembling the base image: jlink'ed Java 17 + its libraries + busybox + Tomcat $TOMCAT_VERSION"
-JDK=$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")
+# A Java 17 JDK with its jmods: JAVA17_HOME, the jlink on PATH, or Debian's.
+JDK=""
+for d in ${JAVA17_HOME:-} "$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")" /usr/lib/jvm/java-17-openjdk-*; do
+  if grep -qs '^JAVA_VERSION="17' "$d/release" && [[ -f $d/jmods/java.base.jmod ]]; then JDK=$d; break; fi
+done
+[[ -n $JDK ]] || die "no Java 17 JDK with jmods (apt-get install openjdk-17-jdk-headless, or set JAVA17_HOME)"
+log "assembling the base image: Java 17 jlink'ed from $JDK + its libraries + busybox + Tomcat $TOMCAT_VERSION"
 BASE=$WORK/rootfs-base
 JAVA_HOME_IMG=/opt/java/openjdk
 mkdir -p "$BASE"/{bin,tmp,etc,usr/local,opt/java}
@@ -323,29 +328,8 @@ dk 1 stack deploy --resolve-image never -c "$E2E/demo-stack.yml" demo
 # ---------------------------------------------------------------------------------------------
 # 5. Prometheus on the host: one job per service, the three nodes as targets
 # ---------------------------------------------------------------------------------------------
-TARGETS="['$NET.1:2137', '$NET.2:2137', '$NET.3:2137']"
-cat >"$WORK/prometheus.yml" <<EOF
-global:
-  scrape_interval: ${INTERVAL}s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: exporter
-    metrics_path: /exporter/metrics
-    static_configs:
-      - targets: $TARGETS
-  - job_name: single
-    metrics_path: /single/metrics
-    static_configs:
-      - targets: $TARGETS
-  - job_name: pair
-    metrics_path: /pair/metrics
-    static_configs:
-      - targets: $TARGETS
-  - job_name: app-metrics-proxy
-    metrics_path: /metrics
-    static_configs:
-      - targets: $TARGETS
-EOF
+cp "$E2E/prometheus.yml" "$WORK/prometheus.yml"
+grep -q "scrape_interval: ${INTERVAL}s" "$WORK/prometheus.yml" || die "prometheus.yml: scrape_interval is not ${INTERVAL}s"
 promtool check config "$WORK/prometheus.yml" >/dev/null
 curl -s -o /dev/null "http://$PROM_ADDR/" && die "something already listens on $PROM_ADDR"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus-data" \
@@ -368,6 +352,12 @@ running_tasks() {
 
 # The task labels of demo_task_info in a body on stdin, sorted.
 tasks_in_body() { sed -n 's/^demo_task_info{.*task="\([^"]*\)".*/\1/p' | sort; }
+
+# The Swarm runs every replica of single and pair on a live node.
+swarm_ok() {
+  local svc
+  for svc in single pair; do [[ $(running_tasks "$svc" | grep -c .) == "${REPLICAS[$svc]}" ]] || return 1; done
+}
 
 # Served: every live node serves each replicated service's running tasks, and its own exporter only.
 served_ok() {
@@ -398,7 +388,7 @@ prometheus_ok() {
   local targets bad want got n svc series
   targets=$(curl -fsS -m 3 "http://$PROM_ADDR/api/v1/targets?state=active") || fail_check "Prometheus: no targets" || return 1
   bad=$(jq -r --arg live " $LIVE_IP " '.data.activeTargets[]
-      | select((.health == "up") != ($live | contains(" " + .labels.instance + " ")))
+      | select((.health == "up") != (.labels.instance as $i | $live | contains(" " + $i + " ")))
       | "\(.labels.job)@\(.labels.instance)=\(.health)"' <<<"$targets" | xargs)
   [[ -z $bad ]] || fail_check "Prometheus targets not as expected: $bad" || return 1
   series=$(promq 'demo_task_info') || fail_check "Prometheus: query failed" || return 1
@@ -430,12 +420,14 @@ set_live() {
   for n in "$@"; do LIVE+="node$n "; LIVE_IP+="$NET.$n:2137 "; done
 }
 
-# Waits until all_ok holds; sets CONVERGED_S (seconds since $1) and SERVED_S (first time served_ok held).
+# Waits until all_ok holds; sets CONVERGED_S (seconds since $1), SWARM_S (first time the Swarm ran
+# every replica on a live node) and SERVED_S (since when served_ok held, up to convergence).
 await_converged() { # T0 BOUND_INTERVALS WHAT
   local t0=$1 bound=$(($2 * INTERVAL)) what=$3 t
-  SERVED_S=""
+  SERVED_S=""; SWARM_S=""
   while :; do
     t=$(now)
+    [[ -z $SWARM_S ]] && swarm_ok && SWARM_S=$(secs "$t0" "$t")
     if served_ok; then
       [[ -n $SERVED_S ]] || SERVED_S=$(secs "$t0" "$t")
       if prometheus_ok; then CONVERGED_S=$(secs "$t0" "$t"); break; fi
@@ -453,6 +445,12 @@ await_converged() { # T0 BOUND_INTERVALS WHAT
 
 where() { dk 1 service ps "demo_$1" --filter desired-state=running --format '{{.Node}}' | sort | xargs | tr ' ' ','; }
 intervals() { awk -v s="$1" -v i="$INTERVAL" 'BEGIN { printf "%.1f", s / i }'; }
+promv() { promq "$1" | jq -r '.data.result[0].value[1] // 0'; }
+
+# One line of the summary table, from the last await_converged: STEP BOUND [WHERE-PREFIX]
+row() {
+  echo "| $1 | $SWARM_S s | $SERVED_S s | $CONVERGED_S s | $(intervals "$CONVERGED_S") (bound $2) | $(promv 'count(up == 1)')/$(promv 'count(up)') | ${3:-}single on $(where single); pair on $(where pair) |"
+}
 
 declare -A REPLICAS=([single]=1 [pair]=2)
 set_live 1 2 3
@@ -467,14 +465,14 @@ FIRST_S=$CONVERGED_S
 TARGETS_UP=$(promq 'count(up == 1)' | jq -r '.data.result[0].value[1]')
 TARGETS_ALL=$(promq 'count(up)' | jq -r '.data.result[0].value[1]')
 PEERS_UP=$(promq 'sum(app_metrics_proxy_peer_up)' | jq -r '.data.result[0].value[1] // 0')
-log "steady after $FIRST_S s: targets up $TARGETS_UP/$TARGETS_ALL; single on $(where single), pair on $(where pair)"
+log "steady after $FIRST_S s (Swarm ran every task after $SWARM_S s): targets up $TARGETS_UP/$TARGETS_ALL; single on $(where single), pair on $(where pair)"
 log "a two-replica body through node1:"
 curl -fsS "http://$NET.1:2137/pair/metrics" | sed 's/^/    /'
 for n in "${NODES[@]}"; do
   role=$(curl -fsS "http://$NET.$n:2137/api/peers" | jq -r '"\(.role) drives=\(.drives) peers=\([.peers[] | "\(.name):\(.up)"] | join(","))"')
   log "node$n: $role"
 done
-STEADY_ROW="| steady state after deploy | $FIRST_S s | $(intervals "$FIRST_S") | $TARGETS_UP/$TARGETS_ALL | single on $(where single); pair on $(where pair) |"
+STEADY_ROW=$(row "deploy (steady state)" 60)
 
 # ---------------------------------------------------------------------------------------------
 # 7. Faults, watched for half-written bodies
@@ -490,7 +488,10 @@ while :; do
     [[ -e $work/lost$n ]] && continue
     for svc in exporter single pair; do
       code=$(curl -sS -m 2 -o "$work/watch.body" -w '%{http_code}' "http://$net.$n:2137/$svc/metrics" 2>/dev/null)
-      [[ $code == 200 ]] || { missing=$((missing + 1)); echo "$(date +%T.%N) node$n /$svc/metrics: HTTP $code" >>"$work/watch.log"; continue; }
+      rc=$?
+      # A cut connection or a timeout is not a body served: counted apart.
+      if ((rc == 0)); then code="HTTP $code"; else code="cut (curl exit $rc)"; fi
+      [[ $code == "HTTP 200" ]] || { missing=$((missing + 1)); echo "$(date +%T.%N) node$n /$svc/metrics: $code" >>"$work/watch.log"; continue; }
       checked=$((checked + 1))
       problem=""
       [[ $(tail -c1 "$work/watch.body" | od -An -c | tr -d ' ') == '\n' ]] || problem="no final newline"
@@ -519,9 +520,9 @@ T_SCALE=$(now)
 dk 1 service scale --detach demo_pair=3 >/dev/null
 REPLICAS[pair]=3
 await_converged "$T_SCALE" "$SCALE_BOUND" "scale pair 2 -> 3"
-SCALE_S=$CONVERGED_S; SCALE_SERVED_S=$SERVED_S
-log "converged after $SCALE_S s ($(intervals "$SCALE_S") intervals; served on every node after $SCALE_SERVED_S s): pair on $(where pair)"
-SCALE_ROW="| scale pair 2 -> 3 | $SCALE_S s | $(intervals "$SCALE_S") (bound $SCALE_BOUND) | $(promq 'count(up == 1)' | jq -r '.data.result[0].value[1]')/$(promq 'count(up)' | jq -r '.data.result[0].value[1]') | pair on $(where pair) |"
+SCALE_S=$CONVERGED_S
+log "converged after $SCALE_S s ($(intervals "$SCALE_S") intervals; Swarm ran the replica after $SWARM_S s, every node served it after $SERVED_S s): pair on $(where pair)"
+SCALE_ROW=$(row "scale pair 2 -> 3" "$SCALE_BOUND")
 
 [[ $(where pair) == *node$WORKER* ]] || die "no pair replica on the worker node$WORKER to lose (pair on $(where pair))"
 log "fault 2: stopping the engine of node$WORKER (worker; pair runs on $(where pair), single on $(where single))"
@@ -534,12 +535,13 @@ await_converged "$T_LOSS" "$LOSS_BOUND" "loss of node$WORKER"
 LOSS_S=$CONVERGED_S
 wait "$STOPPER" || true
 DOWN_AT=$(dk 1 node inspect node$WORKER --format '{{.Status.State}}')
-log "converged after $LOSS_S s ($(intervals "$LOSS_S") intervals): node$WORKER $DOWN_AT, pair on $(where pair), single on $(where single)"
-LOSS_ROW="| stop node$WORKER's engine | $LOSS_S s | $(intervals "$LOSS_S") (bound $LOSS_BOUND) | $(promq 'count(up == 1)' | jq -r '.data.result[0].value[1]')/$(promq 'count(up)' | jq -r '.data.result[0].value[1]') | node$WORKER $DOWN_AT; pair on $(where pair); single on $(where single) |"
+log "converged after $LOSS_S s ($(intervals "$LOSS_S") intervals; Swarm ran every replica on a live node after $SWARM_S s, served after $SERVED_S s): node$WORKER $DOWN_AT, pair on $(where pair), single on $(where single)"
+LOSS_ROW=$(row "stop node$WORKER's engine (worker)" "$LOSS_BOUND" "node$WORKER $DOWN_AT; ")
 
 stop_pidfile "$WORK/watch.pid" 5
 read -r CHECKED BAD MISSING <"$WORK/watch.counts"
 ((CHECKED > 0)) || die "the watcher checked no body"
+NOT_SERVED=$(sed -n 's/^[0-9:.]* \(node[0-9] [^:]*\): \(.*\)$/\1 \2/p' "$WORK/watch.log" 2>/dev/null | sort | uniq -c | awk '{ c = $1; $1 = ""; printf "%s%s x%d", sep, substr($0, 2), c; sep = ", " }')
 ((BAD == 0)) || { cat "$WORK/watch.log"; die "$BAD of $CHECKED bodies served during the faults were incomplete or invalid"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -548,11 +550,12 @@ read -r CHECKED BAD MISSING <"$WORK/watch.counts"
 cat <<EOF
 
 Swarm end to end: 3 nodes (node1, node2 managers; node$WORKER worker), SCRAPE_INTERVAL=$INTERVAL s, Prometheus scrape_interval $INTERVAL s
-| step | converged after | intervals | targets up | where |
-|---|---|---|---|---|
+| step | Swarm runs every task | every live node serves them | Prometheus agrees (converged) | intervals (bound) | targets up | where |
+|---|---|---|---|---|---|---|
 $STEADY_ROW
 $SCALE_ROW
 $LOSS_ROW
-Bodies checked during the faults: $CHECKED complete and valid, $BAD half-written or invalid, $MISSING not served (404 or refused while a task moved). Peers up at steady state: $PEERS_UP.
+Times are seconds from the deploy / the fault. Peers up at steady state: $PEERS_UP (node1 and node2 drive exchanges with both others).
+Bodies fetched every 0.3 s from every live node during the faults: $CHECKED complete and valid, $BAD half-written or invalid; not served: ${NOT_SERVED:-none}.
 Total: $(($(date +%s) - START)) s (teardown follows)
 EOF
