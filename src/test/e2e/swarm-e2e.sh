@@ -541,7 +541,8 @@ LOSS_ROW=$(row "stop node$WORKER's engine (worker)" "$LOSS_BOUND" "node$WORKER $
 stop_pidfile "$WORK/watch.pid" 5
 read -r CHECKED BAD MISSING <"$WORK/watch.counts"
 ((CHECKED > 0)) || die "the watcher checked no body"
-NOT_SERVED=$(sed -n 's/^[0-9:.]* \(node[0-9] [^:]*\): \(.*\)$/\1 \2/p' "$WORK/watch.log" 2>/dev/null | sort | uniq -c | awk '{ c = $1; $1 = ""; printf "%s%s x%d", sep, substr($0, 2), c; sep = ", " }')
+touch "$WORK/watch.log"
+NOT_SERVED=$(sed -n 's/^[0-9:.]* \(node[0-9] [^:]*\): \(.*\)$/\1 \2/p' "$WORK/watch.log" | sort | uniq -c | awk '{ c = $1; $1 = ""; printf "%s%s x%d", sep, substr($0, 2), c; sep = ", " }')
 ((BAD == 0)) || { cat "$WORK/watch.log"; die "$BAD of $CHECKED bodies served during the faults were incomplete or invalid"; }
 
 # ---------------------------------------------------------------------------------------------

@@ -27,8 +27,18 @@ import org.junit.jupiter.api.Test;
 class SwarmClusterIT {
   private static final List<String> TOOLS =
       List.of(
-          "dockerd", "docker", "nsenter", "unshare", "ip", "iptables", "jlink", "prometheus",
-          "promtool", "curl", "jq", "busybox");
+          "dockerd",
+          "docker",
+          "nsenter",
+          "unshare",
+          "ip",
+          "iptables",
+          "jlink",
+          "prometheus",
+          "promtool",
+          "curl",
+          "jq",
+          "busybox");
   private static final long TIMEOUT_MINUTES = 12;
 
   @Test
@@ -64,8 +74,30 @@ class SwarmClusterIT {
         .as("exit code of swarm-e2e.sh; its output is in %s", log)
         .isZero();
     synchronized (lines) {
-      assertThat(lines).anyMatch(line -> line.startsWith("| stop node3's engine |"));
+      assertThat(lines).anyMatch(line -> line.startsWith("| stop node3's engine"));
     }
+  }
+
+  /**
+   * README's "Deploying on Swarm" shows the stack file and a Prometheus job as the test runs them.
+   */
+  @Test
+  void readmeShowsTheStackFileAndPrometheusJobThatTheTestRuns() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    String stack = Files.readString(Path.of("docker-compose.swarm.yml"));
+    List<String> prometheus = Files.readAllLines(Path.of("src/test/e2e/prometheus.yml"));
+    int start =
+        prometheus.indexOf("  - job_name: pair       # demo_pair: two replicas, then three");
+    assertThat(start).as("the pair job in src/test/e2e/prometheus.yml").isNotNegative();
+    int end = start + 1;
+    while (end < prometheus.size() && !prometheus.get(end).startsWith("  - job_name")) {
+      end++;
+    }
+    String pairJob = String.join("\n", prometheus.subList(start, end)) + "\n";
+
+    assertThat(readme)
+        .contains("```yaml\n" + stack + "```")
+        .contains("```yaml\n" + pairJob + "```");
   }
 
   /** Copies the script's output to stdout and to {@code log} as it comes. */
