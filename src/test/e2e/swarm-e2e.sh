@@ -322,6 +322,7 @@ dk 1 node ls
 # 4. The project's stack and the demo services
 # ---------------------------------------------------------------------------------------------
 log "deploying docker-compose.swarm.yml as stack monitoring (SCRAPE_INTERVAL=$INTERVAL) and the demo stack"
+printf '%s' "$SSHPASS" | dk 1 secret create app-metrics-proxy-sshpass - >/dev/null
 SCRAPE_INTERVAL=$INTERVAL dk 1 stack deploy --resolve-image never -c "$ROOT/docker-compose.swarm.yml" monitoring
 dk 1 stack deploy --resolve-image never -c "$E2E/demo-stack.yml" demo
 
@@ -472,6 +473,14 @@ for n in "${NODES[@]}"; do
   role=$(curl -fsS "http://$NET.$n:2137/api/peers" | jq -r '"\(.role) drives=\(.drives) peers=\([.peers[] | "\(.name):\(.up)"] | join(","))"')
   log "node$n: $role"
 done
+# The replication password is a Swarm secret: in no service spec, page, JSON or metric.
+dk 1 service inspect monitoring_app-metrics-proxy | grep -qF -- "$SSHPASS" && die "SSHPASS is in the service spec"
+for n in "${NODES[@]}"; do
+  for path in "" api/targets api/peers metrics; do
+    curl -fsS "http://$NET.$n:2137/$path" | grep -qF -- "$SSHPASS" && die "SSHPASS is served by node$n at /$path"
+  done
+done
+log "the replication password (a Swarm secret) is in no service spec, page, JSON or metric"
 STEADY_ROW=$(row "deploy (steady state)" 60)
 
 # ---------------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ public record Config(
     }
     return new ReplicationSettings(
         port,
-        s.optional("SSHPASS").map(password -> new Credentials(user, password)),
+        s.secret("SSHPASS").map(password -> new Credentials(user, password)),
         s.peers("REPLICATION_PEERS", port),
         interval,
         timeout,

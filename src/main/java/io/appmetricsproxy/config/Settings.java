@@ -157,7 +157,7 @@ final class Settings {
    */
   Optional<Credentials> credentials(String userKey, String passwordKey) {
     Optional<String> user = optional(userKey);
-    Optional<String> password = optional(passwordKey);
+    Optional<String> password = secret(passwordKey);
     if (user.isEmpty() && password.isEmpty()) {
       return Optional.empty();
     }
@@ -223,5 +223,34 @@ final class Settings {
           new ReplicationSettings.PeerAddress(m.group(1) != null ? m.group(1) : m.group(2), port));
     }
     return peers;
+  }
+
+  /**
+   * A secret from {@code key}, or from the file that {@code key_FILE} names (a Docker or Swarm
+   * secret, e.g. /run/secrets/sshpass), without its trailing line break. Never part of a message.
+   */
+  Optional<String> secret(String key) {
+    String fileKey = key + "_FILE";
+    Optional<String> file = optional(fileKey);
+    if (file.isEmpty()) {
+      return optional(key);
+    }
+    if (optional(key).isPresent()) {
+      throw new ConfigException(
+          fileKey, "no " + key + " beside it (set one of the two)", file.get());
+    }
+    String value;
+    try {
+      value = java.nio.file.Files.readString(Path.of(file.get()));
+    } catch (java.io.IOException | InvalidPathException | java.io.UncheckedIOException e) {
+      throw new ConfigException(fileKey, "a readable file holding the password", file.get());
+    }
+    value = value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+    value = value.endsWith("\r") ? value.substring(0, value.length() - 1) : value;
+    if (value.isEmpty()) {
+      throw new ConfigException(
+          fileKey, "a file holding the password, not an empty one", file.get());
+    }
+    return Optional.of(value);
   }
 }

@@ -286,4 +286,40 @@ class ConfigTest {
         .hasMessage(message)
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void secretsComeFromFilesToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path sshpass = java.nio.file.Files.writeString(dir.resolve("sshpass"), "s3cret-Pa55\n");
+    Path auth = java.nio.file.Files.writeString(dir.resolve("auth"), "w3b-Pa55");
+    Config c =
+        read(
+            Map.of(
+                "SSHPASS_FILE", sshpass.toString(),
+                "AUTH_USERNAME", "prometheus",
+                "AUTH_PASSWORD_FILE", auth.toString()));
+    assertThat(
+            c.replication()
+                .credentials()
+                .get()
+                .matches("app-metrics-proxy".getBytes(), "s3cret-Pa55".getBytes()))
+        .isTrue();
+    assertThat(c.credentials().get().matches("prometheus".getBytes(), "w3b-Pa55".getBytes()))
+        .isTrue();
+    java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+    assertThatThrownBy(() -> read(Map.of("SSHPASS_FILE", dir.resolve("empty").toString())))
+        .hasMessage(
+            "SSHPASS_FILE: expected a file holding the password, not an empty one, found \""
+                + dir.resolve("empty")
+                + "\"");
+    assertThatThrownBy(() -> read(Map.of("SSHPASS_FILE", "/no/such/file")))
+        .hasMessage(
+            "SSHPASS_FILE: expected a readable file holding the password, found \"/no/such/file\"");
+    assertThatThrownBy(
+            () -> read(Map.of("SSHPASS_FILE", sshpass.toString(), "SSHPASS", "s3cret-Pa55")))
+        .hasMessage(
+            "SSHPASS_FILE: expected no SSHPASS beside it (set one of the two), found \""
+                + sshpass
+                + "\"")
+        .hasMessageNotContaining("s3cret");
+  }
 }
