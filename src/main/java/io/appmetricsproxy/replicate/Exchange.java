@@ -1,9 +1,9 @@
 package io.appmetricsproxy.replicate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -14,6 +14,7 @@ import java.util.TreeSet;
  * simply redone next time. A node's own folder is only ever written by that node.
  */
 final class Exchange {
+  private static final long MAX_GENERATION = 64;
   private final long maxFileBytes;
 
   /** What one exchange moved; {@code bytes} counts entry payloads only. */
@@ -62,6 +63,15 @@ final class Exchange {
 
   private void mirror(
       RemoteStore from, RemoteStore to, String node, long alive, Tally tally, boolean sending) {
+    byte[] generation = from.read(node, Names.ALIVE, MAX_GENERATION);
+    boolean held = to.stat(node, Names.ALIVE).isPresent();
+    if (generation.length > 0
+        && held
+        && Arrays.equals(generation, to.read(node, Names.ALIVE, MAX_GENERATION))) {
+      to.touch(node, Names.ALIVE, alive); // the same generation, confirmed later: nothing to list
+      return;
+    }
+    int errors = tally.errors.size();
     Map<String, FileStat> source = from.list(node);
     Map<String, FileStat> target = to.list(node);
     for (Map.Entry<String, FileStat> f : source.entrySet()) {
@@ -86,12 +96,8 @@ final class Exchange {
         tally.deleted++;
       }
     }
-    Optional<FileStat> present = to.stat(node, Names.ALIVE);
-    if (present.isPresent()) {
-      to.touch(node, Names.ALIVE, alive);
-    } else {
-      to.write(node, Names.ALIVE, new byte[0], alive);
-    }
+    // Without the generation after a refused file, the next exchange lists the folder again.
+    to.write(node, Names.ALIVE, tally.errors.size() == errors ? generation : new byte[0], alive);
   }
 
   private static final class Tally {

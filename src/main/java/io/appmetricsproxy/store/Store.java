@@ -149,8 +149,8 @@ public final class Store {
       for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
         Entry entry = e.getValue();
         boolean mine = StoreFolder.safe(entry.node()).equals(own);
-        if (mine && entry.scrapedAt().isBefore(oldest)) {
-          Files.deleteIfExists(e.getKey()); // still in memory, no longer offered to peers
+        if (mine && entry.scrapedAt().isBefore(oldest) && Files.deleteIfExists(e.getKey())) {
+          changedSinceConfirm = true; // still in memory, no longer offered to peers
         }
       }
       Path alivePath = folder.file(true, own, StoreFolder.ALIVE);
@@ -161,7 +161,12 @@ public final class Store {
         Instant next = seconds(previous.get()).plusSeconds(1);
         confirmed = next.isAfter(now) ? next : now;
       }
-      StoreFolder.touch(alivePath, confirmed);
+      if (changedSinceConfirm || previous.isEmpty()) {
+        // a new generation: peers that hold the old one list the folder again
+        StoreFolder.write(alivePath, generation(confirmed), confirmed);
+      } else {
+        StoreFolder.touch(alivePath, confirmed); // same content, confirmed later
+      }
       changedSinceConfirm = false;
       alive.remove(own);
       for (Map.Entry<String, Instant> a : List.copyOf(alive.entrySet())) {
@@ -172,6 +177,10 @@ public final class Store {
     } catch (IOException e) {
       throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static byte[] generation(Instant at) {
+    return (at.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   private void forgetNode(String node) throws IOException {
@@ -196,7 +205,7 @@ public final class Store {
     Path target = checked(node, file);
     try {
       if (file.equals(StoreFolder.ALIVE)) {
-        StoreFolder.touch(target, mtime);
+        StoreFolder.write(target, bytes, mtime);
         alive.put(node, mtime);
         return;
       }

@@ -203,4 +203,72 @@ class ExchangeTest {
         .isInstanceOf(ReplicationException.class)
         .hasMessageContaining("NODE_NAME");
   }
+
+  @Test
+  void anUnchangedFolderIsNotEvenListedOnlyConfirmedLater() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Entry a = entry("n1", "a1", "web", "hits 1\n");
+    cycle(n1, "n1", T0, a);
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    cycle(n1, "n1", T0.plusSeconds(10), a);
+    cycle(n2, "n2", T0.plusSeconds(10));
+
+    java.util.List<String> listed = new java.util.ArrayList<>();
+    RemoteStore peer =
+        new RemoteStore() {
+          final LocalStore inner = new LocalStore(n2);
+
+          @Override
+          public String node() {
+            return inner.node();
+          }
+
+          @Override
+          public java.util.List<String> nodes() {
+            return inner.nodes();
+          }
+
+          @Override
+          public java.util.Map<String, FileStat> list(String node) {
+            listed.add(node);
+            return inner.list(node);
+          }
+
+          @Override
+          public java.util.Optional<FileStat> stat(String node, String file) {
+            return inner.stat(node, file);
+          }
+
+          @Override
+          public byte[] read(String node, String file, long maxBytes) {
+            return inner.read(node, file, maxBytes);
+          }
+
+          @Override
+          public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+            inner.write(node, file, bytes, mtimeSeconds);
+          }
+
+          @Override
+          public void touch(String node, String file, long mtimeSeconds) {
+            inner.touch(node, file, mtimeSeconds);
+          }
+
+          @Override
+          public void delete(String node, String file) {
+            inner.delete(node, file);
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
+
+    assertThat(moved.sent() + moved.received() + moved.deleted()).isZero();
+    assertThat(listed).isEmpty();
+    assertThat(served(n2, "web", T0.plusSeconds(35))).isEqualTo("hits 1\n");
+  }
 }
