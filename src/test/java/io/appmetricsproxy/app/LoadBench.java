@@ -60,6 +60,7 @@ public final class LoadBench {
       tomcat.getConnector().setProperty("address", "127.0.0.1");
       tomcat.getConnector().setProperty("maxConnections", "10000");
       Files.createDirectories(base.resolve("webapps"));
+      tomcat.getHost();
       tomcat.start();
       StandardContext context = new StandardContext();
       context.setName("");
