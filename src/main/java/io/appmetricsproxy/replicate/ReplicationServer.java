@@ -77,6 +77,7 @@ public final class ReplicationServer implements AutoCloseable {
               .withFileSystemAccessor(new LayoutAccessor(guard))
               // else sshd answers a refused stat with empty attributes instead of the refusal
               .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException)
+              .withSftpErrorStatusDataHandler(new ErrorTexts())
               .build();
       sftp.addSftpEventListener(new LayoutEvents(guard));
       sshd.setSubsystemFactories(List.of(sftp));

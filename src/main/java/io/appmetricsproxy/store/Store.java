@@ -29,6 +29,7 @@ public final class Store {
   private final StoreFolder folder;
   private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Instant> alive = new ConcurrentHashMap<>();
+  private final Set<Path> unwritten = ConcurrentHashMap.newKeySet();
   private volatile String own;
   private volatile boolean changedSinceConfirm = true;
 
@@ -91,15 +92,21 @@ public final class Store {
       Files.deleteIfExists(folder.file(!entry.shared(), node, name));
       entries.remove(folder.file(!entry.shared(), node, name));
       Optional<Instant> mtime = StoreFolder.mtime(target);
-      if (previous == null || !previous.sameContent(entry) || mtime.isEmpty()) {
+      boolean unwritten = this.unwritten.contains(target);
+      if (previous == null || !previous.sameContent(entry) || mtime.isEmpty() || unwritten) {
         Instant at = entry.scrapedAt();
         if (mtime.isPresent() && !seconds(at).isAfter(seconds(mtime.get()))) {
           at = seconds(mtime.get()).plusSeconds(1); // a change must show in size or mtime
         }
         StoreFolder.write(target, EntryFile.encode(entry), at);
+        this.unwritten.remove(target);
         changedSinceConfirm = true;
       }
     } catch (IOException e) {
+      // a full or read-only disk does not stop serving: the scrape is kept in memory, and written
+      // by the next put that finds room
+      this.unwritten.add(target);
+      entries.put(target, entry);
       throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
     }
     entries.put(target, entry);
@@ -121,6 +128,7 @@ public final class Store {
 
   private void remove(Path file, String what) {
     entries.remove(file);
+    unwritten.remove(file);
     changedSinceConfirm = true;
     try {
       Files.deleteIfExists(file);

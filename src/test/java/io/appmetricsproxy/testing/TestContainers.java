@@ -206,6 +206,41 @@ public final class TestContainers implements AutoCloseable {
     return awaitHttp(s, port, "/metrics");
   }
 
+  /**
+   * Runs {@code script} (a busybox sh script, installed as /www/respond) for every TCP connection
+   * on {@code port}, its stdin and stdout the connection: a misbehaving HTTP server. {@code files}
+   * are put under /www as well (name to content).
+   */
+  public Started responder(
+      String name, int port, String script, Map<String, byte[]> files, Map<String, String> labels) {
+    Tar tar = new Tar().file("www/respond", script.getBytes(StandardCharsets.UTF_8), 0755);
+    files.forEach((file, content) -> tar.file("www/" + file, content, 0644));
+    Started s =
+        start(
+            name,
+            labels,
+            tar,
+            null,
+            "nc",
+            "-ll",
+            "-p",
+            Integer.toString(port),
+            "-e",
+            "/www/respond");
+    await(
+        s,
+        "TCP port " + port + " to accept",
+        () -> {
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(s.ip(), port), 500);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    return s;
+  }
+
   /** Force-removes one container; gone already is fine. */
   public void remove(String id) {
     try {

@@ -1,0 +1,129 @@
+package io.appmetricsproxy.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.serve.CycleReport;
+import io.appmetricsproxy.testing.SocketRelay;
+import io.appmetricsproxy.testing.TestContainers;
+import io.appmetricsproxy.testing.TestContainers.Started;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine's API goes away during cycles and comes back, five times: the last good scrape is
+ * served until MAX_AGE, the proxy recovers by itself, and no thread or engine connection is left
+ * behind. The engine is reached through a {@link SocketRelay} that is closed and reopened (the
+ * containers run on).
+ */
+class EngineOutageIT {
+  private static final String APP = "# TYPE app_up gauge\napp_up 1\n";
+  private static final Duration MAX_AGE = Duration.ofSeconds(5);
+
+  @TempDir Path store;
+  private TestContainers containers;
+  private SocketRelay relay;
+  private Proxy proxy;
+
+  @BeforeEach
+  void start() throws Exception {
+    containers = new TestContainers();
+    relay = new SocketRelay(containers.engine().dockerHost(), store.resolve("engine.sock"));
+    relay.start();
+    proxy =
+        Proxy.create(
+            Config.fromEnvironment(
+                Map.of(
+                    "DOCKER_HOST", relay.dockerHost(),
+                    "SCRAPE_INTERVAL", "2",
+                    "MAX_AGE", Long.toString(MAX_AGE.toSeconds())),
+                store.resolve("store")));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+    if (containers != null) {
+      containers.close();
+    }
+  }
+
+  private boolean served(Started s) {
+    return proxy.state().view().snapshot().get(s.name()).isPresent();
+  }
+
+  @Test
+  void theEngineStoppingAndStartingKeepsServingAndLeaksNothing() throws Exception {
+    String run = containers.runId().substring(0, 8);
+    Started a = containers.metrics("amp-" + run + "-a", 8080, APP, containers.labels());
+    Started b = containers.metrics("amp-" + run + "-b", 9100, APP, containers.labels());
+    proxy.cycle().run();
+    proxy.cycle().run();
+    Set<String> threadsBefore = threads();
+    int connectionsBefore = relay.openConnections();
+
+    for (int outage = 1; outage <= 5; outage++) {
+      relay.stop();
+      long down = System.nanoTime();
+      CycleReport during = proxy.cycle().run();
+      assertThat(during.engineError())
+          .as("outage %d", outage)
+          .hasValueSatisfying(
+              e -> assertThat(e).startsWith("Docker engine at " + relay.dockerHost()));
+      assertThat(during.duration()).isLessThan(Duration.ofSeconds(7));
+      assertThat(served(a)).as("within MAX_AGE").isTrue();
+      assertThat(served(b)).isTrue();
+      if (outage == 5) { // the last outage outlasts MAX_AGE: then nothing stale is served
+        Thread.sleep(MAX_AGE.toMillis() - (System.nanoTime() - down) / 1_000_000 + 1500);
+        proxy.cycle().run();
+        assertThat(served(a)).as("after MAX_AGE").isFalse();
+        assertThat(served(b)).isFalse();
+      }
+
+      relay.start();
+      CycleReport after = proxy.cycle().run();
+      assertThat(after.engineError()).as("recovered after outage %d", outage).isEmpty();
+      assertThat(after.up()).isEqualTo(2);
+      assertThat(served(a)).isTrue();
+      assertThat(served(b)).isTrue();
+    }
+    proxy.cycle().run();
+
+    // the proxy's threads are the same ones (the scrape pool grows up to SCRAPE_CONCURRENCY by
+    // design); its engine connections are no more than before
+    Set<String> threadsAfter = threads();
+    assertThat(without(threadsAfter, "amp-scrape-"))
+        .as("threads after the outages")
+        .isEqualTo(without(threadsBefore, "amp-scrape-"));
+    assertThat(threadsAfter.stream().filter(n -> n.startsWith("amp-scrape-")))
+        .hasSizeLessThanOrEqualTo(proxy.config().scrapeConcurrency());
+    assertThat(relay.openConnections()).isLessThanOrEqualTo(Math.max(connectionsBefore, 4));
+  }
+
+  private static Set<String> without(Set<String> threads, String prefix) {
+    return threads.stream().filter(n -> !n.startsWith(prefix)).collect(Collectors.toSet());
+  }
+
+  /** Live threads of the proxy and its libraries (not JUnit's, the relay's or the JVM's own). */
+  private static Set<String> threads() throws InterruptedException {
+    Thread.sleep(500);
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(t -> t.getName() + "#" + t.getId())
+        .filter(n -> !n.startsWith("relay-"))
+        .filter(n -> !n.startsWith("Common-Cleaner") && !n.startsWith("process reaper"))
+        .collect(Collectors.toSet());
+  }
+}
