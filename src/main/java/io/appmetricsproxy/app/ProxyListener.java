@@ -74,6 +74,7 @@ public final class ProxyListener implements ServletContextListener {
       proxy.close();
       throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
     }
+    proxy.watchEvents();
     logger.log(
         Level.INFO,
         "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}, allowed {4},"
