@@ -2,10 +2,11 @@
 # Everything lives under $BENCH_DIR and is removed by bench_cleanup (trap it on EXIT).
 # Traffic goes only to loopback and to containers started here.
 set -euo pipefail
+trap 'exit 143' INT TERM # so that the EXIT trap cleans up
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/amp-bench-$$}"
 BENCH_BRIDGE="${BENCH_BRIDGE:-amp-bench0}"
-BENCH_NET="${BENCH_NET:-172.31.81}"
+BENCH_CIDR="${BENCH_CIDR:-10.201.0.1/22}" # room for 1,000 containers
 PROXY_PORT="${PROXY_PORT:-21370}"
 SOCK="$BENCH_DIR/docker.sock"
 D="docker -H unix://$SOCK"
@@ -19,7 +20,7 @@ engine_start() {
   mkdir -p "$BENCH_DIR"
   if ! ip link show "$BENCH_BRIDGE" >/dev/null 2>&1; then
     ip link add "$BENCH_BRIDGE" type bridge
-    ip addr add "$BENCH_NET.1/24" dev "$BENCH_BRIDGE"
+    ip addr add "$BENCH_CIDR" dev "$BENCH_BRIDGE"
     ip link set "$BENCH_BRIDGE" up
   fi
   dockerd --host "unix://$SOCK" --data-root "$BENCH_DIR/data" --exec-root "$BENCH_DIR/exec" \
