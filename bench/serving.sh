@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark 3: serving a 100 KB exposition under load with the headers Prometheus sends, the proxy's
 # /<name>/metrics against nginx serving the same bytes as a static file (the original's setup:
-# nginx, sendfile, no gzip). wrk, 2 threads, 32 connections, over loopback; runs alternate
+# nginx, sendfile, no gzip, an access log as the proxy's Tomcat has). wrk, 2 threads, 32 connections, over loopback; runs alternate
 # nginx, proxy, nginx, proxy after a warm-up of each, and the better run of each counts.
 # Usage: bash bench/serving.sh [SECONDS]. Needs root; cleans up on exit.
 source "$(dirname "$0")/lib.sh"
@@ -27,7 +27,7 @@ pid $BENCH_DIR/nginx.pid;
 error_log $BENCH_DIR/nginx-error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log $BENCH_DIR/nginx-access.log; # the proxy's Tomcat logs every request too
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
@@ -44,7 +44,7 @@ run() {
   local rps bytes
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$BENCH_DIR/wrk.out")
   bytes=$(awk '/^Transfer\/sec:/ { v = $2; u = substr(v, length(v) - 1); n = v + 0;
-    if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824; print n }' "$BENCH_DIR/wrk.out")
+    if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824; printf "%.0f\n", n }' "$BENCH_DIR/wrk.out")
   echo "$rps $(echo "$bytes / $rps" | bc)"
 }
 nginx_url="http://127.0.0.1:$NGINX_PORT/served/metrics"

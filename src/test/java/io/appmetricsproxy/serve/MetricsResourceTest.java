@@ -20,12 +20,18 @@ import java.util.zip.GZIPInputStream;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code /<name>/metrics} over real HTTP: gzip, ETag, Last-Modified, 304 and HEAD. */
+/**
+ * {@code /<name>/metrics} over real HTTP, through JAX-RS ({@code /jaxrs}) and through the fast path
+ * in front of it ({@code /fast}): gzip, ETag, Last-Modified, 304 and HEAD.
+ */
 class MetricsResourceTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00.250Z");
@@ -50,9 +56,21 @@ class MetricsResourceTest {
     tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("amp-metrics").toString());
     tomcat.setPort(0);
-    Context context = tomcat.addContext("", null);
-    Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
-    context.addServletMappingDecoded("/*", "jersey");
+    for (String base : List.of("/jaxrs", "/fast")) {
+      Context context = tomcat.addContext(base, null);
+      Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
+      context.addServletMappingDecoded("/*", "jersey");
+      if (base.equals("/fast")) {
+        FilterDef fast = new FilterDef();
+        fast.setFilterName("fast");
+        fast.setFilter(new MetricsFastPath(STATE));
+        context.addFilterDef(fast);
+        FilterMap map = new FilterMap();
+        map.setFilterName("fast");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
+      }
+    }
     tomcat.getConnector();
     tomcat.start();
     port = tomcat.getConnector().getLocalPort();
@@ -79,9 +97,10 @@ class MetricsResourceTest {
     return r.headers().firstValue(name).orElse(null);
   }
 
-  @Test
-  void getCarriesValidators() throws Exception {
-    HttpResponse<byte[]> r = send("GET", "/web/metrics");
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void getCarriesValidators(String base) throws Exception {
+    HttpResponse<byte[]> r = send("GET", base + "/web/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(BODY);
     assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(r.body().length));
@@ -90,10 +109,11 @@ class MetricsResourceTest {
     assertThat(header(r, "Vary")).isEqualTo("Accept, Accept-Encoding");
   }
 
-  @Test
-  void gzipHasItsOwnTag() throws Exception {
-    HttpResponse<byte[]> plain = send("GET", "/web/metrics");
-    HttpResponse<byte[]> r = send("GET", "/web/metrics", "Accept-Encoding", "gzip");
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void gzipHasItsOwnTag(String base) throws Exception {
+    HttpResponse<byte[]> plain = send("GET", base + "/web/metrics");
+    HttpResponse<byte[]> r = send("GET", base + "/web/metrics", "Accept-Encoding", "gzip");
     assertThat(header(r, "Content-Encoding")).isEqualTo("gzip");
     assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(r.body().length));
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
@@ -104,36 +124,39 @@ class MetricsResourceTest {
         .isNotEqualTo(header(plain, "ETag"));
   }
 
-  @Test
-  void ifNoneMatchAnswers304() throws Exception {
-    String etag = header(send("GET", "/web/metrics", "Accept-Encoding", "gzip"), "ETag");
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ifNoneMatchAnswers304(String base) throws Exception {
+    String etag = header(send("GET", base + "/web/metrics", "Accept-Encoding", "gzip"), "ETag");
     for (String candidate : List.of(etag, "W/" + etag, "\"other\", " + etag, "*")) {
       HttpResponse<byte[]> r =
-          send("GET", "/web/metrics", "Accept-Encoding", "gzip", "If-None-Match", candidate);
+          send("GET", base + "/web/metrics", "Accept-Encoding", "gzip", "If-None-Match", candidate);
       assertThat(r.statusCode()).as(candidate).isEqualTo(304);
       assertThat(r.body()).isEmpty();
       assertThat(header(r, "ETag")).isEqualTo(etag);
     }
     // the identity form has another tag
-    assertThat(send("GET", "/web/metrics", "If-None-Match", etag).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/web/metrics", "If-None-Match", "\"other\"").statusCode())
+    assertThat(send("GET", base + "/web/metrics", "If-None-Match", etag).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", base + "/web/metrics", "If-None-Match", "\"other\"").statusCode())
         .isEqualTo(200);
   }
 
-  @Test
-  void ifModifiedSinceAnswers304UnlessIfNoneMatchSaysOtherwise() throws Exception {
-    assertThat(send("GET", "/web/metrics", "If-Modified-Since", LAST_MODIFIED).statusCode())
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ifModifiedSinceAnswers304UnlessIfNoneMatchSaysOtherwise(String base) throws Exception {
+    assertThat(send("GET", base + "/web/metrics", "If-Modified-Since", LAST_MODIFIED).statusCode())
         .isEqualTo(304);
     assertThat(
-            send("GET", "/web/metrics", "If-Modified-Since", "Wed, 25 Nov 2026 11:59:59 GMT")
+            send("GET", base + "/web/metrics", "If-Modified-Since", "Wed, 25 Nov 2026 11:59:59 GMT")
                 .statusCode())
         .isEqualTo(200);
-    assertThat(send("GET", "/web/metrics", "If-Modified-Since", "yesterday").statusCode())
+    assertThat(send("GET", base + "/web/metrics", "If-Modified-Since", "yesterday").statusCode())
         .isEqualTo(200);
     assertThat(
             send(
                     "GET",
-                    "/web/metrics",
+                    base + "/web/metrics",
                     "If-None-Match",
                     "\"other\"",
                     "If-Modified-Since",
@@ -142,22 +165,32 @@ class MetricsResourceTest {
         .isEqualTo(200);
   }
 
-  @Test
-  void headHasTheHeadersOfGetAndNoBody() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void headHasTheHeadersOfGetAndNoBody(String base) throws Exception {
     for (String encoding : List.of("identity", "gzip")) {
-      HttpResponse<byte[]> get = send("GET", "/web/metrics", "Accept-Encoding", encoding);
-      HttpResponse<byte[]> head = send("HEAD", "/web/metrics", "Accept-Encoding", encoding);
+      HttpResponse<byte[]> get = send("GET", base + "/web/metrics", "Accept-Encoding", encoding);
+      HttpResponse<byte[]> head = send("HEAD", base + "/web/metrics", "Accept-Encoding", encoding);
       assertThat(head.statusCode()).isEqualTo(200);
       assertThat(head.body()).isEmpty();
       for (String h : List.of("Content-Length", "Content-Type", "ETag", "Last-Modified")) {
         assertThat(header(head, h)).as(encoding + " " + h).isEqualTo(header(get, h));
       }
     }
-    assertThat(send("HEAD", "/nope/metrics").statusCode()).isEqualTo(404);
+    assertThat(send("HEAD", base + "/nope/metrics").statusCode()).isEqualTo(404);
   }
 
-  @Test
-  void unknownNameIs404() throws Exception {
-    assertThat(send("GET", "/nope/metrics").statusCode()).isEqualTo(404);
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void unknownNameIs404(String base) throws Exception {
+    assertThat(send("GET", base + "/nope/metrics").statusCode()).isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ownMetricsAndOtherPathsAreNotTaken(String base) throws Exception {
+    assertThat(send("GET", base + "/metrics").statusCode()).isEqualTo(404);
+    assertThat(send("GET", base + "/a/b/metrics").statusCode()).isEqualTo(404);
+    assertThat(send("POST", base + "/web/metrics").statusCode()).isEqualTo(405);
   }
 }
