@@ -30,6 +30,7 @@ for n in "${counts[@]}"; do
   heap=$(jcmd "$pid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit } }')
   rss_after=$(($(ps -o rss= -p "$pid") / 1024))
   rows+=("| $n | $(metric app_metrics_proxy_served_names | cut -d. -f1) | ${rss} MB | ${rss_after} MB | ${heap} MB | ${cycle} s |")
+  echo "${rows[-1]}"
 done
 echo
 echo "| targets (100 KB each) | names served | RSS | RSS after a full GC | heap used after a full GC | cycle |"
