@@ -27,7 +27,9 @@ for n in "${counts[@]}"; do
   cycle=$(metric app_metrics_proxy_cycle_duration_seconds)
   rss=$(($(ps -o rss= -p "$pid") / 1024))
   jcmd "$pid" GC.run >/dev/null
-  heap=$(jcmd "$pid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit } }')
+  # G1 prints the whole heap on one line; the serial and parallel collectors one line per generation
+  heap=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap|generation|PSYoungGen|ParOldGen/ && / used / {
+    for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); kb += v } } END { print int(kb / 1024) }')
   rss_after=$(($(ps -o rss= -p "$pid") / 1024))
   rows+=("| $n | $(metric app_metrics_proxy_served_names | cut -d. -f1) | ${rss} MB | ${rss_after} MB | ${heap} MB | ${cycle} s |")
   echo "${rows[-1]}"
