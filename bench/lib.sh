@@ -62,7 +62,8 @@ containers() {
 containers_remove() {
   local ids
   ids=$($D ps -aq --filter label=amp-bench=1 2>/dev/null || true)
-  [ -z "$ids" ] || echo "$ids" | xargs -P 8 -n 20 $D rm -f >/dev/null 2>&1 || true
+  # bounded: an engine overloaded by 1,000 removals once hung; stopping it then ends the containers
+  [ -z "$ids" ] || echo "$ids" | timeout 300 xargs -P 8 -n 20 $D rm -f >/dev/null 2>&1 || true
 }
 
 # proxy_start [VAR=VALUE...]: the WAR as ROOT.war in Tomcat 10.1 (Maven Central) on $PROXY_PORT
@@ -109,7 +110,8 @@ bench_cleanup() {
     containers_remove
     local pid; pid=$(cat "$BENCH_DIR/docker.pid")
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    mount | awk -v d="$BENCH_DIR/" 'index($3, d) == 1 { print $3 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
   fi
   ip link del "$BENCH_BRIDGE" 2>/dev/null || true
   rm -rf "$BENCH_DIR"
