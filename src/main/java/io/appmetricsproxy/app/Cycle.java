@@ -17,13 +17,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
- * One pass of discover, scrape, store and publish; a failure in any part is recorded, not thrown.
+ * One pass of discover, scrape, store and publish, or a part of one for containers that events
+ * named; a failure in any part is recorded, not thrown. Passes never overlap.
  */
 public final class Cycle {
   private final TargetSource source;
@@ -34,6 +37,7 @@ public final class Cycle {
   private final Duration maxAge;
   private final Clock clock;
   private final CycleLog log = new CycleLog();
+  private final ReentrantLock lock = new ReentrantLock();
 
   public Cycle(
       TargetSource source,
@@ -53,6 +57,66 @@ public final class Cycle {
   }
 
   public CycleReport run() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      return runLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Discovers once and scrapes only the running targets among {@code containerIds}, then publishes;
+   * nothing is removed. Returns the ids to try again: those that did not give valid metrics yet.
+   */
+  public Set<String> refresh(Set<String> containerIds) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      Discovery discovery;
+      try {
+        discovery = source.discover();
+      } catch (DiscoveryException e) {
+        return containerIds;
+      }
+      List<Target> wanted =
+          discovery.targets().stream().filter(t -> containerIds.contains(t.containerId())).toList();
+      if (wanted.isEmpty()) {
+        return Set.of();
+      }
+      Set<String> again = new HashSet<>();
+      for (ScrapeResult r : scraper.scrapeSome(wanted)) {
+        if (r.ok()) {
+          try {
+            store.put(entry(discovery.node(), r));
+          } catch (StoreException e) {
+            again.add(r.target().containerId());
+          }
+        } else {
+          again.add(r.target().containerId());
+        }
+      }
+      state.publish(store.snapshot(clock.instant(), maxAge));
+      return again;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops serving a container at once (it died or was removed); true if it was served. */
+  public boolean forget(String containerId) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      boolean removed = store.forget(containerId);
+      if (removed) {
+        state.publish(store.snapshot(clock.instant(), maxAge));
+      }
+      return removed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private CycleReport runLocked() throws InterruptedException {
     Instant startedAt = clock.instant();
     long start = System.nanoTime();
     Optional<Discovery> discovery;
@@ -87,17 +151,8 @@ public final class Cycle {
     List<String> errors = new ArrayList<>();
     for (ScrapeResult r : results) {
       if (r.ok()) {
-        Target t = r.target();
         try {
-          store.put(
-              new Entry(
-                  discovery.node(),
-                  t.containerId(),
-                  t.containerName(),
-                  t.name(),
-                  r.startedAt(),
-                  r.payload().get(),
-                  t.shared()));
+          store.put(entry(discovery.node(), r));
         } catch (StoreException e) {
           errors.add(e.getMessage());
         }
@@ -112,5 +167,17 @@ public final class Cycle {
       errors.add(e.getMessage());
     }
     return errors;
+  }
+
+  private static Entry entry(String node, ScrapeResult r) {
+    Target t = r.target();
+    return new Entry(
+        node,
+        t.containerId(),
+        t.containerName(),
+        t.name(),
+        r.startedAt(),
+        r.payload().get(),
+        t.shared());
   }
 }

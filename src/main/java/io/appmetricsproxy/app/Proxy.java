@@ -3,6 +3,7 @@ package io.appmetricsproxy.app;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.DockerEngine;
+import io.appmetricsproxy.discover.EventWatcher;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
@@ -30,6 +31,8 @@ public final class Proxy implements AutoCloseable {
   private final Replication replication;
   private final Optional<DockerEngine> engine;
   private Optional<SshTransport> ssh = Optional.empty();
+  private Optional<Freshness> freshness = Optional.empty();
+  private Optional<EventWatcher> watcher = Optional.empty();
 
   /** A proxy on {@code source} whose peers are only those of REPLICATION_PEERS. */
   Proxy(Config config, TargetSource source) {
@@ -119,8 +122,22 @@ public final class Proxy implements AutoCloseable {
     return replication;
   }
 
+  /**
+   * Follows the engine's container events, so that a started container is served and a removed one
+   * dropped without waiting for the next cycle; a proxy without an engine has none to follow.
+   */
+  public synchronized void watchEvents() {
+    if (engine.isPresent() && watcher.isEmpty()) {
+      Freshness f = new Freshness(cycle);
+      freshness = Optional.of(f);
+      watcher = Optional.of(engine.get().watch(f));
+    }
+  }
+
   @Override
   public void close() {
+    watcher.ifPresent(EventWatcher::close);
+    freshness.ifPresent(Freshness::close);
     replicator.close();
     ssh.ifPresent(SshTransport::close);
     scraper.close();

@@ -4,6 +4,7 @@ import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.config.ConfigException;
 import io.appmetricsproxy.serve.AccessFilter;
 import io.appmetricsproxy.serve.AccessPolicy;
+import io.appmetricsproxy.serve.MetricsFastPath;
 import io.appmetricsproxy.serve.ServeApplication;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
@@ -55,6 +56,10 @@ public final class ProxyListener implements ServletContextListener {
       logger.severe("app-metrics-proxy not started: " + e.getMessage());
       throw e;
     }
+    // After the access filter: the fast path of /<name>/metrics is behind it too.
+    context
+        .addFilter("metrics-fast-path", new MetricsFastPath(proxy.state()))
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     ServletRegistration.Dynamic api =
         context.addServlet(
             "app-metrics-proxy", new ServletContainer(new ServeApplication(proxy.state())));
@@ -74,6 +79,7 @@ public final class ProxyListener implements ServletContextListener {
       proxy.close();
       throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
     }
+    proxy.watchEvents();
     logger.log(
         Level.INFO,
         "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}, allowed {4},"

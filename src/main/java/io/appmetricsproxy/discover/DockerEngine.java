@@ -20,7 +20,7 @@ public final class DockerEngine implements AutoCloseable {
 
   DockerEngine(Config config, Optional<String> selfId) {
     this.config = config;
-    this.client = client(config);
+    this.client = client(config, config.scrapeInterval().plusSeconds(5));
     this.selfId = selfId;
   }
 
@@ -44,7 +44,19 @@ public final class DockerEngine implements AutoCloseable {
         client, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
   }
 
-  private static DockerClient client(Config config) {
+  /**
+   * Follows this engine's container events on a connection of their own, until closed; the first
+   * subscription is made in the background.
+   */
+  public EventWatcher watch(EventWatcher.Listener listener) {
+    // a quiet stream is no failure: no read timeout worth the name on this connection
+    EventWatcher watcher =
+        new EventWatcher(client(config, Duration.ofDays(1)), config.dockerHost(), listener);
+    watcher.start();
+    return watcher;
+  }
+
+  private static DockerClient client(Config config, Duration responseTimeout) {
     Map<String, String> env = config.dockerEnvironment();
     DockerClientConfig dockerConfig =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -59,7 +71,7 @@ public final class DockerEngine implements AutoCloseable {
             .sslConfig(dockerConfig.getSSLConfig())
             .maxConnections(4)
             .connectionTimeout(Duration.ofSeconds(5))
-            .responseTimeout(config.scrapeInterval().plusSeconds(5))
+            .responseTimeout(responseTimeout)
             .build();
     return DockerClientImpl.getInstance(dockerConfig, http);
   }

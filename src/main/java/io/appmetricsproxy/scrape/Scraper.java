@@ -38,6 +38,14 @@ public final class Scraper implements AutoCloseable {
 
   /** One result per target, in the targets' order; never throws for a failing target. */
   public List<ScrapeResult> scrape(List<Target> targets) throws InterruptedException {
+    List<ScrapeResult> results = scrapeSome(targets);
+    Set<String> current = targets.stream().map(Target::containerId).collect(Collectors.toSet());
+    rememberedPorts.keySet().retainAll(current);
+    return results;
+  }
+
+  /** As {@link #scrape}, for some targets only: what is remembered of the others is kept. */
+  public List<ScrapeResult> scrapeSome(List<Target> targets) throws InterruptedException {
     List<Future<ScrapeResult>> running = new ArrayList<>(targets.size());
     for (Target target : targets) {
       running.add(workers.submit(() -> fetcher.fetch(target, portOrder(target))));
@@ -50,8 +58,6 @@ public final class Scraper implements AutoCloseable {
         throw new IllegalStateException("a scrape escaped its own error handling", e.getCause());
       }
     }
-    Set<String> current = targets.stream().map(Target::containerId).collect(Collectors.toSet());
-    rememberedPorts.keySet().retainAll(current);
     for (ScrapeResult result : results) {
       result.port().ifPresent(port -> rememberedPorts.put(result.target().containerId(), port));
     }

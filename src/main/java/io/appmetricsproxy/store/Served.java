@@ -6,13 +6,10 @@ import io.appmetricsproxy.exposition.ExpositionWriter;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Label;
 import io.appmetricsproxy.exposition.Payload;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * What {@code /<name>/metrics} returns: one container's scrape as it came, or the merge of several,
@@ -30,8 +27,6 @@ public final class Served {
   private final Payload payload;
   private final List<String> warnings;
   private volatile Payload text;
-  private volatile byte[] gzip;
-  private volatile byte[] textGzip;
 
   private Served(String name, List<Entry> entries, Payload payload, List<String> warnings) {
     this.name = name;
@@ -97,29 +92,13 @@ public final class Served {
     return converted;
   }
 
-  /** The gzip form of {@link #payload(Format)}, compressed once. */
+  /** The gzip form of {@link #payload(Format)}, compressed once per scrape (or merge). */
   public byte[] gzip(Format format) {
-    Payload p = payload(format);
-    boolean own = p == payload;
-    byte[] compressed = own ? gzip : textGzip;
-    if (compressed == null) {
-      compressed = compress(p);
-      if (own) {
-        gzip = compressed;
-      } else {
-        textGzip = compressed;
-      }
-    }
-    return compressed;
+    return payload(format).gzip();
   }
 
-  private static byte[] compress(Payload p) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, p.size() / 4));
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-      p.writeTo(gz);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+  /** The start of the newest scrape behind this name. */
+  public Instant lastModified() {
+    return entries.stream().map(Entry::scrapedAt).max(Instant::compareTo).orElseThrow();
   }
 }

@@ -126,6 +126,20 @@ public final class Store {
     }
   }
 
+  /** Drops this node's entry of {@code containerId}, if any; true if there was one. */
+  public boolean forget(String containerId) {
+    boolean removed = false;
+    for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
+      Entry entry = e.getValue();
+      if (entry.containerId().equals(containerId)
+          && (!entry.shared() || StoreFolder.safe(entry.node()).equals(own))) {
+        remove(e.getKey(), entry.containerName());
+        removed = true;
+      }
+    }
+    return removed;
+  }
+
   private void remove(Path file, String what) {
     entries.remove(file);
     unwritten.remove(file);

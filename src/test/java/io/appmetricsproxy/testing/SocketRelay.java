@@ -62,6 +62,13 @@ public final class SocketRelay implements AutoCloseable {
     Files.deleteIfExists(socket);
   }
 
+  /** Every open connection is cut, as an engine restart would; new ones are accepted. */
+  public void cut() {
+    for (SocketChannel c : Set.copyOf(open)) {
+      closeQuietly(c);
+    }
+  }
+
   /** Client connections open through the relay now. */
   public int openConnections() {
     return open.size() / 2;

@@ -1,0 +1,169 @@
+package io.appmetricsproxy.discover;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Follows the engine's container events and reconnects by itself when their stream ends. */
+public final class EventWatcher implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(EventWatcher.class.getName());
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+
+  /** What the events mean to the proxy; called on the event stream's thread. */
+  public interface Listener {
+    /** A container started, was unpaused or changed health: scrape it now. */
+    void started(String containerId);
+
+    /** A container stopped, died or was removed: stop serving it now. */
+    void gone(String containerId);
+
+    /** The stream is back after a loss: events may have been missed. */
+    void reconnected();
+  }
+
+  private final DockerClient client;
+  private final String dockerHost;
+  private final Listener listener;
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "amp-events");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean closed;
+  private volatile Closeable stream;
+  private Duration backoff = FIRST_RETRY;
+  private boolean lost;
+
+  /** Takes {@code client} over: it is closed with this watcher. */
+  EventWatcher(DockerClient client, String dockerHost, Listener listener) {
+    this.client = client;
+    this.dockerHost = dockerHost;
+    this.listener = listener;
+  }
+
+  /** Subscribes now (or retries in the background until the engine answers). */
+  void start() {
+    later(this::connect, Duration.ZERO);
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      client.pingCmd().exec();
+      stream = client.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(new Callback());
+    } catch (RuntimeException e) {
+      lost(DockerEngine.reason(e));
+      return;
+    }
+    backoff = FIRST_RETRY;
+    if (lost) {
+      lost = false;
+      logger.log(Level.INFO, "Docker events of {0}: following again", dockerHost);
+      listener.reconnected();
+    }
+  }
+
+  /** Logs the first loss only, and tries again later, each time waiting longer, up to 10 s. */
+  private void lost(String reason) {
+    if (closed) {
+      return;
+    }
+    if (!lost) {
+      lost = true;
+      logger.log(
+          Level.WARNING,
+          "Docker events of {0} lost ({1}): reconnecting; cycles go on meanwhile",
+          new Object[] {dockerHost, reason});
+    }
+    Duration wait = backoff;
+    backoff =
+        backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+    later(this::connect, wait);
+  }
+
+  private void later(Runnable task, Duration wait) {
+    try {
+      retries.schedule(task, wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException ignored) {
+      // closed meanwhile
+    }
+  }
+
+  private void dispatch(Event event) {
+    String action = event.getAction() == null ? event.getStatus() : event.getAction();
+    String id = event.getId();
+    if (action == null || id == null) {
+      return;
+    }
+    if (action.equals("start") || action.equals("unpause") || action.startsWith("health_status")) {
+      listener.started(id);
+    } else if (action.equals("die") || action.equals("stop") || action.equals("destroy")) {
+      listener.gone(id);
+    }
+  }
+
+  /** One subscription: its end, with or without an error, means the stream was lost. */
+  private final class Callback extends ResultCallback.Adapter<Event> {
+    @Override
+    public void onNext(Event event) {
+      try {
+        dispatch(event);
+      } catch (RuntimeException e) {
+        logger.log(Level.WARNING, "Docker event not handled: " + event, e);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      super.onError(throwable);
+      later(() -> lost(DockerEngine.reason(throwable)), Duration.ZERO);
+    }
+
+    @Override
+    public void onComplete() {
+      super.onComplete();
+      if (!closed) {
+        later(() -> lost("the engine ended the stream"), Duration.ZERO);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    retries.shutdownNow();
+    Closeable s = stream;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // the stream's thread ends with its connection
+      }
+    }
+    try {
+      retries.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ignored) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      client.close();
+    } catch (IOException ignored) {
+      // its connections go away with the webapp either way
+    }
+  }
+}

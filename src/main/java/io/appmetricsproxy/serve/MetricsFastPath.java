@@ -1,0 +1,68 @@
+package io.appmetricsproxy.serve;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Answers GET and HEAD of {@code /<name>/metrics} for names that need no decoding without going
+ * through JAX-RS, as {@link MetricsResource} would: what Prometheus asks most often costs a lookup
+ * and a write. Everything else goes on down the chain.
+ */
+public final class MetricsFastPath extends HttpFilter {
+  private static final String SUFFIX = "/metrics";
+  private final ProxyState state;
+
+  public MetricsFastPath(ProxyState state) {
+    this.state = state;
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    String name = name(req);
+    boolean head = req.getMethod().equals("HEAD");
+    if (name == null || !(head || req.getMethod().equals("GET"))) {
+      chain.doFilter(req, res);
+      return;
+    }
+    MetricsAnswer answer =
+        MetricsAnswer.of(
+            state.view().snapshot(),
+            name,
+            req.getHeader("Accept"),
+            req.getHeader("Accept-Encoding"),
+            req.getHeader("If-None-Match"),
+            req.getHeader("If-Modified-Since"));
+    res.setStatus(answer.status());
+    answer.headers().forEach(res::setHeader);
+    if (answer.status() == 304) {
+      return;
+    }
+    res.setContentType(answer.contentType());
+    res.setContentLength(answer.length());
+    if (!head) {
+      answer.body().writeTo(res.getOutputStream());
+    }
+  }
+
+  /** The name of {@code /<name>/metrics} when it is one plain path segment, else null. */
+  static String name(HttpServletRequest req) {
+    String uri = req.getRequestURI();
+    int start = req.getContextPath().length() + 1;
+    if (!uri.endsWith(SUFFIX) || uri.length() <= start + SUFFIX.length()) {
+      return null;
+    }
+    String name = uri.substring(start, uri.length() - SUFFIX.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_' || c == '.')) {
+        return null; // '/', '%', ';' and the rest: JAX-RS decodes and matches them
+      }
+    }
+    return name.equals(".") || name.equals("..") ? null : name;
+  }
+}

@@ -1,0 +1,196 @@
+package io.appmetricsproxy.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code /<name>/metrics} over real HTTP, through JAX-RS ({@code /jaxrs}) and through the fast path
+ * in front of it ({@code /fast}): gzip, ETag, Last-Modified, 304 and HEAD.
+ */
+class MetricsResourceTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Instant AT = Instant.parse("2026-11-25T12:00:00.250Z");
+  private static final String LAST_MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT";
+  private static final String BODY = body();
+  private static final ProxyState STATE = new ProxyState(Snapshot.empty());
+  private static Tomcat tomcat;
+  private static int port;
+
+  private static String body() {
+    StringBuilder b = new StringBuilder("# TYPE web_requests_total counter\n");
+    for (int i = 0; i < 200; i++) {
+      b.append("web_requests_total{path=\"/p").append(i).append("\"} ").append(i).append('\n');
+    }
+    return b.toString();
+  }
+
+  @BeforeAll
+  static void start() throws IOException, LifecycleException {
+    Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
+    STATE.publish(Snapshot.of(List.of(new Entry("n1", "a1", "web-1", "web", AT, payload))));
+    tomcat = new Tomcat();
+    tomcat.setBaseDir(Files.createTempDirectory("amp-metrics").toString());
+    tomcat.setPort(0);
+    for (String base : List.of("/jaxrs", "/fast")) {
+      Context context = tomcat.addContext(base, null);
+      Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
+      context.addServletMappingDecoded("/*", "jersey");
+      if (base.equals("/fast")) {
+        FilterDef fast = new FilterDef();
+        fast.setFilterName("fast");
+        fast.setFilter(new MetricsFastPath(STATE));
+        context.addFilterDef(fast);
+        FilterMap map = new FilterMap();
+        map.setFilterName("fast");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
+      }
+    }
+    tomcat.getConnector();
+    tomcat.start();
+    port = tomcat.getConnector().getLocalPort();
+  }
+
+  @AfterAll
+  static void stop() throws LifecycleException {
+    tomcat.stop();
+    tomcat.destroy();
+  }
+
+  private static HttpResponse<byte[]> send(String method, String path, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name).orElse(null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void getCarriesValidators(String base) throws Exception {
+    HttpResponse<byte[]> r = send("GET", base + "/web/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(BODY);
+    assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(r.body().length));
+    assertThat(header(r, "ETag")).matches("\"[0-9a-f]{32}\"");
+    assertThat(header(r, "Last-Modified")).isEqualTo(LAST_MODIFIED);
+    assertThat(header(r, "Vary")).isEqualTo("Accept, Accept-Encoding");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void gzipHasItsOwnTag(String base) throws Exception {
+    HttpResponse<byte[]> plain = send("GET", base + "/web/metrics");
+    HttpResponse<byte[]> r = send("GET", base + "/web/metrics", "Accept-Encoding", "gzip");
+    assertThat(header(r, "Content-Encoding")).isEqualTo("gzip");
+    assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(r.body().length));
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(BODY);
+    }
+    assertThat(header(r, "ETag"))
+        .isEqualTo(header(plain, "ETag").replaceFirst("\"$", "-gz\""))
+        .isNotEqualTo(header(plain, "ETag"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ifNoneMatchAnswers304(String base) throws Exception {
+    String etag = header(send("GET", base + "/web/metrics", "Accept-Encoding", "gzip"), "ETag");
+    for (String candidate : List.of(etag, "W/" + etag, "\"other\", " + etag, "*")) {
+      HttpResponse<byte[]> r =
+          send("GET", base + "/web/metrics", "Accept-Encoding", "gzip", "If-None-Match", candidate);
+      assertThat(r.statusCode()).as(candidate).isEqualTo(304);
+      assertThat(r.body()).isEmpty();
+      assertThat(header(r, "ETag")).isEqualTo(etag);
+    }
+    // the identity form has another tag
+    assertThat(send("GET", base + "/web/metrics", "If-None-Match", etag).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", base + "/web/metrics", "If-None-Match", "\"other\"").statusCode())
+        .isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ifModifiedSinceAnswers304UnlessIfNoneMatchSaysOtherwise(String base) throws Exception {
+    assertThat(send("GET", base + "/web/metrics", "If-Modified-Since", LAST_MODIFIED).statusCode())
+        .isEqualTo(304);
+    assertThat(
+            send("GET", base + "/web/metrics", "If-Modified-Since", "Wed, 25 Nov 2026 11:59:59 GMT")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", base + "/web/metrics", "If-Modified-Since", "yesterday").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            send(
+                    "GET",
+                    base + "/web/metrics",
+                    "If-None-Match",
+                    "\"other\"",
+                    "If-Modified-Since",
+                    LAST_MODIFIED)
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void headHasTheHeadersOfGetAndNoBody(String base) throws Exception {
+    for (String encoding : List.of("identity", "gzip")) {
+      HttpResponse<byte[]> get = send("GET", base + "/web/metrics", "Accept-Encoding", encoding);
+      HttpResponse<byte[]> head = send("HEAD", base + "/web/metrics", "Accept-Encoding", encoding);
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.body()).isEmpty();
+      for (String h : List.of("Content-Length", "Content-Type", "ETag", "Last-Modified")) {
+        assertThat(header(head, h)).as(encoding + " " + h).isEqualTo(header(get, h));
+      }
+    }
+    assertThat(send("HEAD", base + "/nope/metrics").statusCode()).isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void unknownNameIs404(String base) throws Exception {
+    assertThat(send("GET", base + "/nope/metrics").statusCode()).isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void ownMetricsAndOtherPathsAreNotTaken(String base) throws Exception {
+    assertThat(send("GET", base + "/metrics").statusCode()).isEqualTo(404);
+    assertThat(send("GET", base + "/a/b/metrics").statusCode()).isEqualTo(404);
+    assertThat(send("POST", base + "/web/metrics").statusCode()).isEqualTo(405);
+  }
+}
