@@ -84,7 +84,8 @@ public final class Cycle {
         return Set.of();
       }
       Set<String> again = new HashSet<>();
-      for (ScrapeResult r : scraper.scrapeSome(wanted)) {
+      List<ScrapeResult> results = scraper.scrapeSome(wanted);
+      for (ScrapeResult r : results) {
         if (r.ok()) {
           try {
             store.put(entry(discovery.node(), r));
@@ -95,10 +96,27 @@ public final class Cycle {
           again.add(r.target().containerId());
         }
       }
-      state.publish(store.snapshot(clock.instant(), maxAge));
+      publish(results, Set.of());
       return again;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The new snapshot, with the last cycle's report brought up to date by what events did. */
+  private void publish(List<ScrapeResult> fresh, Set<String> gone) {
+    Snapshot snapshot = store.snapshot(clock.instant(), maxAge);
+    Optional<CycleReport> last = state.view().lastCycle();
+    if (last.isPresent()) {
+      state.publish(snapshot, last.get().updatedWith(fresh, gone));
+      metrics.recordScrapes(
+          fresh,
+          last.get().results().stream()
+              .filter(r -> gone.contains(r.target().containerId()))
+              .toList());
+    } else {
+      state.publish(snapshot);
+      metrics.recordScrapes(fresh, List.of());
     }
   }
 
@@ -107,9 +125,7 @@ public final class Cycle {
     lock.lockInterruptibly();
     try {
       boolean removed = store.forget(containerId);
-      if (removed) {
-        state.publish(store.snapshot(clock.instant(), maxAge));
-      }
+      publish(List.of(), Set.of(containerId));
       return removed;
     } finally {
       lock.unlock();

@@ -147,15 +147,31 @@ public final class SelfMetrics {
     targets.set(report.results().size());
     Set<List<String>> current = new HashSet<>();
     for (ScrapeResult r : report.results()) {
-      String name = r.target().name();
-      String container = r.target().containerName();
-      current.add(List.of(name, container));
-      up.labelValues(name, container).set(r.ok() ? 1 : 0);
-      scrapeDuration.labelValues(name, container).set(r.duration().toNanos() / 1e9);
-      r.error().ifPresent(e -> scrapeErrors.labelValues(e.reason().label()).inc());
+      current.add(target(r));
     }
     up.removeIf(labels -> !current.contains(labels));
     scrapeDuration.removeIf(labels -> !current.contains(labels));
+  }
+
+  /**
+   * Scrapes that events triggered between cycles; {@code gone} are the results of containers that
+   * events removed.
+   */
+  public void recordScrapes(List<ScrapeResult> fresh, List<ScrapeResult> gone) {
+    fresh.forEach(this::target);
+    for (ScrapeResult r : gone) {
+      up.remove(r.target().name(), r.target().containerName());
+      scrapeDuration.remove(r.target().name(), r.target().containerName());
+    }
+  }
+
+  private List<String> target(ScrapeResult r) {
+    String name = r.target().name();
+    String container = r.target().containerName();
+    up.labelValues(name, container).set(r.ok() ? 1 : 0);
+    scrapeDuration.labelValues(name, container).set(r.duration().toNanos() / 1e9);
+    r.error().ifPresent(e -> scrapeErrors.labelValues(e.reason().label()).inc());
+    return List.of(name, container);
   }
 
   public void record(ReplicationReport report) {

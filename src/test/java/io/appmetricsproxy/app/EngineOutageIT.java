@@ -116,13 +116,16 @@ class EngineOutageIT {
     return threads.stream().filter(n -> !n.startsWith(prefix)).collect(Collectors.toSet());
   }
 
-  /** Live threads of the proxy and its libraries (not JUnit's, the relay's or the JVM's own). */
+  /**
+   * Live threads of the proxy and its libraries (not JUnit's, the relay's, the JVM's own, or the
+   * JDK HTTP client workers of other tests in this JVM, which come and go on their own).
+   */
   private static Set<String> threads() throws InterruptedException {
     Thread.sleep(500);
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .map(t -> t.getName() + "#" + t.getId())
-        .filter(n -> !n.startsWith("relay-"))
+        .filter(n -> !n.startsWith("relay-") && !n.startsWith("HttpClient-"))
         .filter(n -> !n.startsWith("Common-Cleaner") && !n.startsWith("process reaper"))
         .collect(Collectors.toSet());
   }
