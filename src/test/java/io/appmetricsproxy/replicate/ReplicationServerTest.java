@@ -208,8 +208,8 @@ class ReplicationServerTest {
         .isInstanceOf(JSchException.class);
     assertThat(tmp.resolve("pwned")).doesNotExist();
     assertThat(session.isConnected()).isTrue();
-    // The server goes on serving SFTP. (On the same session, JSch sometimes fails to open a new
-    // channel right after the refused remote forwarding, at random: a client-side race.)
+    // The server goes on serving SFTP. (A new channel on the same session, right after the refused
+    // remote forwarding, sometimes fails to open with "channel is not opened"; cause not found.)
     assertThat(read(sftp(), "/.node")).isEqualTo("self\n");
   }
 
