@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.testing.Prerequisite;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -203,14 +203,8 @@ class OpenSshInteropIT extends SftpRemoteContract {
 
   /** Fails under CI (the setup script installs what is missing), skips elsewhere. */
   private static void require(boolean condition, String what) {
-    if (condition) {
-      return;
-    }
-    String message = "OpenSSH interop test cannot run: " + what + "; see src/test/setup.sh";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new AssertionError(message);
-    }
-    Assumptions.abort(message);
+    Prerequisite.require(
+        condition, "OpenSSH interop test cannot run: " + what + "; see src/test/setup.sh");
   }
 
   private void awaitListening(Path log) throws Exception {

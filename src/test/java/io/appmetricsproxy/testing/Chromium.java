@@ -1,8 +1,5 @@
 package io.appmetricsproxy.testing;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -44,13 +41,7 @@ public final class Chromium {
 
   /** Skips the test without Chromium, or fails it when CI=true. */
   public static void require() {
-    if (available()) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(CHROMIUM + " is missing, and CI=true requires it (apt-get install chromium)");
-    }
-    assumeTrue(false, CHROMIUM + " is not installed (apt-get install chromium)");
+    Prerequisite.require(available(), CHROMIUM + " is not installed (apt-get install chromium)");
   }
 
   public static String version() throws IOException {

@@ -1,8 +1,6 @@
 package io.appmetricsproxy.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +49,6 @@ public final class Promtool {
   }
 
   private static void require() {
-    if (Files.isExecutable(PROMTOOL)) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(PROMTOOL + " is missing, and CI=true requires it");
-    }
-    assumeTrue(false, PROMTOOL + " is not installed");
+    Prerequisite.require(Files.isExecutable(PROMTOOL), PROMTOOL + " is not installed");
   }
 }

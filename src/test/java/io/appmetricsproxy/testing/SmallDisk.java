@@ -1,7 +1,5 @@
 package io.appmetricsproxy.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +22,7 @@ public final class SmallDisk implements AutoCloseable {
     Files.createDirectories(dir);
     String result =
         run("mount", "-t", "tmpfs", "-o", "size=" + kilobytes + "k", "amp-test", dir.toString());
-    assumeTrue(result.isEmpty(), "cannot mount a tmpfs (needs root): " + result);
+    Prerequisite.require(result.isEmpty(), "cannot mount a tmpfs (needs root): " + result);
     return new SmallDisk(dir);
   }
 

@@ -60,7 +60,7 @@ public final class TestEngine {
         return instance;
       }
     }
-    throw unavailable(failure, "true".equalsIgnoreCase(System.getenv("CI")));
+    throw unavailable(failure, Prerequisite.onCi());
   }
 
   /** The engine address, e.g. "unix:///tmp/amp-engine-123/docker.sock". */
