@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,18 +33,11 @@ final class LocalStore implements RemoteStore {
 
   @Override
   public List<String> nodes() {
-    List<String> nodes = new ArrayList<>();
-    try (DirectoryStream<Path> dirs =
-        Files.newDirectoryStream(store.sharedRoot(), Files::isDirectory)) {
-      for (Path d : dirs) {
-        if (Names.valid(d.getFileName().toString())) {
-          nodes.add(d.getFileName().toString());
-        }
-      }
-    } catch (IOException e) {
-      throw failure("cannot list " + store.sharedRoot(), e);
+    try {
+      return store.sharedNodes();
+    } catch (StoreException e) {
+      throw new ReplicationException(e.getMessage(), e);
     }
-    return nodes;
   }
 
   @Override

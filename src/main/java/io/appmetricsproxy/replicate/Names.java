@@ -8,7 +8,11 @@ final class Names {
   static final String ALIVE = ".alive";
 
   static final String SUFFIX = ".entry";
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+  /** A node folder or entry file name: no path separator, no leading dot, so never "..". */
+  static final String PATTERN = "[A-Za-z0-9_][A-Za-z0-9._-]*";
+
+  private static final Pattern NAME = Pattern.compile(PATTERN);
 
   private Names() {}
 

@@ -15,7 +15,7 @@ record Place(Kind kind, String node, String file) {
     OTHER
   }
 
-  static final String NAME = "[A-Za-z0-9_][A-Za-z0-9._-]*";
+  static final String NAME = Names.PATTERN;
   private static final Pattern NODE_NAME = Pattern.compile(NAME);
 
   /** Entry files, and {@code .alive}: it moves like one (see {@link Exchange}). */

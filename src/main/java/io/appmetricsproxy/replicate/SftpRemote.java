@@ -18,12 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /** A peer's store folder over one SFTP channel: paths {@code <node>/<file>} under its home. */
 final class SftpRemote implements RemoteStore {
   private static final Logger logger = Logger.getLogger(SftpRemote.class.getName());
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
   private static final String POSIX_RENAME = "posix-rename@openssh.com";
   private static final String ALNUM =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -78,7 +76,7 @@ final class SftpRemote implements RemoteStore {
     if (name.isEmpty()) {
       throw fail("peer has not written its node name yet (" + NODE_FILE + " is empty)", null);
     }
-    if (!NAME.matcher(name).matches()) {
+    if (!Names.valid(name)) {
       throw fail(NODE_FILE + " holds an invalid node name \"" + name + "\"", null);
     }
     return name;
@@ -89,7 +87,7 @@ final class SftpRemote implements RemoteStore {
     List<String> nodes = new ArrayList<>();
     try {
       for (LsEntry entry : ls(".")) {
-        if (entry.getAttrs().isDir() && NAME.matcher(entry.getFilename()).matches()) {
+        if (entry.getAttrs().isDir() && Names.valid(entry.getFilename())) {
           nodes.add(entry.getFilename());
         }
       }
@@ -108,7 +106,7 @@ final class SftpRemote implements RemoteStore {
       for (LsEntry entry : ls(node)) {
         String name = entry.getFilename();
         SftpATTRS attrs = entry.getAttrs();
-        if (attrs.isReg() && name.endsWith(".entry") && NAME.matcher(name).matches()) {
+        if (attrs.isReg() && Names.entry(name)) {
           long mtime = Integer.toUnsignedLong(attrs.getMTime());
           files.put(name, new FileStat(attrs.getSize(), mtime));
         }
@@ -296,8 +294,8 @@ final class SftpRemote implements RemoteStore {
   }
 
   private void check(String what, String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw fail("invalid " + what + " name \"" + name + "\": expected " + NAME.pattern(), null);
+    if (name == null || !Names.valid(name)) {
+      throw fail("invalid " + what + " name \"" + name + "\": expected " + Names.PATTERN, null);
     }
   }
 

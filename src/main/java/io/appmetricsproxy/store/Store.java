@@ -73,6 +73,15 @@ public final class Store {
     return folder.sharedRoot();
   }
 
+  /** The node folders of the shared folder, this node's included. */
+  public List<String> sharedNodes() {
+    try {
+      return folder.nodes(true);
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + folder.sharedRoot() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The folder name of this node, once a cycle has named it. */
   public Optional<String> ownFolder() {
     return Optional.ofNullable(own);
@@ -281,9 +290,8 @@ public final class Store {
   }
 
   private Path checked(String node, String file) {
-    if (!StoreFolder.validName(node)
-        || !StoreFolder.validName(file.equals(StoreFolder.ALIVE) ? "alive" : file)
-        || !(file.equals(StoreFolder.ALIVE) || file.endsWith(EntryFile.SUFFIX))) {
+    boolean entryFile = StoreFolder.validName(file) && file.endsWith(EntryFile.SUFFIX);
+    if (!StoreFolder.validName(node) || !(entryFile || file.equals(StoreFolder.ALIVE))) {
       throw new StoreException("not a store file: " + node + "/" + file, null);
     }
     if (node.equals(own)) {

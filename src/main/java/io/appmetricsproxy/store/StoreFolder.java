@@ -50,7 +50,7 @@ final class StoreFolder {
   }
 
   static boolean validName(String name) {
-    return NAME.matcher(name).matches() && !name.equals("..");
+    return NAME.matcher(name).matches(); // no leading dot: never "." or ".."
   }
 
   static String entryFile(String containerId) {
