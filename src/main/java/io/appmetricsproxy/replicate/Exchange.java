@@ -49,9 +49,9 @@ final class Exchange {
       long mine = alive(local, node);
       long theirs = alive(peer, node);
       if (mine > theirs && !node.equals(other)) {
-        mirror(local, peer, node, mine, tally, true);
+        mirror(local, peer, node, mine, theirs >= 0, tally, true);
       } else if (theirs > mine && !node.equals(self)) {
-        mirror(peer, local, node, theirs, tally, false);
+        mirror(peer, local, node, theirs, mine >= 0, tally, false);
       }
     }
     return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
@@ -61,10 +61,16 @@ final class Exchange {
     return side.stat(node, Names.ALIVE).map(FileStat::mtimeSeconds).orElse(-1L);
   }
 
+  /** {@code held}: whether {@code to} has a {@code .alive} of that folder (already stat'ed). */
   private void mirror(
-      RemoteStore from, RemoteStore to, String node, long alive, Tally tally, boolean sending) {
+      RemoteStore from,
+      RemoteStore to,
+      String node,
+      long alive,
+      boolean held,
+      Tally tally,
+      boolean sending) {
     byte[] generation = from.read(node, Names.ALIVE, MAX_GENERATION);
-    boolean held = to.stat(node, Names.ALIVE).isPresent();
     if (generation.length > 0
         && held
         && Arrays.equals(generation, to.read(node, Names.ALIVE, MAX_GENERATION))) {
