@@ -3,6 +3,8 @@
 # (every name fetched once with gzip, as Prometheus would), after 3 cycles: RSS, and the heap in
 # use after a full GC (jcmd). JVM options as Tomcat's defaults unless PROXY_JAVA_OPTS says otherwise.
 # Usage: bash bench/memory.sh [COUNTS...]   (default: 300 1000). Needs root; cleans up on exit.
+# With -XX:NativeMemoryTracking=summary in PROXY_JAVA_OPTS it prints the JVM's own accounting too.
+# MEMORY_HISTOGRAM=N also prints the N classes with the most live heap (jcmd GC.class_histogram).
 source "$(dirname "$0")/lib.sh"
 counts=("$@")
 [ $# -gt 0 ] || counts=(300 1000)
@@ -31,6 +33,12 @@ for n in "${counts[@]}"; do
   heap=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap|generation|PSYoungGen|ParOldGen/ && / used / {
     for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); kb += v } } END { print int(kb / 1024) }')
   rss_after=$(($(ps -o rss= -p "$pid") / 1024))
+  if [ "${MEMORY_HISTOGRAM:-0}" -gt 0 ]; then # the classes that hold the most of the live heap
+    jcmd "$pid" GC.class_histogram | head -$((MEMORY_HISTOGRAM + 3)) >&2
+  fi
+  if [[ "${PROXY_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then # where the rest of RSS goes
+    jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' >&2
+  fi
   rows+=("| $n | $(metric app_metrics_proxy_served_names | cut -d. -f1) | ${rss} MB | ${rss_after} MB | ${heap} MB | ${cycle} s |")
   echo "${rows[-1]}"
 done

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.store;
 
+import io.appmetricsproxy.exposition.ExpositionParser;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.InvalidExpositionException;
 import io.appmetricsproxy.exposition.Payload;
@@ -69,11 +70,10 @@ final class EntryFile {
       }
     }
     try {
-      Payload payload =
-          Payload.of(
-              Arrays.copyOfRange(bytes, end + 2, bytes.length),
-              Format.valueOf(required(header, "format")));
-      payload.parse();
+      Format format = Format.valueOf(required(header, "format"));
+      byte[] body = Arrays.copyOfRange(bytes, end + 2, bytes.length);
+      ExpositionParser.parse(body, format);
+      Payload payload = Payload.of(body, format);
       return new Entry(
           required(header, "node"),
           required(header, "container-id"),
