@@ -28,18 +28,27 @@ public final class Served {
   private final List<String> warnings;
   private volatile Payload text;
 
-  private Served(String name, List<Entry> entries, Payload payload, List<String> warnings) {
+  private Served(
+      String name, List<Entry> entries, Payload payload, List<String> warnings, Payload text) {
     this.name = name;
     this.entries = List.copyOf(entries);
     this.payload = payload;
     this.warnings = List.copyOf(warnings);
+    this.text = text;
   }
 
-  static Served of(String name, List<Entry> group) {
+  /**
+   * The name's entries served: merged when there are several, unless {@code previous} (this name in
+   * the last snapshot, or null) merged the same content already, whose merge is kept.
+   */
+  static Served of(String name, List<Entry> group, Served previous) {
     List<Entry> sorted = new ArrayList<>(group);
     sorted.sort(Comparator.comparing(Entry::node).thenComparing(Entry::containerName));
     if (sorted.size() == 1) {
-      return new Served(name, sorted, sorted.get(0).payload(), List.of());
+      return new Served(name, sorted, sorted.get(0).payload(), List.of(), null);
+    }
+    if (previous != null && previous.sameContent(sorted)) {
+      return new Served(name, sorted, previous.payload, previous.warnings, previous.text);
     }
     boolean severalNodes = sorted.stream().map(Entry::node).distinct().count() > 1;
     List<ExpositionMerger.Source> sources = new ArrayList<>();
@@ -55,7 +64,19 @@ public final class Served {
     Exposition exposition = merged.exposition();
     Payload payload =
         Payload.of(ExpositionWriter.write(exposition, exposition.format()), exposition.format());
-    return new Served(name, sorted, payload, merged.warnings());
+    return new Served(name, sorted, payload, merged.warnings(), null);
+  }
+
+  private boolean sameContent(List<Entry> sorted) {
+    if (entries.size() != sorted.size()) {
+      return false;
+    }
+    for (int i = 0; i < sorted.size(); i++) {
+      if (!entries.get(i).sameContent(sorted.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public String name() {

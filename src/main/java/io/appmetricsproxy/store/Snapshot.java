@@ -24,12 +24,21 @@ public final class Snapshot {
 
   /** Groups entries by name; names with several containers get one merged exposition. */
   public static Snapshot of(Collection<Entry> entries) {
+    return of(entries, EMPTY);
+  }
+
+  /**
+   * As {@link #of(Collection)}, keeping {@code previous}'s merge of each name whose entries did not
+   * change.
+   */
+  static Snapshot of(Collection<Entry> entries, Snapshot previous) {
     Map<String, List<Entry>> grouped = new TreeMap<>();
     for (Entry e : entries) {
       grouped.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
     }
     Map<String, Served> byName = new TreeMap<>();
-    grouped.forEach((name, group) -> byName.put(name, Served.of(name, group)));
+    grouped.forEach(
+        (name, group) -> byName.put(name, Served.of(name, group, previous.byName.get(name))));
     return new Snapshot(Collections.unmodifiableMap(byName));
   }
 

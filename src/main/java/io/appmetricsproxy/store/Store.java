@@ -32,6 +32,7 @@ public final class Store {
   private final Set<Path> unwritten = ConcurrentHashMap.newKeySet();
   private volatile String own;
   private volatile boolean changedSinceConfirm = true;
+  private volatile Snapshot lastSnapshot = Snapshot.empty();
 
   public Store(Path dir) {
     this.folder = new StoreFolder(dir);
@@ -329,7 +330,9 @@ public final class Store {
         served.add(at.equals(e.scrapedAt()) ? e : e.withScrapedAt(at));
       }
     }
-    return Snapshot.of(served);
+    Snapshot snapshot = Snapshot.of(served, lastSnapshot);
+    lastSnapshot = snapshot;
+    return snapshot;
   }
 
   /** When each other node last confirmed its shared folder, as far as this node knows. */

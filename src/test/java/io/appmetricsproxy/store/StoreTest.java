@@ -121,6 +121,29 @@ class StoreTest {
   }
 
   @Test
+  void aMergeIsMadeAgainOnlyWhenAReplicaChanged() {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "a", "web-1", "web", "req 1\n", NOW));
+    store.put(entry("n1", "b", "web-2", "web", "req 2\n", NOW));
+    Served first = store.snapshot(NOW, MAX_AGE).get("web").get();
+
+    store.put(entry("n1", "a", "web-1", "web", "req 1\n", NOW.plusSeconds(10)));
+    store.put(entry("n1", "b", "web-2", "web", "req 2\n", NOW.plusSeconds(10)));
+    Served unchanged = store.snapshot(NOW.plusSeconds(10), MAX_AGE).get("web").get();
+    assertThat(unchanged.payload()).as("the same merge, not a new one").isSameAs(first.payload());
+    assertThat(unchanged.lastModified()).isEqualTo(NOW.plusSeconds(10));
+
+    store.put(entry("n1", "b", "web-2", "web", "req 3\n", NOW.plusSeconds(20)));
+    Served changed = store.snapshot(NOW.plusSeconds(20), MAX_AGE).get("web").get();
+    assertThat(text(changed.payload())).contains("req{container=\"web-2\"} 3");
+    store.put(entry("n1", "c", "web-3", "web", "req 4\n", NOW.plusSeconds(30)));
+    assertThat(text(store.snapshot(NOW.plusSeconds(30), MAX_AGE).get("web").get().payload()))
+        .as("a new replica")
+        .contains("req{container=\"web-3\"} 4");
+  }
+
+  @Test
   void aNodeLabelIsAddedOnlyWhenReplicasComeFromSeveralNodes() {
     Snapshot s =
         Snapshot.of(
