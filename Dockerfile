@@ -19,6 +19,8 @@ RUN rm -rf "$CATALINA_HOME/webapps" "$CATALINA_HOME/webapps.dist" \
 
 # One HTTP connector on 2137, no shutdown port, no AJP, quiet error pages; the rest of conf/ is stock.
 COPY tomcat/server.xml $CATALINA_HOME/conf/server.xml
+# JVM options (serial collector, heap cap, malloc arenas); JAVA_OPTS or CATALINA_OPTS override them.
+COPY tomcat/setenv.sh $CATALINA_HOME/bin/setenv.sh
 COPY target/app-metrics-proxy.war $CATALINA_HOME/webapps/ROOT.war
 
 # The store and the node's SSH host key: mount a volume here so that the key (pinned by the peers)

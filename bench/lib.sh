@@ -66,7 +66,8 @@ containers_remove() {
   [ -z "$ids" ] || echo "$ids" | timeout 300 xargs -P 8 -n 20 $D rm -f >/dev/null 2>&1 || true
 }
 
-# proxy_start [VAR=VALUE...]: the WAR as ROOT.war in Tomcat 10.1 (Maven Central) on $PROXY_PORT
+# proxy_start [VAR=VALUE...]: the WAR as ROOT.war in Tomcat 10.1 (Maven Central) on $PROXY_PORT, set
+# up as the Dockerfile does (server.xml, setenv.sh); PROXY_JAVA_OPTS adds JVM options after those
 proxy_start() {
   local war="$ROOT/target/app-metrics-proxy.war"
   [ -f "$war" ] || (cd "$ROOT" && mvn -B -q package -DskipTests)
@@ -77,6 +78,7 @@ proxy_start() {
   tar -xzf "$tgz" -C "$BENCH_DIR/tomcat" --strip-components 1
   rm -rf "$BENCH_DIR/tomcat/webapps/"*
   cp "$ROOT/tomcat/server.xml" "$BENCH_DIR/tomcat/conf/server.xml"
+  cp "$ROOT/tomcat/setenv.sh" "$BENCH_DIR/tomcat/bin/setenv.sh" # the JVM options of the image
   cp "$war" "$BENCH_DIR/tomcat/webapps/ROOT.war"
   env DOCKER_HOST="unix://$SOCK" STORE_DIR="$BENCH_DIR/store" "$@" \
     CATALINA_PID="$BENCH_DIR/tomcat.pid" CATALINA_OPTS="-Damp.http.port=$PROXY_PORT ${PROXY_JAVA_OPTS:-}" \

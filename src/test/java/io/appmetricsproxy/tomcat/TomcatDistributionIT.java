@@ -26,7 +26,10 @@ class TomcatDistributionIT {
   private static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** No Docker engine behind DOCKER_HOST: the app starts anyway and reports on itself. */
+  /**
+   * No Docker engine behind DOCKER_HOST: the app starts anyway and reports on itself. The operator
+   * raised the heap with JAVA_OPTS.
+   */
   @Nested
   @TestInstance(Lifecycle.PER_CLASS)
   class DockerEngineDown {
@@ -34,7 +37,7 @@ class TomcatDistributionIT {
 
     @BeforeAll
     void start() throws Exception {
-      tomcat = launch(Map.of("DOCKER_HOST", "unix:///nonexistent.sock"));
+      tomcat = launch(Map.of("DOCKER_HOST", "unix:///nonexistent.sock", "JAVA_OPTS", "-Xmx320m"));
       tomcat.awaitStarted(http, STARTUP_TIMEOUT);
     }
 
@@ -66,6 +69,27 @@ class TomcatDistributionIT {
       assertThat(response.statusCode()).as(tomcat::log).isEqualTo(200);
       assertThat(response.body()).contains("app_metrics_proxy_");
     }
+
+    /** tomcat/setenv.sh: the serial collector; the operator's -Xmx wins over its heap cap. */
+    @Test
+    void runsWithTheJvmOptionsOfSetenvAndTheOperatorsOwn() throws Exception {
+      String metrics = get(tomcat, "/metrics").body();
+
+      assertThat(metrics).as("the serial collector's old generation").contains("MarkSweepCompact");
+      double heapMax = value(metrics, "jvm_memory_max_bytes{area=\"heap\"}");
+      assertThat(heapMax / (1 << 20))
+          .as("heap max in MiB: the operator's -Xmx320m, not setenv's -Xmx256m")
+          .isBetween(280.0, 320.0);
+    }
+  }
+
+  private static double value(String metrics, String series) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(series + " not in:\n" + metrics));
   }
 
   /** A bad setting stops the webapp, not Tomcat, and the log says which setting and why. */
@@ -103,6 +127,7 @@ class TomcatDistributionIT {
     return TomcatProcess.launch(
         Path.of(System.getProperty("tomcat.home")),
         Path.of("tomcat/server.xml"),
+        Path.of("tomcat/setenv.sh"),
         Path.of(System.getProperty("war.file")),
         appEnv);
   }

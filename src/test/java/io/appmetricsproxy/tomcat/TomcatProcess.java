@@ -39,11 +39,12 @@ final class TomcatProcess implements AutoCloseable {
    * Starts Tomcat from {@code home}. The child's environment holds {@code appEnv} and what
    * catalina.sh needs, nothing inherited, so that the developer's own DOCKER_HOST cannot leak in.
    */
-  static TomcatProcess launch(Path home, Path serverXml, Path war, Map<String, String> appEnv)
+  static TomcatProcess launch(
+      Path home, Path serverXml, Path setenv, Path war, Map<String, String> appEnv)
       throws IOException {
     Path base = Files.createTempDirectory("amp-tomcat-");
     try {
-      fillBase(base, home, serverXml, war);
+      fillBase(base, home, serverXml, setenv, war);
       int port = freePort();
       Path log = base.resolve("logs/catalina-run.out");
       ProcessBuilder builder =
@@ -68,9 +69,13 @@ final class TomcatProcess implements AutoCloseable {
     }
   }
 
-  /** CATALINA_BASE: the distribution's conf/ with our server.xml, and the WAR as ROOT. */
-  private static void fillBase(Path base, Path home, Path serverXml, Path war) throws IOException {
-    for (String dir : new String[] {"conf", "logs", "temp", "webapps", "work"}) {
+  /**
+   * CATALINA_BASE: the distribution's conf/ with our server.xml, our bin/setenv.sh, and the WAR as
+   * ROOT.
+   */
+  private static void fillBase(Path base, Path home, Path serverXml, Path setenv, Path war)
+      throws IOException {
+    for (String dir : new String[] {"bin", "conf", "logs", "temp", "webapps", "work"}) {
       Files.createDirectories(base.resolve(dir));
     }
     try (Stream<Path> files = Files.list(home.resolve("conf"))) {
@@ -79,6 +84,7 @@ final class TomcatProcess implements AutoCloseable {
       }
     }
     Files.copy(serverXml, base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(setenv, base.resolve("bin/setenv.sh"));
     Files.copy(war, base.resolve("webapps/ROOT.war"));
   }
 
