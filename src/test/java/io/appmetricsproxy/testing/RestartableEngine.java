@@ -23,12 +23,16 @@ public final class RestartableEngine implements AutoCloseable {
 
   /**
    * Starts the engine, with {@code "live-restore": true} in its daemon.json or without; skips the
-   * test without dockerd or root, or fails it under CI=true.
+   * test without dockerd, root or iproute2 (the bridge, {@link UnixConnections}), or fails it under
+   * CI=true.
    */
   public static RestartableEngine start(boolean liveRestore) throws Exception {
     Prerequisite.require(
         Sys.which("dockerd") != null, "dockerd not found (src/test/setup.sh installs docker.io)");
     Prerequisite.require(Sys.isRoot(), "a private dockerd needs root");
+    Prerequisite.require(
+        Sys.which("ip") != null && Sys.which("ss") != null,
+        "ip or ss not found (src/test/setup.sh installs iproute2)");
     String config = liveRestore ? "{\"live-restore\": true}\n" : "{}\n";
     PrivateDockerd daemon = PrivateDockerd.start(PrivateDockerd.RESTARTABLE, config, true);
     RestartableEngine engine = new RestartableEngine(daemon);
