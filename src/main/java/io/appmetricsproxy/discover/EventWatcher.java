@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -117,8 +118,14 @@ public final class EventWatcher implements AutoCloseable {
     }
   }
 
-  /** One subscription: its end, with or without an error, means the stream was lost. */
+  /**
+   * One subscription: its end, with or without an error, means the stream was lost. docker-java
+   * reports a stream cut while reading (an engine that stops) with onError and then onComplete as
+   * well: only the first of them counts, else every loss would double the subscriptions.
+   */
   private final class Callback extends ResultCallback.Adapter<Event> {
+    private final AtomicBoolean ended = new AtomicBoolean();
+
     @Override
     public void onNext(Event event) {
       try {
@@ -130,15 +137,28 @@ public final class EventWatcher implements AutoCloseable {
 
     @Override
     public void onError(Throwable throwable) {
-      super.onError(throwable);
-      later(() -> lost(DockerEngine.reason(throwable)), Duration.ZERO);
+      // not super.onError: it logs a stack trace at ERROR for what lost() reports in one line
+      closeQuietly();
+      end(DockerEngine.reason(throwable));
     }
 
     @Override
     public void onComplete() {
       super.onComplete();
-      if (!closed) {
-        later(() -> lost("the engine ended the stream"), Duration.ZERO);
+      end("the engine ended the stream");
+    }
+
+    private void end(String reason) {
+      if (ended.compareAndSet(false, true) && !closed) {
+        later(() -> lost(reason), Duration.ZERO);
+      }
+    }
+
+    private void closeQuietly() {
+      try {
+        close();
+      } catch (IOException ignored) {
+        // the stream's thread ends with its connection
       }
     }
   }

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,13 +63,23 @@ public final class TestContainers implements AutoCloseable {
   private final DockerClient docker;
   private final String image;
   private final String runId = UUID.randomUUID().toString();
+  private final boolean restartAlways;
 
   /**
    * Uses {@link TestEngine#get()} (skips or fails the test without an engine) and imports the test
    * image.
    */
   public TestContainers() {
-    engine = TestEngine.get();
+    this(TestEngine.get(), false);
+  }
+
+  /**
+   * Containers on {@code engine} (imports the test image there); with {@code restartAlways} each
+   * has the restart policy "always", so that its engine starts it again after an engine restart.
+   */
+  public TestContainers(TestEngine engine, boolean restartAlways) {
+    this.engine = engine;
+    this.restartAlways = restartAlways;
     docker = engine.client();
     image = TestImages.busybox(engine);
     LIVE.add(runId);
@@ -267,13 +278,13 @@ public final class TestContainers implements AutoCloseable {
       String name, Map<String, String> labels, Tar files, HostConfig host, String... cmd) {
     Map<String, String> all = new HashMap<>(labels == null ? Map.of() : labels);
     all.putAll(labels());
+    HostConfig hostConfig = host == null ? HostConfig.newHostConfig() : host;
     CreateContainerCmd create =
-        docker
-            .createContainerCmd(image)
-            .withName(name)
-            .withLabels(all)
-            .withCmd(cmd)
-            .withHostConfig(host == null ? HostConfig.newHostConfig() : host);
+        docker.createContainerCmd(image).withName(name).withLabels(all).withCmd(cmd);
+    if (restartAlways) {
+      hostConfig.withRestartPolicy(RestartPolicy.alwaysRestart());
+    }
+    create.withHostConfig(hostConfig).withStopTimeout(1); // an engine stop waits no longer
     String id;
     try {
       id = create.exec().getId();
@@ -289,15 +300,14 @@ public final class TestContainers implements AutoCloseable {
           .exec();
     }
     docker.startContainerCmd(id).exec();
-    String ip =
-        docker
-            .inspectContainerCmd(id)
-            .exec()
-            .getNetworkSettings()
-            .getNetworks()
-            .get("bridge")
-            .getIpAddress();
-    return new Started(id, name, ip);
+    return inspect(id);
+  }
+
+  /** A container as it is now: after an engine restart its address may be another. */
+  public Started inspect(String id) {
+    InspectContainerResponse c = docker.inspectContainerCmd(id).exec();
+    String ip = c.getNetworkSettings().getNetworks().get("bridge").getIpAddress();
+    return new Started(c.getId(), c.getName().replaceFirst("^/", ""), ip);
   }
 
   /**

@@ -147,6 +147,15 @@ public final class TestEngine {
     return host == null || host.isBlank() ? null : host.trim();
   }
 
+  /** Closes the client of an engine opened with {@link #open(String)} outside {@link #get()}. */
+  void closeClient() {
+    try {
+      client.close();
+    } catch (IOException | RuntimeException e) {
+      // closing is best effort
+    }
+  }
+
   /**
    * Private engine only: removes every container (if it answers), closes the client, stops dockerd,
    * cleans up.
