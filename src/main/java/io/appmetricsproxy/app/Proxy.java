@@ -143,5 +143,6 @@ public final class Proxy implements AutoCloseable {
     scraper.close();
     source.close();
     engine.ifPresent(DockerEngine::close);
+    metrics.close();
   }
 }

@@ -9,6 +9,7 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.simpl.SimpleJobFactory;
 
 /**
  * A private in-memory Quartz scheduler per webapp: the cycle every scrape interval, the replication
@@ -31,6 +32,10 @@ final class Schedules {
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
     Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
+    // The jobs take their work from the scheduler's context. Quartz's default factory sets job
+    // properties through java.beans.Introspector, whose cache for the scheduler's thread group
+    // outlives the webapp and holds the job classes.
+    scheduler.setJobFactory(new SimpleJobFactory());
     scheduler.getContext().put(CycleJob.CYCLE, cycle);
     scheduler.getContext().put(ReplicationJob.REPLICATION, replication);
     every(scheduler, CycleJob.class, "cycle", interval, 0);

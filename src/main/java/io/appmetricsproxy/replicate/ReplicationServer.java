@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -14,6 +17,7 @@ import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoServiceEventListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.common.util.threads.ExecutorServiceCarrier;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
@@ -138,11 +142,27 @@ public final class ReplicationServer implements AutoCloseable {
     stop(sshd);
   }
 
+  /**
+   * Stops the server and waits for its timer and I/O threads: sshd only asks them to stop, and an
+   * undeploy found one of them still running now and then.
+   */
   private static void stop(SshServer sshd) {
+    List<ExecutorService> pools = new ArrayList<>();
+    pools.add(sshd.getScheduledExecutorService());
+    if (sshd.getIoServiceFactory() instanceof ExecutorServiceCarrier io) {
+      pools.add(io.getExecutorService());
+    }
     try {
       sshd.stop(true);
+      for (ExecutorService pool : pools) {
+        if (pool != null && !pool.awaitTermination(5, TimeUnit.SECONDS)) {
+          logger.warning("A thread of the replication SFTP server did not end within 5 s");
+        }
+      }
     } catch (IOException e) {
       logger.log(Level.WARNING, "Stopping the replication SFTP server: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -4,9 +4,18 @@ import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,9 +23,9 @@ import java.util.Set;
 /**
  * The proxy's own metrics, in a registry of this webapp's own (a second deployment in the same JVM
  * must not collide). Their names are a public interface. Exemplars are off: their sampler starts a
- * JVM-wide thread that would outlive the webapp.
+ * JVM-wide thread that would outlive the webapp. {@link #close()} releases what the JVM holds.
  */
-public final class SelfMetrics {
+public final class SelfMetrics implements AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Gauge cycleDuration =
       Gauge.builder()
@@ -124,12 +133,29 @@ public final class SelfMetrics {
           .help("Exchanges with the peer that failed or had files refused.")
           .withoutExemplars()
           .register(registry);
+  private final AllocationMetrics allocation;
 
   public SelfMetrics() {
     for (ScrapeError.Reason reason : ScrapeError.Reason.values()) {
       scrapeErrors.initLabelValues(reason.label());
     }
-    JvmMetrics.builder().register(registry);
+    // JvmMetrics' set, with the allocation counter of our own: the library's cannot be released.
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmNativeMemoryMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
+    allocation = new AllocationMetrics(registry, ManagementFactory.getGarbageCollectorMXBeans());
+  }
+
+  /** Removes the listener on the JVM's garbage collectors, which would keep this webapp alive. */
+  @Override
+  public void close() {
+    allocation.close();
   }
 
   public PrometheusRegistry registry() {

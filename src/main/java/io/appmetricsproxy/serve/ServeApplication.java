@@ -16,6 +16,7 @@ public final class ServeApplication extends ResourceConfig {
     register(MetricsResource.class);
     register(ApiResource.class);
     register(JacksonFeature.class);
+    register(new JsonMapperResolver());
     register(
         new AbstractBinder() {
           @Override

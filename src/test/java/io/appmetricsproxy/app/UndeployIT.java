@@ -24,7 +24,6 @@ import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,22 +63,13 @@ class UndeployIT {
 
   @Test
   void tenDeploymentsInARowLeaveNoThreadBehind() throws Exception {
-    Rounds rounds = deployTenTimes();
-    System.err.printf(
-        "[undeploy] heap after GC: %d KB after deployment 1, %d KB after deployment %d;"
-            + " class loaders still reachable: %d of %d%n",
-        rounds.baseline >> 10, rounds.after >> 10, ROUNDS, rounds.reachable(), ROUNDS);
+    deployTenTimes().print();
   }
 
   @Test
-  @Disabled(
-      "BUG (app/ or a library, not found yet): every undeployed webapp class loader stays"
-          + " strongly reachable (10 of 10, also after all soft references were cleared by"
-          + " allocating up to OutOfMemoryError) and the heap after GC grows about 4 MB per"
-          + " deployment (25-27 MB after deployment 1, 58-63 MB after deployment 10), with"
-          + " Tomcat's JreMemoryLeakPrevention and ThreadLocalLeakPrevention listeners on")
   void tenDeploymentsInARowLeaveNoClassLoaderAndNoHeapBehind() throws Exception {
     Rounds rounds = deployTenTimes();
+    rounds.print();
     assertThat(rounds.reachable())
         .as("webapp class loaders still reachable after %d undeployments", ROUNDS)
         .isZero();
@@ -89,6 +79,13 @@ class UndeployIT {
   private record Rounds(List<WeakReference<ClassLoader>> loaders, long baseline, long after) {
     long reachable() {
       return loaders.stream().filter(r -> r.get() != null).count();
+    }
+
+    void print() {
+      System.err.printf(
+          "[undeploy] heap after GC: %d KB after deployment 1, %d KB after deployment %d;"
+              + " class loaders still reachable: %d of %d%n",
+          baseline >> 10, after >> 10, ROUNDS, reachable(), ROUNDS);
     }
   }
 
