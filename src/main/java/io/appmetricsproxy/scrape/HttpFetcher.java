@@ -49,14 +49,21 @@ final class HttpFetcher implements AutoCloseable {
   private final ScheduledExecutorService deadlines;
   private final Duration timeout;
   private final long maxBodyBytes;
+  private final LargeBodies largeBodies;
 
   HttpFetcher(Config config) {
-    this(config.scrapeTimeout(), config.maxBodyBytes(), config.scrapeConcurrency());
+    this(
+        config.scrapeTimeout(),
+        config.maxBodyBytes(),
+        config.scrapeConcurrency(),
+        LargeBodies.forHeap(
+            Runtime.getRuntime().maxMemory(), config.maxBodyBytes(), config.scrapeConcurrency()));
   }
 
-  HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency) {
+  HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency, LargeBodies largeBodies) {
     this.timeout = timeout;
     this.maxBodyBytes = maxBodyBytes;
+    this.largeBodies = largeBodies;
     Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
     this.client =
         HttpClients.custom()
@@ -113,10 +120,11 @@ final class HttpFetcher implements AutoCloseable {
             .setResponseTimeout(Timeout.of(budget))
             .setRedirectsEnabled(false)
             .build());
+    long deadline = System.nanoTime() + budget.toNanos();
     ScheduledFuture<?> alarm =
         deadlines.schedule(request::cancel, budget.toNanos(), TimeUnit.NANOSECONDS);
-    try {
-      return client.execute(request, response -> read(request, response));
+    try (LargeBodies.Claim claim = largeBodies.claim()) {
+      return client.execute(request, response -> read(request, response, claim, deadline));
     } catch (ScrapeFailure e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -126,7 +134,10 @@ final class HttpFetcher implements AutoCloseable {
     }
   }
 
-  private Payload read(HttpGet request, ClassicHttpResponse response) throws IOException {
+  /** The body as a payload, made while {@code claim} holds a slot if the body is large. */
+  private Payload read(
+      HttpGet request, ClassicHttpResponse response, LargeBodies.Claim claim, long deadline)
+      throws IOException {
     if (response.getCode() != 200) {
       request.cancel();
       throw new ScrapeFailure(
@@ -138,7 +149,10 @@ final class HttpFetcher implements AutoCloseable {
     HttpEntity entity = response.getEntity();
     Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
     Format format = Format.ofContentType(contentType == null ? null : contentType.getValue());
-    byte[] body = entity == null ? new byte[0] : LimitedBody.read(entity, maxBodyBytes, request);
+    byte[] body =
+        entity == null
+            ? new byte[0]
+            : LimitedBody.read(entity, maxBodyBytes, request, claim, deadline);
     if (isBlank(body)) {
       throw new ScrapeFailure(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
     }

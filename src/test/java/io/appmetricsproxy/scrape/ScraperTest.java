@@ -39,7 +39,7 @@ class ScraperTest {
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::handle);
     server.start();
-    scraper = new Scraper(new HttpFetcher(Duration.ofMillis(1500), 4096, 4), 4);
+    scraper = new Scraper(new HttpFetcher(Duration.ofMillis(1500), 4096, 4, new LargeBodies(4)), 4);
   }
 
   @AfterEach
