@@ -286,7 +286,7 @@ dk 1 import \
 CTX=$WORK/context
 mkdir -p "$CTX/tomcat" "$CTX/target"
 cp "$ROOT/Dockerfile" "$ROOT/.dockerignore" "$CTX/"
-cp "$ROOT/tomcat/server.xml" "$CTX/tomcat/"
+cp "$ROOT/tomcat/server.xml" "$ROOT/tomcat/setenv.sh" "$CTX/tomcat/"
 cp "$WAR" "$CTX/target/app-metrics-proxy.war"
 dk 1 build -q --build-arg BASE_IMAGE=amp-e2e/tomcat:10.1-jre17 -t app-metrics-proxy:latest "$CTX" >/dev/null ||
   die "docker build of the project's Dockerfile failed"
@@ -473,6 +473,14 @@ for n in "${NODES[@]}"; do
   role=$(curl -fsS "http://$NET.$n:2137/api/peers" | jq -r '"\(.role) drives=\(.drives) peers=\([.peers[] | "\(.name):\(.up)"] | join(","))"')
   log "node$n: $role"
 done
+# The image runs the JVM as tomcat/setenv.sh says: the serial collector, at most 256 MB of heap.
+for n in "${NODES[@]}"; do
+  jvm=$(curl -fsS "http://$NET.$n:2137/metrics")
+  grep -q 'MarkSweepCompact' <<<"$jvm" || die "node$n: the JVM does not run the serial collector of setenv.sh"
+  heap=$(awk '$1 == "jvm_memory_max_bytes{area=\"heap\"}" { printf "%d", $2 / 1048576 }' <<<"$jvm")
+  [[ -n "$heap" && "$heap" -le 256 ]] || die "node$n: heap max ${heap:-unknown} MiB, not setenv.sh's 256"
+done
+log "JVM options of tomcat/setenv.sh in effect on every node (serial collector, heap max $heap MiB)"
 # The replication password is a Swarm secret: in no service spec, page, JSON or metric.
 dk 1 service inspect monitoring_app-metrics-proxy | grep -qF -- "$SSHPASS" && die "SSHPASS is in the service spec"
 for n in "${NODES[@]}"; do
