@@ -37,14 +37,21 @@ class EngineOutageIT {
     containers = new TestContainers();
     relay = new SocketRelay(containers.engine().dockerHost(), store.resolve("engine.sock"));
     relay.start();
-    proxy =
-        Proxy.create(
-            Config.fromEnvironment(
-                Map.of(
-                    "DOCKER_HOST", relay.dockerHost(),
-                    "SCRAPE_INTERVAL", "2",
-                    "MAX_AGE", Long.toString(MAX_AGE.toSeconds())),
-                store.resolve("store")));
+    proxy = proxyOn(relay.dockerHost(), MAX_AGE, store.resolve("store"));
+  }
+
+  /** A proxy of 2 s cycles on the engine at {@code dockerHost}, its store in {@code dir}. */
+  static Proxy proxyOn(String dockerHost, Duration maxAge, Path dir) {
+    return Proxy.create(
+        Config.fromEnvironment(
+            Map.of(
+                "DOCKER_HOST",
+                dockerHost,
+                "SCRAPE_INTERVAL",
+                "2",
+                "MAX_AGE",
+                Long.toString(maxAge.toSeconds())),
+            dir));
   }
 
   @AfterEach

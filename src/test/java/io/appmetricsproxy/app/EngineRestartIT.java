@@ -3,7 +3,6 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.serve.CycleReport;
 import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Served;
@@ -74,14 +73,7 @@ class EngineRestartIT {
         List.of(
             kit.metrics("amp-rst-a", 8080, APP, kit.labels()),
             kit.metrics("amp-rst-b", 9100, APP, kit.labels()));
-    proxy =
-        Proxy.create(
-            Config.fromEnvironment(
-                Map.of(
-                    "DOCKER_HOST", engine.dockerHost(),
-                    "SCRAPE_INTERVAL", "2",
-                    "MAX_AGE", Long.toString(MAX_AGE.toSeconds())),
-                store.resolve("store")));
+    proxy = EngineOutageIT.proxyOn(engine.dockerHost(), MAX_AGE, store.resolve("store"));
     proxy.watchEvents();
     assertThat(proxy.cycle().run().up()).isEqualTo(2);
     eventsFollowed(kit, 0); // the event stream is up before the count
