@@ -2,10 +2,10 @@
 # Installs what the test suite needs on a fresh Debian machine (as root): a Docker engine that the
 # tests start themselves on a private socket, static busybox for the test images, a real
 # Prometheus node exporter, promtool to check every served body, OpenSSH for the SFTP interop test,
-# headless Chromium for the index page's browser test, and for the three-node Swarm test
-# (src/test/e2e) iptables, jq, curl and Debian's prometheus, run on the host.
+# headless Chromium for the index page's browser test, wrk for the load test, and for the three-node
+# Swarm test (src/test/e2e) iptables, jq, curl and Debian's prometheus, run on the host.
 set -euo pipefail
-packages=(docker.io busybox-static prometheus-node-exporter prometheus iproute2 iptables jq curl ca-certificates
+packages=(docker.io busybox-static prometheus-node-exporter prometheus iproute2 iptables jq curl ca-certificates wrk
   openssh-server chromium)
 missing=()
 for p in "${packages[@]}"; do

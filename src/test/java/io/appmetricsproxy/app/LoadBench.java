@@ -21,17 +21,43 @@ import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 
 /**
- * Load figures: the WAR in an embedded Tomcat, cycling every 2 s over N real containers, while
- * {@code wrk} holds C connections on their /{name}/metrics for D seconds; meanwhile every name's
- * body is fetched again and again and checked by promtool. Run through bench/load.sh.
+ * Load: the WAR in an embedded Tomcat, cycling every 2 s over N real containers, while {@code wrk}
+ * holds C connections on their /{name}/metrics for D seconds; meanwhile every name's body is
+ * fetched again and again and checked by promtool. {@code LoadIT} runs it in the test suite;
+ * bench/load.sh runs {@link #main} for the figures.
  */
 public final class LoadBench {
   private LoadBench() {}
 
+  /**
+   * What one run gave.
+   *
+   * @param wrk wrk's report ({@code --latency})
+   * @param checked bodies fetched and checked by promtool during the load
+   * @param bad of those, not {@code 200} or not valid
+   * @param ownMetrics the proxy's own metrics after the load
+   */
+  record Result(String wrk, int checked, int bad, String ownMetrics) {}
+
   public static void main(String[] args) throws Exception {
-    int targets = args.length > 0 ? Integer.parseInt(args[0]) : 110;
-    int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+    Result r =
+        run(
+            args.length > 0 ? Integer.parseInt(args[0]) : 110,
+            args.length > 1 ? Integer.parseInt(args[1]) : 1000,
+            args.length > 2 ? Integer.parseInt(args[2]) : 60);
+    System.out.println(r.wrk());
+    System.out.printf(
+        "bodies checked by promtool during the load: %d, bad: %d%n", r.checked(), r.bad());
+    r.ownMetrics()
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("app_metrics_proxy_cycle")
+                    || l.startsWith("app_metrics_proxy_targets"))
+        .forEach(System.out::println);
+  }
+
+  static Result run(int targets, int connections, int seconds) throws Exception {
     Path base = Files.createTempDirectory("amp-load");
     try (TestContainers containers = new TestContainers()) {
       String run = containers.runId().substring(0, 8);
@@ -62,107 +88,100 @@ public final class LoadBench {
       Files.createDirectories(base.resolve("webapps"));
       tomcat.getHost();
       tomcat.start();
-      StandardContext context = new StandardContext();
-      context.setName("");
-      context.setPath("");
-      context.setDocBase(
-          new File(System.getProperty("war.file", "target/app-metrics-proxy.war"))
-              .getAbsolutePath());
-      ContextConfig config = new ContextConfig();
-      config.setDefaultWebXml(Constants.NoDefaultWebXml);
-      context.addLifecycleListener(config);
-      context.addParameter("DOCKER_HOST", containers.engine().dockerHost());
-      context.addParameter("SCRAPE_INTERVAL", "2");
-      context.addParameter("STORE_DIR", base.resolve("store").toString());
-      tomcat.getHost().addChild(context);
-      int port = tomcat.getConnector().getLocalPort();
-      String root = "http://127.0.0.1:" + port;
-      HttpClient http = HttpClient.newHttpClient();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!get(http, root + "/api/targets").contains("\"up\":" + targets + ",")) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "not all targets up: " + get(http, root + "/api/targets"));
+      try {
+        StandardContext context = new StandardContext();
+        context.setName("");
+        context.setPath("");
+        context.setDocBase(
+            new File(System.getProperty("war.file", "target/app-metrics-proxy.war"))
+                .getAbsolutePath());
+        ContextConfig config = new ContextConfig();
+        config.setDefaultWebXml(Constants.NoDefaultWebXml);
+        context.addLifecycleListener(config);
+        context.addParameter("DOCKER_HOST", containers.engine().dockerHost());
+        context.addParameter("SCRAPE_INTERVAL", "2");
+        context.addParameter("STORE_DIR", base.resolve("store").toString());
+        tomcat.getHost().addChild(context);
+        int port = tomcat.getConnector().getLocalPort();
+        String root = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!get(http, root + "/api/targets").contains("\"up\":" + targets + ",")) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "not all targets up: " + get(http, root + "/api/targets"));
+          }
+          Thread.sleep(500);
         }
-        Thread.sleep(500);
-      }
 
-      Path script = base.resolve("names.lua");
-      StringBuilder lua = new StringBuilder("local names = {");
-      for (String n : names) {
-        lua.append('"').append(n).append("\",");
-      }
-      lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
-          .append(
-              "  return wrk.format(\"GET\", \"/\" .. names[(i % #names) + 1] .. \"/metrics\")\nend\n");
-      Files.writeString(script, lua.toString());
+        Path script = base.resolve("names.lua");
+        StringBuilder lua = new StringBuilder("local names = {");
+        for (String n : names) {
+          lua.append('"').append(n).append("\",");
+        }
+        lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
+            .append(
+                "  return wrk.format(\"GET\", \"/\" .. names[(i % #names) + 1] .. \"/metrics\")\nend\n");
+        Files.writeString(script, lua.toString());
 
-      AtomicBoolean loading = new AtomicBoolean(true);
-      AtomicInteger checked = new AtomicInteger();
-      AtomicInteger bad = new AtomicInteger();
-      Thread checker =
-          new Thread(
-              () -> {
-                while (loading.get()) {
-                  for (String n : names) {
-                    try {
-                      HttpResponse<byte[]> r =
-                          http.send(
-                              HttpRequest.newBuilder(URI.create(root + "/" + n + "/metrics"))
-                                  .build(),
-                              HttpResponse.BodyHandlers.ofByteArray());
-                      if (r.statusCode() != 200) {
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger checked = new AtomicInteger();
+        AtomicInteger bad = new AtomicInteger();
+        Thread checker =
+            new Thread(
+                () -> {
+                  while (loading.get()) {
+                    for (String n : names) {
+                      try {
+                        HttpResponse<byte[]> r =
+                            http.send(
+                                HttpRequest.newBuilder(URI.create(root + "/" + n + "/metrics"))
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200) {
+                          bad.incrementAndGet();
+                        } else {
+                          Promtool.assertParses(n, r.body());
+                        }
+                        checked.incrementAndGet();
+                      } catch (Exception | AssertionError e) {
                         bad.incrementAndGet();
-                      } else {
-                        Promtool.assertParses(n, r.body());
+                        System.out.println("bad body of " + n + ": " + e);
                       }
-                      checked.incrementAndGet();
-                    } catch (Exception | AssertionError e) {
-                      bad.incrementAndGet();
-                      System.out.println("bad body of " + n + ": " + e);
-                    }
-                    if (!loading.get()) {
-                      return;
+                      if (!loading.get()) {
+                        return;
+                      }
                     }
                   }
-                }
-              },
-              "checker");
-      checker.start();
-      Process wrk =
-          new ProcessBuilder(
-                  "wrk",
-                  "-t",
-                  "4",
-                  "-c",
-                  Integer.toString(connections),
-                  "-d",
-                  seconds + "s",
-                  "--timeout",
-                  "10s",
-                  "--latency",
-                  "-s",
-                  script.toString(),
-                  root + "/")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      wrk.waitFor();
-      loading.set(false);
-      checker.join();
-      String cycles = get(http, root + "/metrics");
-      System.out.println(out);
-      System.out.printf(
-          "bodies checked by promtool during the load: %d, bad: %d%n", checked.get(), bad.get());
-      cycles
-          .lines()
-          .filter(
-              l ->
-                  l.startsWith("app_metrics_proxy_cycle")
-                      || l.startsWith("app_metrics_proxy_targets"))
-          .forEach(System.out::println);
-      tomcat.stop();
-      tomcat.destroy();
+                },
+                "checker");
+        checker.start();
+        Process wrk =
+            new ProcessBuilder(
+                    "wrk",
+                    "-t",
+                    "4",
+                    "-c",
+                    Integer.toString(connections),
+                    "-d",
+                    seconds + "s",
+                    "--timeout",
+                    "10s",
+                    "--latency",
+                    "-s",
+                    script.toString(),
+                    root + "/")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        loading.set(false);
+        checker.join();
+        return new Result(out, checked.get(), bad.get(), get(http, root + "/metrics"));
+      } finally {
+        tomcat.stop();
+        tomcat.destroy();
+      }
     }
   }
 

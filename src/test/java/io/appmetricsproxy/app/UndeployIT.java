@@ -61,13 +61,9 @@ class UndeployIT {
     tomcat.destroy();
   }
 
+  /** Each undeployment is checked for threads left behind as it happens (deployAndUndeploy). */
   @Test
-  void tenDeploymentsInARowLeaveNoThreadBehind() throws Exception {
-    deployTenTimes().print();
-  }
-
-  @Test
-  void tenDeploymentsInARowLeaveNoClassLoaderAndNoHeapBehind() throws Exception {
+  void tenDeploymentsInARowLeaveNoThreadNoClassLoaderAndNoHeapBehind() throws Exception {
     Rounds rounds = deployTenTimes();
     rounds.print();
     assertThat(rounds.reachable())
