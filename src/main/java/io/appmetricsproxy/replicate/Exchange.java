@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.SharedNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ final class Exchange {
   }
 
   private static long alive(RemoteStore side, String node) {
-    return side.stat(node, Names.ALIVE).map(FileStat::mtimeSeconds).orElse(-1L);
+    return side.stat(node, SharedNames.ALIVE).map(FileStat::mtimeSeconds).orElse(-1L);
   }
 
   /** {@code held}: whether {@code to} has a {@code .alive} of that folder (already stat'ed). */
@@ -70,11 +71,12 @@ final class Exchange {
       boolean held,
       Tally tally,
       boolean sending) {
-    byte[] generation = from.read(node, Names.ALIVE, MAX_GENERATION);
+    byte[] generation = from.read(node, SharedNames.ALIVE, MAX_GENERATION);
     if (generation.length > 0
         && held
-        && Arrays.equals(generation, to.read(node, Names.ALIVE, MAX_GENERATION))) {
-      to.touch(node, Names.ALIVE, alive); // the same generation, confirmed later: nothing to list
+        && Arrays.equals(generation, to.read(node, SharedNames.ALIVE, MAX_GENERATION))) {
+      to.touch(
+          node, SharedNames.ALIVE, alive); // the same generation, confirmed later: nothing to list
       return;
     }
     int errors = tally.errors.size();
@@ -103,7 +105,8 @@ final class Exchange {
       }
     }
     // Without the generation after a refused file, the next exchange lists the folder again.
-    to.write(node, Names.ALIVE, tally.errors.size() == errors ? generation : new byte[0], alive);
+    to.write(
+        node, SharedNames.ALIVE, tally.errors.size() == errors ? generation : new byte[0], alive);
   }
 
   private static final class Tally {

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.SharedNames;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class LocalStore implements RemoteStore {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path f : stream) {
         String name = f.getFileName().toString();
-        if (Names.entry(name)) {
+        if (SharedNames.entry(name)) {
           stat(f).ifPresent(s -> files.put(name, s));
         }
       }

@@ -1,39 +1,21 @@
 package io.appmetricsproxy.replicate;
 
-import java.util.regex.Pattern;
+import io.appmetricsproxy.store.SharedNames;
 
-/** The names that may appear in a shared folder; anything else is refused before it is used. */
+/** A shared folder's names (see {@link SharedNames}) checked before use; others are refused. */
 final class Names {
-  /** A node folder's confirmation: its mtime is when that node last vouched for the folder. */
-  static final String ALIVE = ".alive";
-
-  static final String SUFFIX = ".entry";
-
-  /** A node folder or entry file name: no path separator, no leading dot, so never "..". */
-  static final String PATTERN = "[A-Za-z0-9_][A-Za-z0-9._-]*";
-
-  private static final Pattern NAME = Pattern.compile(PATTERN);
-
   private Names() {}
 
-  static boolean valid(String name) {
-    return NAME.matcher(name).matches();
-  }
-
-  static boolean entry(String name) {
-    return valid(name) && name.endsWith(SUFFIX) && name.length() > SUFFIX.length();
-  }
-
   static String checkedNode(String node) {
-    if (!valid(node)) {
+    if (!SharedNames.valid(node)) {
       throw new ReplicationException("not a node folder name: \"" + node + "\"");
     }
     return node;
   }
 
-  /** An entry file or {@link #ALIVE}. */
+  /** An entry file or {@link SharedNames#ALIVE}. */
   static String checkedFile(String file) {
-    if (!entry(file) && !file.equals(ALIVE)) {
+    if (!SharedNames.file(file)) {
       throw new ReplicationException("not a store file name: \"" + file + "\"");
     }
     return file;

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.SharedNames;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ record Place(Kind kind, String node, String file) {
     OTHER
   }
 
-  static final String NAME = Names.PATTERN;
+  static final String NAME = SharedNames.PATTERN;
   private static final Pattern NODE_NAME = Pattern.compile(NAME);
 
   /** Entry files, and {@code .alive}: it moves like one (see {@link Exchange}). */

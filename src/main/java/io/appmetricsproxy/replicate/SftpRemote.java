@@ -6,6 +6,7 @@ import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.store.SharedNames;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +77,7 @@ final class SftpRemote implements RemoteStore {
     if (name.isEmpty()) {
       throw fail("peer has not written its node name yet (" + NODE_FILE + " is empty)", null);
     }
-    if (!Names.valid(name)) {
+    if (!SharedNames.valid(name)) {
       throw fail(NODE_FILE + " holds an invalid node name \"" + name + "\"", null);
     }
     return name;
@@ -87,7 +88,7 @@ final class SftpRemote implements RemoteStore {
     List<String> nodes = new ArrayList<>();
     try {
       for (LsEntry entry : ls(".")) {
-        if (entry.getAttrs().isDir() && Names.valid(entry.getFilename())) {
+        if (entry.getAttrs().isDir() && SharedNames.valid(entry.getFilename())) {
           nodes.add(entry.getFilename());
         }
       }
@@ -106,7 +107,7 @@ final class SftpRemote implements RemoteStore {
       for (LsEntry entry : ls(node)) {
         String name = entry.getFilename();
         SftpATTRS attrs = entry.getAttrs();
-        if (attrs.isReg() && Names.entry(name)) {
+        if (attrs.isReg() && SharedNames.entry(name)) {
           long mtime = Integer.toUnsignedLong(attrs.getMTime());
           files.put(name, new FileStat(attrs.getSize(), mtime));
         }
@@ -287,15 +288,16 @@ final class SftpRemote implements RemoteStore {
 
   private String path(String node, String file) {
     check("node", node);
-    if (!file.equals(Names.ALIVE)) {
+    if (!file.equals(SharedNames.ALIVE)) {
       check("file", file);
     }
     return node + "/" + file;
   }
 
   private void check(String what, String name) {
-    if (name == null || !Names.valid(name)) {
-      throw fail("invalid " + what + " name \"" + name + "\": expected " + Names.PATTERN, null);
+    if (name == null || !SharedNames.valid(name)) {
+      throw fail(
+          "invalid " + what + " name \"" + name + "\": expected " + SharedNames.PATTERN, null);
     }
   }
 

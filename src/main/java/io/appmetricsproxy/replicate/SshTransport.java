@@ -2,6 +2,7 @@ package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
+import io.appmetricsproxy.store.SharedNames;
 import io.appmetricsproxy.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ public final class SshTransport implements AutoCloseable {
 
     private void reload(String node, String file) {
       store.reload(node, file);
-      if (file.equals(Names.ALIVE)) {
+      if (file.equals(SharedNames.ALIVE)) {
         changed.run();
       }
     }

@@ -20,7 +20,6 @@ import java.util.Map;
  */
 final class EntryFile {
   static final String MAGIC = "app-metrics-proxy-entry 1";
-  static final String SUFFIX = ".entry";
 
   private EntryFile() {}
 

@@ -48,7 +48,7 @@ public final class Store {
             read(f, shared).ifPresent(e -> entries.put(f, e));
           }
           if (shared) {
-            StoreFolder.mtime(folder.file(true, node, StoreFolder.ALIVE))
+            StoreFolder.mtime(folder.file(true, node, SharedNames.ALIVE))
                 .ifPresent(at -> alive.put(node, at));
           }
         }
@@ -185,7 +185,7 @@ public final class Store {
           changedSinceConfirm = true; // still in memory, no longer offered to peers
         }
       }
-      Path alivePath = folder.file(true, own, StoreFolder.ALIVE);
+      Path alivePath = folder.file(true, own, SharedNames.ALIVE);
       Instant confirmed = now;
       Optional<Instant> previous = StoreFolder.mtime(alivePath);
       if (previous.isPresent() && changedSinceConfirm) {
@@ -222,7 +222,7 @@ public final class Store {
     }
     Path dir = folder.sharedRoot().resolve(node);
     entries.keySet().removeIf(p -> p.getParent().equals(dir));
-    Files.deleteIfExists(folder.file(true, node, StoreFolder.ALIVE));
+    Files.deleteIfExists(folder.file(true, node, SharedNames.ALIVE));
     alive.remove(node);
   }
 
@@ -236,7 +236,7 @@ public final class Store {
   public void receive(String node, String file, byte[] bytes, Instant mtime) {
     Path target = checked(node, file);
     try {
-      if (file.equals(StoreFolder.ALIVE)) {
+      if (file.equals(SharedNames.ALIVE)) {
         StoreFolder.write(target, bytes, mtime);
         alive.put(node, mtime);
         return;
@@ -264,7 +264,7 @@ public final class Store {
   public void delete(String node, String file) {
     Path target = checked(node, file);
     remove(target, node + "/" + file);
-    if (file.equals(StoreFolder.ALIVE)) {
+    if (file.equals(SharedNames.ALIVE)) {
       alive.remove(node);
     }
   }
@@ -277,7 +277,7 @@ public final class Store {
     Path target = checked(node, file);
     try {
       Optional<Instant> mtime = StoreFolder.mtime(target);
-      if (file.equals(StoreFolder.ALIVE)) {
+      if (file.equals(SharedNames.ALIVE)) {
         mtime.ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
       } else if (mtime.isEmpty()) {
         entries.remove(target);
@@ -291,8 +291,7 @@ public final class Store {
   }
 
   private Path checked(String node, String file) {
-    boolean entryFile = StoreFolder.validName(file) && file.endsWith(EntryFile.SUFFIX);
-    if (!StoreFolder.validName(node) || !(entryFile || file.equals(StoreFolder.ALIVE))) {
+    if (!SharedNames.valid(node) || !SharedNames.file(file)) {
       throw new StoreException("not a store file: " + node + "/" + file, null);
     }
     if (node.equals(own)) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * The store's files: {@code shared/<node>/<container>.entry} (what replication moves, the SFTP
@@ -22,9 +21,7 @@ import java.util.regex.Pattern;
  * Every write goes to a dot-named temp file in the same folder, then is renamed into place.
  */
 final class StoreFolder {
-  static final String ALIVE = ".alive";
   static final String NODE_FILE = ".node";
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
   private final Path shared;
   private final Path local;
@@ -49,12 +46,8 @@ final class StoreFolder {
     return cleaned.startsWith(".") || cleaned.isEmpty() ? "_" + cleaned : cleaned;
   }
 
-  static boolean validName(String name) {
-    return NAME.matcher(name).matches(); // no leading dot: never "." or ".."
-  }
-
   static String entryFile(String containerId) {
-    return safe(containerId) + EntryFile.SUFFIX;
+    return safe(containerId) + SharedNames.ENTRY_SUFFIX;
   }
 
   Path file(boolean sharedEntry, String nodeFolder, String fileName) {
@@ -67,7 +60,7 @@ final class StoreFolder {
     try (DirectoryStream<Path> dirs =
         Files.newDirectoryStream(sharedEntries ? shared : local, Files::isDirectory)) {
       for (Path d : dirs) {
-        if (validName(d.getFileName().toString())) {
+        if (SharedNames.valid(d.getFileName().toString())) {
           nodes.add(d.getFileName().toString());
         }
       }
@@ -85,9 +78,9 @@ final class StoreFolder {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path f : stream) {
         String name = f.getFileName().toString();
-        if (name.startsWith(".") && !name.equals(ALIVE) && isOld(f)) {
+        if (name.startsWith(".") && !name.equals(SharedNames.ALIVE) && isOld(f)) {
           Files.deleteIfExists(f); // a temp file that a killed writer left behind
-        } else if (validName(name) && name.endsWith(EntryFile.SUFFIX)) {
+        } else if (SharedNames.entry(name)) {
           files.add(f);
         }
       }
