@@ -1,5 +1,6 @@
 package io.appmetricsproxy.app;
 
+import io.appmetricsproxy.testing.Folders;
 import io.appmetricsproxy.testing.Promtool;
 import io.appmetricsproxy.testing.TestContainers;
 import java.io.File;
@@ -58,7 +59,7 @@ public final class LoadBench {
   }
 
   static Result run(int targets, int connections, int seconds) throws Exception {
-    Path base = Files.createTempDirectory("amp-load");
+    Path base = Folders.deletedAtExit("amp-load");
     try (TestContainers containers = new TestContainers()) {
       String run = containers.runId().substring(0, 8);
       List<String> names = new ArrayList<>();

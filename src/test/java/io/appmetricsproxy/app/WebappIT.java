@@ -3,6 +3,7 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.appmetricsproxy.testing.Folders;
 import io.appmetricsproxy.testing.Promtool;
 import io.appmetricsproxy.testing.TestContainers;
 import io.appmetricsproxy.testing.TestContainers.Started;
@@ -18,7 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -56,12 +57,13 @@ class WebappIT {
   @Deployment(testable = false)
   static WebArchive deployment() throws IOException {
     File war = new File(System.getProperty("war.file", "target/app-metrics-proxy.war"));
-    String store = Files.createTempDirectory("amp-webapp-it").toString();
+    Path dir = Folders.deletedAtExit("amp-webapp-it");
     String webXml =
         "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
             + param("DOCKER_HOST", TestEngine.get().dockerHost())
             + param("SCRAPE_INTERVAL", "1")
-            + param("STORE_DIR", store)
+            + param("STORE_DIR", dir.resolve("store").toString())
+            + param("SSH_DIR", dir.resolve("ssh").toString())
             + param("SSHPASS", SSHPASS)
             + param("REPLICATION_PORT", Integer.toString(freePort()))
             + param("REPLICATION_PEERS", "127.0.0.1:" + DEAD_PEER)

@@ -17,7 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +28,12 @@ import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON API over real HTTP, in an embedded Tomcat with the webapp under {@code /amp}. */
 class ApiResourceTest {
+  @TempDir static Path tomcatBase;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
@@ -94,7 +97,7 @@ class ApiResourceTest {
                     0,
                     0))));
     tomcat = new Tomcat();
-    tomcat.setBaseDir(Files.createTempDirectory("amp-api").toString());
+    tomcat.setBaseDir(tomcatBase.toString());
     tomcat.setPort(0);
     Context context = tomcat.addContext("/amp", null);
     Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));

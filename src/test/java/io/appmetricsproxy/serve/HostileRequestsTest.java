@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +21,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * names, names that never existed. None gets anything but a served name's metrics or a clean 4xx.
  */
 class HostileRequestsTest {
+  @TempDir static Path tomcatBase;
+
   private static final String MARKUP = "<script>alert(\"x\")</script>&";
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
   private static Tomcat tomcat;
@@ -53,7 +56,7 @@ class HostileRequestsTest {
             List.of(),
             List.of()));
     tomcat = new Tomcat();
-    tomcat.setBaseDir(Files.createTempDirectory("amp-hostile").toString());
+    tomcat.setBaseDir(tomcatBase.toString());
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext("", null);

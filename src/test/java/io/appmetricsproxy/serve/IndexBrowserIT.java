@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The index in a real headless Chromium, served by the real application in an embedded Tomcat: what
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Test;
  * in {@code target/}.
  */
 class IndexBrowserIT {
+  @TempDir static Path tomcatBase;
+
   private static final Logger logger = Logger.getLogger(IndexBrowserIT.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -57,7 +60,7 @@ class IndexBrowserIT {
     ProxyState state = new ProxyState(Snapshot.empty());
     IndexFixture.publish(state, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     tomcat = new Tomcat();
-    tomcat.setBaseDir(Files.createTempDirectory("amp-browser").toString());
+    tomcat.setBaseDir(tomcatBase.toString());
     tomcat.setPort(0);
     Context app = tomcat.addContext("/amp", null);
     Tomcat.addServlet(app, "jersey", new ServletContainer(new ServeApplication(state)));

@@ -13,7 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -25,6 +25,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in front of it ({@code /fast}): gzip, ETag, Last-Modified, 304 and HEAD.
  */
 class MetricsResourceTest {
+  @TempDir static Path tomcatBase;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00.250Z");
   private static final String LAST_MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT";
@@ -54,7 +57,7 @@ class MetricsResourceTest {
     Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
     STATE.publish(Snapshot.of(List.of(new Entry("n1", "a1", "web-1", "web", AT, payload))));
     tomcat = new Tomcat();
-    tomcat.setBaseDir(Files.createTempDirectory("amp-metrics").toString());
+    tomcat.setBaseDir(tomcatBase.toString());
     tomcat.setPort(0);
     for (String base : List.of("/jaxrs", "/fast")) {
       Context context = tomcat.addContext(base, null);

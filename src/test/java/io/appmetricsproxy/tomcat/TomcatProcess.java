@@ -1,5 +1,6 @@
 package io.appmetricsproxy.tomcat;
 
+import io.appmetricsproxy.testing.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -64,7 +64,7 @@ final class TomcatProcess implements AutoCloseable {
       env.putAll(appEnv);
       return new TomcatProcess(base, log, builder.start(), port);
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(base);
+      Folders.delete(base);
       throw e;
     }
   }
@@ -133,21 +133,13 @@ final class TomcatProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     } finally {
-      deleteRecursively(base);
+      Folders.delete(base);
     }
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(path);
-      }
     }
   }
 }
