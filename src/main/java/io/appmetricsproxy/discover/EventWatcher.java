@@ -19,7 +19,12 @@ import java.util.logging.Logger;
 public final class EventWatcher implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(EventWatcher.class.getName());
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
-  private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+
+  /**
+   * The longest wait between tries: an engine back after a long outage is followed again within 2
+   * s. A try against an engine that is down is one refused connection.
+   */
+  static final Duration LAST_RETRY = Duration.ofSeconds(2);
 
   /** What the events mean to the proxy; called on the event stream's thread. */
   public interface Listener {
@@ -79,7 +84,7 @@ public final class EventWatcher implements AutoCloseable {
     }
   }
 
-  /** Logs the first loss only, and tries again later, each time waiting longer, up to 10 s. */
+  /** Logs the first loss only, and tries again later, each time waiting longer, up to 2 s. */
   private void lost(String reason) {
     if (closed) {
       return;
@@ -92,9 +97,14 @@ public final class EventWatcher implements AutoCloseable {
           new Object[] {dockerHost, reason});
     }
     Duration wait = backoff;
-    backoff =
-        backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+    backoff = after(backoff);
     later(this::connect, wait);
+  }
+
+  /** The wait after {@code wait}: twice as long, at most {@link #LAST_RETRY}. */
+  static Duration after(Duration wait) {
+    Duration doubled = wait.multipliedBy(2);
+    return doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled;
   }
 
   private void later(Runnable task, Duration wait) {
