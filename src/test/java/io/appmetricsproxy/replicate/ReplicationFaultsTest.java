@@ -11,11 +11,8 @@ import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
-import io.appmetricsproxy.exposition.Format;
-import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.serve.ReplicationReport;
 import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
-import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.testing.SmallDisk;
 import java.io.IOException;
@@ -24,7 +21,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -70,22 +65,7 @@ class ReplicationFaultsTest {
   }
 
   private Store node(String name, Path folder, String... ids) {
-    Store s = new Store(folder);
-    s.open();
-    for (String id : ids) {
-      s.put(
-          new Entry(
-              name,
-              id,
-              "app." + id,
-              "app",
-              NOW,
-              Payload.of(
-                  ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
-    }
-    s.retain(name, Set.of(ids));
-    s.confirm(name, NOW, MAX_AGE);
-    return s;
+    return TestStores.afterCycle(folder, name, NOW, MAX_AGE, ids);
   }
 
   private SshTransport transport(String name, Store store) {

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
-import io.appmetricsproxy.exposition.Format;
-import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.serve.ReplicationReport;
 import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
-import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Store;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -44,21 +39,7 @@ class ReplicatorTest {
   }
 
   private Store node(String name, String... entryIds) {
-    Store s = new Store(dir.resolve(name));
-    s.open();
-    for (String id : entryIds) {
-      s.put(
-          new Entry(
-              name,
-              id,
-              "app." + id,
-              "app",
-              NOW,
-              Payload.of(
-                  ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
-    }
-    s.retain(name, Set.of(entryIds));
-    s.confirm(name, NOW, MAX_AGE);
+    Store s = TestStores.afterCycle(dir.resolve(name), name, NOW, MAX_AGE, entryIds);
     stores.put(name, s);
     return s;
   }

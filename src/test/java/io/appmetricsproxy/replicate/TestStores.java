@@ -1,0 +1,39 @@
+package io.appmetricsproxy.replicate;
+
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/** Stores of the replication tests, as a node's cycle leaves them. */
+final class TestStores {
+  private TestStores() {}
+
+  /**
+   * The store of node {@code name} in {@code folder} after one cycle at {@code at}: one shared
+   * entry {@code hits{id="<id>"} 1} of name "app" per id, its folder confirmed.
+   */
+  static Store afterCycle(Path folder, String name, Instant at, Duration maxAge, String... ids) {
+    Store s = new Store(folder);
+    s.open();
+    for (String id : ids) {
+      s.put(
+          new Entry(
+              name,
+              id,
+              "app." + id,
+              "app",
+              at,
+              Payload.of(
+                  ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
+    }
+    s.retain(name, Set.of(ids));
+    s.confirm(name, at, maxAge);
+    return s;
+  }
+}
