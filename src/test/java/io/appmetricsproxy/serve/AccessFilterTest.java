@@ -19,8 +19,6 @@ import java.util.Optional;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,43 +31,36 @@ class AccessFilterTest {
   @TempDir Path baseDir;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Tomcat tomcat;
+  private TestTomcat tomcat;
 
   @AfterEach
   void stop() throws LifecycleException {
     if (tomcat != null) {
-      tomcat.stop();
-      tomcat.destroy();
+      tomcat.close();
     }
   }
 
   private int start(AccessPolicy policy) throws LifecycleException {
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(baseDir.toString());
-    tomcat.setPort(0);
-    tomcat.getConnector().setProperty("address", "127.0.0.1");
-    Context context = tomcat.addContext("", baseDir.toString());
-    FilterDef def = new FilterDef();
-    def.setFilterName("access");
-    def.setFilter(new AccessFilter(policy));
-    context.addFilterDef(def);
-    FilterMap map = new FilterMap();
-    map.setFilterName("access");
-    map.addURLPattern("/*");
-    context.addFilterMap(map);
-    Tomcat.addServlet(
-        context,
-        "hello",
-        new HttpServlet() {
-          @Override
-          protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-            res.setContentType("text/plain");
-            res.getWriter().write("hello\n");
-          }
-        });
-    context.addServletMappingDecoded("/*", "hello");
-    tomcat.start();
-    return tomcat.getConnector().getLocalPort();
+    tomcat =
+        TestTomcat.start(
+            baseDir,
+            t -> {
+              Context context = t.addContext("", baseDir.toString());
+              TestTomcat.filter(context, "access", new AccessFilter(policy));
+              Tomcat.addServlet(
+                  context,
+                  "hello",
+                  new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse res)
+                        throws IOException {
+                      res.setContentType("text/plain");
+                      res.getWriter().write("hello\n");
+                    }
+                  });
+              context.addServletMappingDecoded("/*", "hello");
+            });
+    return tomcat.port();
   }
 
   private HttpResponse<String> get(int port, String path, String authorization)

@@ -21,10 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.startup.Tomcat;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,7 @@ class ApiResourceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
-  private static Tomcat tomcat;
+  private static TestTomcat tomcat;
   private static int port;
 
   @BeforeAll
@@ -96,21 +93,13 @@ class ApiResourceTest {
                     0,
                     0,
                     0))));
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(tomcatBase.toString());
-    tomcat.setPort(0);
-    Context context = tomcat.addContext("/amp", null);
-    Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
-    context.addServletMappingDecoded("/*", "jersey");
-    tomcat.getConnector();
-    tomcat.start();
-    port = tomcat.getConnector().getLocalPort();
+    tomcat = TestTomcat.start(tomcatBase, t -> TestTomcat.jersey(t, "/amp", STATE));
+    port = tomcat.port();
   }
 
   @AfterAll
   static void stop() throws LifecycleException {
-    tomcat.stop();
-    tomcat.destroy();
+    tomcat.close();
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

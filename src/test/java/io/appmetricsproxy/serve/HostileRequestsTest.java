@@ -13,11 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,7 @@ class HostileRequestsTest {
 
   private static final String MARKUP = "<script>alert(\"x\")</script>&";
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
-  private static Tomcat tomcat;
+  private static TestTomcat tomcat;
   private static int port;
 
   @BeforeAll
@@ -55,26 +52,23 @@ class HostileRequestsTest {
             List.of(TargetsViewTest.ok(web), TargetsViewTest.ok(odd)),
             List.of(),
             List.of()));
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(tomcatBase.toString());
-    tomcat.setPort(0);
-    tomcat.getConnector().setProperty("address", "127.0.0.1");
-    Context context = tomcat.addContext("", null);
-    Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
-    context.addServletMappingDecoded("/*", "jersey");
-    // as tomcat/server.xml: error pages without a report or the server's version
-    ErrorReportValve errors = new ErrorReportValve();
-    errors.setShowReport(false);
-    errors.setShowServerInfo(false);
-    tomcat.getHost().getPipeline().addValve(errors);
-    tomcat.start();
-    port = tomcat.getConnector().getLocalPort();
+    tomcat =
+        TestTomcat.start(
+            tomcatBase,
+            t -> {
+              TestTomcat.jersey(t, "", STATE);
+              // as tomcat/server.xml: error pages without a report or the server's version
+              ErrorReportValve errors = new ErrorReportValve();
+              errors.setShowReport(false);
+              errors.setShowServerInfo(false);
+              t.getHost().getPipeline().addValve(errors);
+            });
+    port = tomcat.port();
   }
 
   @AfterAll
   static void stop() throws LifecycleException {
-    tomcat.stop();
-    tomcat.destroy();
+    tomcat.close();
   }
 
   /** Sends {@code head} (request line and headers, without the final empty line) as it is. */

@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +48,7 @@ class IndexBrowserIT {
   private static final String XSS = IndexFixture.XSS;
   private static final Pattern OUT = Pattern.compile("<pre id=\"out\">(.*?)</pre>", Pattern.DOTALL);
 
-  private static Tomcat tomcat;
+  private static TestTomcat tomcat;
   private static URI base;
 
   @BeforeAll
@@ -59,21 +58,19 @@ class IndexBrowserIT {
     }
     ProxyState state = new ProxyState(Snapshot.empty());
     IndexFixture.publish(state, Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(tomcatBase.toString());
-    tomcat.setPort(0);
-    Context app = tomcat.addContext("/amp", null);
-    Tomcat.addServlet(app, "jersey", new ServletContainer(new ServeApplication(state)));
-    app.addServletMappingDecoded("/*", "jersey");
-    Tomcat.addServlet(
-        app, "own-metrics", new PrometheusMetricsServlet(new SelfMetrics().registry()));
-    app.addServletMappingDecoded("/metrics", "own-metrics");
-    Context test = tomcat.addContext("/test", null);
-    Tomcat.addServlet(test, "harness", new Harness());
-    test.addServletMappingDecoded("/harness", "harness");
-    tomcat.getConnector();
-    tomcat.start();
-    base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/");
+    tomcat =
+        TestTomcat.start(
+            tomcatBase,
+            t -> {
+              Context app = TestTomcat.jersey(t, "/amp", state);
+              Tomcat.addServlet(
+                  app, "own-metrics", new PrometheusMetricsServlet(new SelfMetrics().registry()));
+              app.addServletMappingDecoded("/metrics", "own-metrics");
+              Context test = t.addContext("/test", null);
+              Tomcat.addServlet(test, "harness", new Harness());
+              test.addServletMappingDecoded("/harness", "harness");
+            });
+    base = URI.create("http://127.0.0.1:" + tomcat.port() + "/");
   }
 
   /** Per test, so that without Chromium each test reports as skipped (or failed, on CI). */
@@ -85,8 +82,7 @@ class IndexBrowserIT {
   @AfterAll
   static void stop() throws LifecycleException {
     if (tomcat != null) {
-      tomcat.stop();
-      tomcat.destroy();
+      tomcat.close();
     }
   }
 

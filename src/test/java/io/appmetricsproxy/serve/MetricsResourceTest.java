@@ -17,12 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +36,7 @@ class MetricsResourceTest {
   private static final String LAST_MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT";
   private static final String BODY = body();
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
-  private static Tomcat tomcat;
+  private static TestTomcat tomcat;
   private static int port;
 
   private static String body() {
@@ -56,33 +51,20 @@ class MetricsResourceTest {
   static void start() throws IOException, LifecycleException {
     Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
     STATE.publish(Snapshot.of(List.of(new Entry("n1", "a1", "web-1", "web", AT, payload))));
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(tomcatBase.toString());
-    tomcat.setPort(0);
-    for (String base : List.of("/jaxrs", "/fast")) {
-      Context context = tomcat.addContext(base, null);
-      Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(STATE)));
-      context.addServletMappingDecoded("/*", "jersey");
-      if (base.equals("/fast")) {
-        FilterDef fast = new FilterDef();
-        fast.setFilterName("fast");
-        fast.setFilter(new MetricsFastPath(STATE));
-        context.addFilterDef(fast);
-        FilterMap map = new FilterMap();
-        map.setFilterName("fast");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-      }
-    }
-    tomcat.getConnector();
-    tomcat.start();
-    port = tomcat.getConnector().getLocalPort();
+    tomcat =
+        TestTomcat.start(
+            tomcatBase,
+            t -> {
+              TestTomcat.jersey(t, "/jaxrs", STATE);
+              TestTomcat.filter(
+                  TestTomcat.jersey(t, "/fast", STATE), "fast", new MetricsFastPath(STATE));
+            });
+    port = tomcat.port();
   }
 
   @AfterAll
   static void stop() throws LifecycleException {
-    tomcat.stop();
-    tomcat.destroy();
+    tomcat.close();
   }
 
   private static HttpResponse<byte[]> send(String method, String path, String... headers)

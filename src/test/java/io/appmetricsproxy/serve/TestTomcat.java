@@ -1,0 +1,63 @@
+package io.appmetricsproxy.serve;
+
+import jakarta.servlet.Filter;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/** The embedded Tomcat of the serve tests: loopback, a free port, its base in the test's folder. */
+final class TestTomcat implements AutoCloseable {
+  private final Tomcat tomcat;
+
+  private TestTomcat(Tomcat tomcat) {
+    this.tomcat = tomcat;
+  }
+
+  /** A Tomcat whose contexts {@code contexts} adds, started. */
+  static TestTomcat start(Path base, Consumer<Tomcat> contexts) throws LifecycleException {
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(base.toString());
+    tomcat.setPort(0);
+    tomcat.getConnector().setProperty("address", "127.0.0.1");
+    contexts.accept(tomcat);
+    tomcat.start();
+    return new TestTomcat(tomcat);
+  }
+
+  /**
+   * A context at {@code path} whose every request goes to the JAX-RS application of {@code state}.
+   */
+  static Context jersey(Tomcat tomcat, String path, ProxyState state) {
+    Context context = tomcat.addContext(path, null);
+    Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(state)));
+    context.addServletMappingDecoded("/*", "jersey");
+    return context;
+  }
+
+  /** Puts {@code filter} in front of every request of {@code context}. */
+  static void filter(Context context, String name, Filter filter) {
+    FilterDef def = new FilterDef();
+    def.setFilterName(name);
+    def.setFilter(filter);
+    context.addFilterDef(def);
+    FilterMap map = new FilterMap();
+    map.setFilterName(name);
+    map.addURLPattern("/*");
+    context.addFilterMap(map);
+  }
+
+  int port() {
+    return tomcat.getConnector().getLocalPort();
+  }
+
+  @Override
+  public void close() throws LifecycleException {
+    tomcat.stop();
+    tomcat.destroy();
+  }
+}
