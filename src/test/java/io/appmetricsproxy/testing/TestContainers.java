@@ -167,18 +167,7 @@ public final class TestContainers implements AutoCloseable {
             "-e",
             "sleep",
             FOREVER);
-    await(
-        s,
-        "TCP port " + port + " to accept",
-        () -> {
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(s.ip(), port), 500);
-            return true;
-          } catch (IOException e) {
-            return false;
-          }
-        });
-    return s;
+    return awaitTcp(s, port);
   }
 
   /**
@@ -198,23 +187,8 @@ public final class TestContainers implements AutoCloseable {
     String script =
         "#!/bin/sh\ncr=$(printf '\\r')\nwhile read -r line; do [ -z \"${line%\"$cr\"}\" ] && break; done\n"
             + "cat /www/response\n";
-    Tar files =
-        new Tar()
-            .file("www/respond", script.getBytes(StandardCharsets.UTF_8), 0755)
-            .file("www/response", response, 0644);
-    Started s =
-        start(
-            name,
-            labels,
-            files,
-            null,
-            "nc",
-            "-ll",
-            "-p",
-            Integer.toString(port),
-            "-e",
-            "/www/respond");
-    return awaitHttp(s, port, "/metrics");
+    return awaitHttp(
+        responder(name, port, script, Map.of("response", response), labels), port, "/metrics");
   }
 
   /**
@@ -238,6 +212,11 @@ public final class TestContainers implements AutoCloseable {
             Integer.toString(port),
             "-e",
             "/www/respond");
+    return awaitTcp(s, port);
+  }
+
+  /** Returns {@code s} once its {@code port} accepts TCP connections. */
+  private Started awaitTcp(Started s, int port) {
     await(
         s,
         "TCP port " + port + " to accept",
