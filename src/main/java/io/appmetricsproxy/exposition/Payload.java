@@ -27,6 +27,7 @@ public final class Payload {
   private final byte[] gzip;
   private final int size;
   private final byte[] sha256;
+  private final String digest;
   private final Format format;
 
   private Payload(byte[] plain, int offset, int length, Format format) {
@@ -34,6 +35,7 @@ public final class Payload {
     Objects.checkFromIndexSize(offset, length, plain.length);
     this.size = length;
     this.sha256 = sha256(plain, offset, length);
+    this.digest = HexFormat.of().formatHex(sha256, 0, 16);
     this.gzip = compress(plain, offset, length);
   }
 
@@ -79,7 +81,7 @@ public final class Payload {
 
   /** 128 bits of the SHA-256 of the plain bytes, in hex: the same bytes, the same digest. */
   public String digest() {
-    return HexFormat.of().formatHex(sha256, 0, 16);
+    return digest;
   }
 
   /** The plain bytes, inflated. */
