@@ -93,6 +93,8 @@ public final class ReplicationServer implements AutoCloseable {
       CoreModuleProperties.IDLE_TIMEOUT.set(sshd, IDLE_TIMEOUT);
       CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, MAX_SESSIONS);
       CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "app-metrics-proxy");
+      // every SFTP reply is a small write: without this each waits for the client's delayed ACK
+      CoreModuleProperties.TCP_NODELAY.set(sshd, true);
       sshd.start();
       ReplicationServer server =
           new ReplicationServer(sshd, KeyUtils.getFingerPrint(hostKey.getPublic()));

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,9 +130,12 @@ public final class Replicator implements AutoCloseable {
    * Two passes over one connection per peer: the first brings every peer's news here, the second,
    * once every first pass is over (or half the round has passed) and only if one brought news,
    * takes to each peer what the others brought, so a worker's entries reach the other workers
-   * within the same round. An exchange still running at the end of the round (a first copy of many
-   * entries, a slow peer) is not interrupted: it goes on, the round reports it, and no second one
-   * is started with that peer until it ends. Dead peers end by their connect and read timeouts.
+   * within the same round. No pass holds a thread while it waits for the others: a second pass is
+   * a task of its own, started when both its first pass and the gate are done, so a round works
+   * with any number of peers on the pool's few threads. An exchange still running at the end of
+   * the round (a first copy of many entries, a slow peer) is not interrupted: it goes on, the round
+   * reports it, and no second one is started with that peer until it ends. Dead peers end by their
+   * connect and read timeouts.
    */
   private List<PeerReport> exchangeAll(List<Peer> peers, Transport t) throws InterruptedException {
     long until = System.nanoTime() + deadline.toNanos();
@@ -141,10 +144,24 @@ public final class Replicator implements AutoCloseable {
         peers.stream()
             .filter(p -> !running.containsKey(p.key()) || running.get(p.key()).isDone())
             .toList();
-    CountDownLatch firstPasses = new CountDownLatch(starting.size());
     AtomicBoolean news = new AtomicBoolean();
-    for (Peer peer : starting) {
-      running.put(peer.key(), pool.submit(() -> exchangeWith(peer, t, firstPasses, news, until)));
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    List<CompletableFuture<FirstPass>> firsts = new ArrayList<>();
+    try {
+      for (Peer peer : starting) {
+        CompletableFuture<FirstPass> first =
+            CompletableFuture.supplyAsync(() -> firstPass(peer, t, news), pool);
+        firsts.add(first);
+        running.put(
+            peer.key(), first.thenCombineAsync(gate, (f, open) -> secondPass(f, news), pool));
+      }
+      // A peer that hangs in its first pass delays the others' second pass by half a round at most.
+      CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException ignored) {
+      // the slow and the failed ones are reported below, each by its own exchange
+    } finally {
+      gate.complete(null);
     }
     List<PeerReport> reports = new ArrayList<>();
     for (Peer peer : peers) {
@@ -172,37 +189,63 @@ public final class Replicator implements AutoCloseable {
     return reports;
   }
 
-  private PeerReport exchangeWith(
-      Peer peer, Transport t, CountDownLatch firstPasses, AtomicBoolean news, long until)
-      throws InterruptedException {
+  /**
+   * A first pass that ended: the open connection and what it moved, or the failure that ended the
+   * exchange (then {@code remote} is closed and {@code failure} is the peer's report).
+   */
+  private record FirstPass(
+      Peer peer,
+      Instant started,
+      long startNanos,
+      RemoteStore remote,
+      Exchange.Moved moved,
+      PeerReport failure) {}
+
+  private FirstPass firstPass(Peer peer, Transport t, AtomicBoolean news) {
     Instant started = clock.instant();
     runningSince.put(peer.key(), started);
     long start = System.nanoTime();
     RemoteStore remote = null;
-    boolean counted = false;
     try {
       remote = t.connector().apply(peer);
       Exchange.Moved first = exchange.run(local, remote);
       if (first.received() > 0 || first.deleted() > 0) {
         news.set(true);
       }
-      firstPasses.countDown();
-      counted = true;
-      // A peer that hangs in its first pass delays the others' second pass by half a round at most.
-      firstPasses.await(
-          Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
-      // Only news from a first pass (this one's or another's) is worth a second.
-      Exchange.Moved moved = news.get() ? first.plus(exchange.run(local, remote)) : first;
+      return new FirstPass(peer, started, start, remote, first, null);
+    } catch (ReplicationException e) {
+      close(remote);
+      PeerReport failure =
+          failed(peer, started, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+      return new FirstPass(peer, started, start, null, null, failure);
+    } catch (RuntimeException e) {
+      close(remote);
+      runningSince.remove(peer.key());
+      throw e;
+    }
+  }
+
+  /** Only news from a first pass (this one's or another's) is worth a second. */
+  private PeerReport secondPass(FirstPass first, AtomicBoolean news) {
+    Peer peer = first.peer();
+    if (first.failure() != null) {
+      runningSince.remove(peer.key());
+      return first.failure();
+    }
+    RemoteStore remote = first.remote();
+    try {
+      Exchange.Moved moved =
+          news.get() ? first.moved().plus(exchange.run(local, remote)) : first.moved();
       if (moved.received() > 0 || moved.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round
       }
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Duration took = Duration.ofNanos(System.nanoTime() - first.startNanos());
       Optional<String> error =
           moved.errors().isEmpty()
               ? Optional.empty()
               : Optional.of("refused " + String.join("; ", moved.errors()));
       if (error.isEmpty()) {
-        lastSuccess.put(peer.key(), started);
+        lastSuccess.put(peer.key(), first.started());
         recovered(peer);
       } else {
         failing(peer, error.get());
@@ -211,7 +254,7 @@ public final class Replicator implements AutoCloseable {
           peer.name(),
           peer.address(),
           peer.role(),
-          started,
+          first.started(),
           Optional.ofNullable(lastSuccess.get(peer.key())),
           error,
           took,
@@ -221,15 +264,20 @@ public final class Replicator implements AutoCloseable {
           moved.received(),
           moved.deleted());
     } catch (ReplicationException e) {
-      return failed(peer, started, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+      return failed(
+          peer,
+          first.started(),
+          Duration.ofNanos(System.nanoTime() - first.startNanos()),
+          e.getMessage());
     } finally {
-      if (!counted) {
-        firstPasses.countDown();
-      }
-      if (remote != null) {
-        remote.close();
-      }
+      close(remote);
       runningSince.remove(peer.key());
+    }
+  }
+
+  private static void close(RemoteStore remote) {
+    if (remote != null) {
+      remote.close();
     }
   }
 

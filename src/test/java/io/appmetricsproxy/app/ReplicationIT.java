@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -251,6 +252,69 @@ class ReplicationIT {
       assertThat(n.served("job")).isEmpty();
     }
     assertThat(w2.shared().resolve("w1/job1.entry")).doesNotExist();
+  }
+
+  /**
+   * Twelve answering nodes, more than the round's eight threads: a round ends as soon as its
+   * exchanges end (it once stalled for half the round, 5 s, its first passes starved of threads
+   * by second passes waiting for them), and a change reaches every node in one round.
+   */
+  @Test
+  void aRoundWithMorePeersThanThreadsEndsWithItsExchanges() throws Exception {
+    int workers = 12;
+    Node m = new Node("m", freePort());
+    List<String> peers = new ArrayList<>();
+    for (int i = 1; i <= workers; i++) {
+      Node w = new Node("w" + i, freePort());
+      w.start(SSHPASS, "");
+      w.serve("app" + i, "app", "hits_total " + i + "\n", true);
+      nodes.add(w);
+      peers.add("127.0.0.1:" + w.port);
+    }
+    m.start(SSHPASS, String.join(",", peers));
+    nodes.add(0, m);
+    cycleAll();
+
+    ReplicationReport first = m.round();
+
+    assertThat(first.peers()).hasSize(workers);
+    assertThat(first.peers()).allSatisfy(p -> assertThat(p.error()).isEmpty());
+    for (Node n : nodes) { // each worker's entry reached every other worker in that one round
+      for (int i = 1; i <= workers; i++) {
+        String sample = "node=\"w" + i + "\"} " + i + "\n";
+        assertThat(n.served("app")).hasValueSatisfying(b -> assertThat(b).contains(sample));
+      }
+    }
+
+    cycleAll();
+    long start = System.nanoTime();
+    ReplicationReport unchanged = m.round();
+    Duration quiet = Duration.ofNanos(System.nanoTime() - start);
+
+    // half the round deadline (REPLICATION_INTERVAL, 10 s) is 5 s: the stall's length
+    assertThat(quiet).isLessThan(Duration.ofMillis(2500));
+    assertThat(unchanged.peers()).allSatisfy(p -> assertThat(p.error()).isEmpty());
+    for (PeerReport p : unchanged.peers()) {
+      assertThat(p.entriesSent() + p.entriesReceived() + p.deleted()).isZero();
+    }
+
+    Node last = nodes.get(workers);
+    last.serve("app" + workers, "app", "hits_total 1000\n", true);
+    last.cycle();
+    start = System.nanoTime();
+    ReplicationReport changed = m.round();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isLessThan(Duration.ofMillis(2500));
+    assertThat(changed.peers()).allSatisfy(p -> assertThat(p.error()).isEmpty());
+    for (Node n : nodes) {
+      assertThat(n.served("app"))
+          .hasValueSatisfying(
+              b -> assertThat(b).contains("node=\"w" + workers + "\"} 1000\n"));
+    }
+    System.out.printf(
+        "%d peers: unchanged round %d ms, changed round %d ms%n",
+        workers, quiet.toMillis(), took.toMillis());
   }
 
   @Test
