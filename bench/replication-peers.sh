@@ -3,11 +3,12 @@
 # each its own NODE_NAME, HTTP and replication port and the same SSHPASS, all scraping the same 5
 # containers of a private engine (5 entries per node); node 1 has the other N - 1 as
 # REPLICATION_PEERS and drives the rounds. Prints, read from node 1's /api/peers: the time from
-# node 1's start until every peer's entries are served there, then the median of 3 unchanged rounds
+# node 1's start until every peer's entries are served there and every exchange succeeded, then the median of 3 unchanged rounds
 # (round wall from the first exchange's start to the last one's end, slowest peer, sum over peers,
 # bytes on the wire).
 # Usage: bash bench/replication-peers.sh [N...] (default 5 10 20 40); WAR=path picks another WAR,
-# INTERVAL (default 10) the scrape interval, CONVERGE_MAX (default 600) the seconds to wait for
+# NODE_JAVA_OPTS adds JVM options to every node (e.g. a JFR recording), INTERVAL (default 10) the
+# scrape interval, CONVERGE_MAX (default 600) the seconds to wait for
 # convergence. Needs root; cleans up on exit.
 source "$(dirname "$0")/lib.sh"
 sizes=("$@")
@@ -57,7 +58,7 @@ node_start() {
   env DOCKER_HOST="unix://$SOCK" STORE_DIR="$base/store" SSH_DIR="$base/ssh" NODE_NAME="n$1" \
     SSHPASS="$SSHPASS_BENCH" REPLICATION_PORT=$((SSH_BASE + $1)) REPLICATION_PEERS="$2" \
     SCRAPE_INTERVAL="$interval" CATALINA_HOME="$BENCH_DIR/home" CATALINA_BASE="$base" \
-    CATALINA_PID="$base/tomcat.pid" CATALINA_OPTS="-Damp.http.port=$((HTTP_BASE + $1))" \
+    CATALINA_PID="$base/tomcat.pid" CATALINA_OPTS="-Damp.http.port=$((HTTP_BASE + $1)) ${NODE_JAVA_OPTS:-}" \
     "$BENCH_DIR/home/bin/catalina.sh" run >"$base/catalina.log" 2>&1 &
   echo $! >"$base/tomcat.pid"
 }
@@ -69,6 +70,19 @@ await_ready() { # await_ready I
   echo "node $1 did not get ready: see $BENCH_DIR/node-$1/catalina.log" >&2
   return 1
 }
+# settle N: waits (3 minutes at most) until nodes 2..N, just started, use less than half a core
+# together over 5 s: on separate machines their start-up (JIT) would not slow node 1's exchanges
+settle() {
+  local ticks; ticks=$(getconf CLK_TCK)
+  for _ in $(seq 36); do
+    local before=0 after=0 i
+    for i in $(seq 2 "$1"); do before=$((before + $(cpu "$i"))); done
+    sleep 5
+    for i in $(seq 2 "$1"); do after=$((after + $(cpu "$i"))); done
+    (((after - before) * 2 < ticks * 5)) && return 0
+  done
+}
+cpu() { awk '{ print $14 + $15 }' "/proc/$(cat "$BENCH_DIR/node-$1/tomcat.pid")/stat"; }
 peers_json() { curl -sf "http://127.0.0.1:$((HTTP_BASE + 1))/api/peers"; }
 replicated() { # entries of other nodes served on node 1
   curl -sf "http://127.0.0.1:$((HTTP_BASE + 1))/api/targets" |
@@ -92,6 +106,7 @@ for n in "${sizes[@]}"; do
     peers="$peers${peers:+,}127.0.0.1:$((SSH_BASE + i))"
   done
   for i in $(seq 2 "$n"); do await_ready "$i"; done
+  settle "$n"
   start=$(date +%s%N)
   node_start 1 "$peers"
   await_ready 1
@@ -100,11 +115,14 @@ for n in "${sizes[@]}"; do
   deadline=$((start + ${CONVERGE_MAX:-600} * 1000000000))
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
     got=$(replicated || echo 0)
-    if [ "$got" = "$want" ]; then converged=$((($(date +%s%N) - start) / 1000000)); break; fi
+    up=$(peers_json | jq '[.peers[] | select(.up)] | length' || echo 0)
+    if [ "$got" = "$want" ] && [ "$up" = $((n - 1)) ]; then
+      converged=$((($(date +%s%N) - start) / 1000000))
+      break
+    fi
     sleep 0.5
   done
   if [ -z "$converged" ]; then
-    up=$(peers_json | round_figures | awk '{ print $5 }')
     echo "| $n | not in ${CONVERGE_MAX:-600} s: $got of $want entries, $up of $((n - 1)) peers up | | | | |"
     nodes_stop
     continue

@@ -20,6 +20,8 @@ final class Exchange {
 
   /** What one exchange moved; {@code bytes} counts entry payloads only. */
   record Moved(int sent, int received, int deleted, long bytes, List<String> errors) {
+    static final Moved NONE = new Moved(0, 0, 0, 0, List.of());
+
     Moved {
       errors = List.copyOf(errors);
     }

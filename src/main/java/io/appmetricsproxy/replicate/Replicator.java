@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +35,11 @@ import java.util.logging.Logger;
  */
 public final class Replicator implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Replicator.class.getName());
-  private static final int MAX_PARALLEL = 8;
+  /**
+   * Exchanges at once: they wait on the network far more than they compute, so a round with many
+   * peers runs up to this many; the threads end when idle.
+   */
+  private static final int MAX_PARALLEL = 32;
 
   /**
    * How the round reaches peers; empty when SSHPASS is unset.
@@ -55,7 +59,7 @@ public final class Replicator implements AutoCloseable {
   private final Duration deadline;
   private final Runnable changed;
   private final Clock clock;
-  private final ExecutorService pool = Executors.newFixedThreadPool(MAX_PARALLEL, threads());
+  private final ThreadPoolExecutor pool = pool();
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   private final Map<String, Future<PeerReport>> running = new ConcurrentHashMap<>();
@@ -211,6 +215,7 @@ public final class Replicator implements AutoCloseable {
       Exchange.Moved first = exchange.run(local, remote);
       if (first.received() > 0 || first.deleted() > 0) {
         news.set(true);
+        changed.run(); // serve what arrived now, not after the second pass
       }
       return new FirstPass(peer, started, start, remote, first, null);
     } catch (ReplicationException e) {
@@ -234,11 +239,11 @@ public final class Replicator implements AutoCloseable {
     }
     RemoteStore remote = first.remote();
     try {
-      Exchange.Moved moved =
-          news.get() ? first.moved().plus(exchange.run(local, remote)) : first.moved();
-      if (moved.received() > 0 || moved.deleted() > 0) {
+      Exchange.Moved second = news.get() ? exchange.run(local, remote) : Exchange.Moved.NONE;
+      if (second.received() > 0 || second.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round
       }
+      Exchange.Moved moved = first.moved().plus(second);
       Duration took = Duration.ofNanos(System.nanoTime() - first.startNanos());
       Optional<String> error =
           moved.errors().isEmpty()
@@ -315,6 +320,19 @@ public final class Replicator implements AutoCloseable {
           "Replication with {0} ({1}) works again",
           new Object[] {peer.name(), peer.address()});
     }
+  }
+
+  private static ThreadPoolExecutor pool() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            MAX_PARALLEL,
+            MAX_PARALLEL,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            threads());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static ThreadFactory threads() {
