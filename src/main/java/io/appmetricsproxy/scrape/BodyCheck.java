@@ -33,13 +33,14 @@ public final class BodyCheck {
   private BodyCheck() {}
 
   /**
-   * Checks a body served with this Content-Type header value (null: no header), as the proxy does
-   * for every scrape.
+   * Checks a body served with this Content-Type header value (null: no header) as Prometheus'
+   * scrape would: refused where Prometheus fails the scrape, with its reason, and where the body is
+   * empty (no byte at all); kept otherwise, a text body with its final newline added.
    */
   public static Verdict check(byte[] body, String contentType) {
     Objects.requireNonNull(body, "body");
     Format format = Format.ofContentType(contentType);
-    if (isBlank(body)) {
+    if (body.length == 0) {
       return refused(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
     }
     try {
@@ -63,14 +64,5 @@ public final class BodyCheck {
 
   private static Verdict refused(ScrapeError.Reason reason, String message) {
     return new Verdict(Optional.empty(), Optional.of(new ScrapeError(reason, message)));
-  }
-
-  private static boolean isBlank(byte[] body) {
-    for (byte b : body) {
-      if (b != ' ' && b != '\n' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 }
