@@ -37,8 +37,11 @@ import org.apache.hc.core5.util.Timeout;
  * body size cap, and only a valid exposition counts as metrics.
  */
 final class HttpFetcher implements AutoCloseable {
+  /** Prometheus' own (scrape/scrape.go, scrapeAcceptHeader), so targets answer as to it. */
   static final String ACCEPT =
-      "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
+      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+          + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final CloseableHttpClient client;
