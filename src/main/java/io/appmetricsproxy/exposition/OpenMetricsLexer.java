@@ -1,38 +1,37 @@
 package io.appmetricsproxy.exposition;
 
+import static io.appmetricsproxy.exposition.LexerStates.S_COMMENT;
+import static io.appmetricsproxy.exposition.LexerStates.S_ETIMESTAMP;
+import static io.appmetricsproxy.exposition.LexerStates.S_EVALUE;
+import static io.appmetricsproxy.exposition.LexerStates.S_EXEMPLAR;
+import static io.appmetricsproxy.exposition.LexerStates.S_INIT;
+import static io.appmetricsproxy.exposition.LexerStates.S_LABELS;
+import static io.appmetricsproxy.exposition.LexerStates.S_LVALUE;
+import static io.appmetricsproxy.exposition.LexerStates.S_META1;
+import static io.appmetricsproxy.exposition.LexerStates.S_META2;
+import static io.appmetricsproxy.exposition.LexerStates.S_TIMESTAMP;
+import static io.appmetricsproxy.exposition.LexerStates.S_VALUE;
+import static io.appmetricsproxy.exposition.LexerStates.skipsNul;
+
 /**
  * The OpenMetrics lexer as Prometheus 2.42 generates it from openmetricslex.l: the same states and
  * the same first-match-no-backtracking transitions, byte for byte.
  */
-final class OpenMetricsLexer {
-
-  static final int S_INIT = 0;
-  static final int S_COMMENT = 1;
-  static final int S_META1 = 2;
-  static final int S_META2 = 3;
-  static final int S_LABELS = 4;
-  static final int S_LVALUE = 5;
-  static final int S_VALUE = 6;
-  static final int S_TIMESTAMP = 7;
-  static final int S_EXEMPLAR = 8;
-  static final int S_EVALUE = 9;
-  static final int S_ETIMESTAMP = 10;
+final class OpenMetricsLexer extends Lexer {
 
   private final byte[] b;
-  int i;
-  int start;
-  int state;
 
   OpenMetricsLexer(byte[] body) {
     this.b = body;
   }
 
-  private int next() {
+  @Override
+  int next() {
     i++;
     if (i >= b.length) {
       return 0;
     }
-    while (b[i] == 0 && (state == S_LVALUE || state == S_META2 || state == S_COMMENT)) {
+    while (b[i] == 0 && skipsNul(state)) {
       i++;
       if (i >= b.length) {
         return 0;
@@ -46,6 +45,7 @@ final class OpenMetricsLexer {
     return i < b.length ? b[i] & 0xff : ' ';
   }
 
+  @Override
   Token lex() {
     if (i >= b.length) {
       return Token.EOF;
@@ -90,15 +90,13 @@ final class OpenMetricsLexer {
         if (c != '\n') {
           return Token.INVALID;
         }
-        next();
-        state = S_INIT;
-        return Token.TEXT;
+        return advance(S_INIT, Token.TEXT);
       }
       case S_LABELS, S_EXEMPLAR -> {
         return labelsToken(c, state == S_LABELS ? S_LVALUE : S_EVALUE);
       }
       case S_LVALUE -> {
-        if (c != '"' || !quoted()) {
+        if (c != '"' || !quoted(false)) {
           return Token.INVALID;
         }
         state = S_LABELS;
@@ -106,9 +104,7 @@ final class OpenMetricsLexer {
       }
       case S_VALUE -> {
         if (c == '{') {
-          next();
-          state = S_LABELS;
-          return Token.BOPEN;
+          return advance(S_LABELS, Token.BOPEN);
         }
         return spaced(c, S_TIMESTAMP, Token.VALUE);
       }
@@ -117,7 +113,7 @@ final class OpenMetricsLexer {
       }
       case S_EVALUE -> {
         if (c == '"') {
-          if (!quoted()) {
+          if (!quoted(false)) {
             return Token.INVALID;
           }
           state = S_EXEMPLAR;
@@ -127,9 +123,7 @@ final class OpenMetricsLexer {
       }
       case S_ETIMESTAMP -> {
         if (c == '\n') {
-          next();
-          state = S_INIT;
-          return Token.LINEBREAK;
+          return advance(S_INIT, Token.LINEBREAK);
         }
         return spaced(c, S_ETIMESTAMP, Token.TIMESTAMP);
       }
@@ -199,20 +193,12 @@ final class OpenMetricsLexer {
       state = valueState == S_LVALUE ? S_VALUE : S_EVALUE;
       return Token.BCLOSE;
     }
-    if (!Names.isLabelNameStart(c)) {
-      return Token.INVALID;
-    }
-    do {
-      c = next();
-    } while (Names.isLabelNamePart(c));
-    return Token.LNAME;
+    return labelName(c);
   }
 
   private Token timestampToken(int c) {
     if (c == '\n') {
-      next();
-      state = S_INIT;
-      return Token.LINEBREAK;
+      return advance(S_INIT, Token.LINEBREAK);
     }
     if (c != ' ') {
       return Token.INVALID;
@@ -224,9 +210,7 @@ final class OpenMetricsLexer {
         if (next() != '{') {
           return Token.INVALID;
         }
-        next();
-        state = S_EXEMPLAR;
-        return Token.COMMENT;
+        return advance(S_EXEMPLAR, Token.COMMENT);
       }
       while (tokenByte(c)) {
         c = next();
@@ -257,31 +241,5 @@ final class OpenMetricsLexer {
 
   private static boolean tokenByte(int c) {
     return c != 0 && c != '\n' && c != ' ';
-  }
-
-  /** A quoted value from its opening quote: no raw newline or NUL, an escape any but newline. */
-  private boolean quoted() {
-    while (true) {
-      int c = next();
-      if (c == '"') {
-        next();
-        return true;
-      }
-      if (c == '\\') {
-        c = next();
-        if (c == 0 || c == '\n') {
-          return false;
-        }
-      } else if (c == 0 || c == '\n') {
-        return false;
-      }
-    }
-  }
-
-  private void metricName() {
-    int c;
-    do {
-      c = next();
-    } while (Names.isMetricNamePart(c));
   }
 }

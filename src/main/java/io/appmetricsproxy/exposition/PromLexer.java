@@ -1,26 +1,24 @@
 package io.appmetricsproxy.exposition;
 
+import static io.appmetricsproxy.exposition.LexerStates.S_COMMENT;
+import static io.appmetricsproxy.exposition.LexerStates.S_INIT;
+import static io.appmetricsproxy.exposition.LexerStates.S_LABELS;
+import static io.appmetricsproxy.exposition.LexerStates.S_LVALUE;
+import static io.appmetricsproxy.exposition.LexerStates.S_META1;
+import static io.appmetricsproxy.exposition.LexerStates.S_META2;
+import static io.appmetricsproxy.exposition.LexerStates.S_TIMESTAMP;
+import static io.appmetricsproxy.exposition.LexerStates.S_VALUE;
+import static io.appmetricsproxy.exposition.LexerStates.skipsNul;
+
 /**
  * The text format's lexer as Prometheus 2.42 generates it from promlex.l: the same states and the
  * same first-match-no-backtracking transitions, byte for byte, over a body read as if it ended in
  * one more newline (Prometheus appends one).
  */
-final class PromLexer {
-
-  static final int S_INIT = 0;
-  static final int S_COMMENT = 1;
-  static final int S_META1 = 2;
-  static final int S_META2 = 3;
-  static final int S_LABELS = 4;
-  static final int S_LVALUE = 5;
-  static final int S_VALUE = 6;
-  static final int S_TIMESTAMP = 7;
+final class PromLexer extends Lexer {
 
   private final byte[] b;
   private final int length;
-  int i;
-  int start;
-  int state;
 
   PromLexer(byte[] body) {
     this.b = body;
@@ -32,12 +30,13 @@ final class PromLexer {
     return j < b.length ? b[j] & 0xff : '\n';
   }
 
-  private int next() {
+  @Override
+  int next() {
     i++;
     if (i >= length) {
       return 0;
     }
-    while (at(i) == 0 && (state == S_LVALUE || state == S_META2 || state == S_COMMENT)) {
+    while (at(i) == 0 && skipsNul(state)) {
       i++;
     }
     return at(i);
@@ -47,6 +46,7 @@ final class PromLexer {
     return at(i);
   }
 
+  @Override
   Token lex() {
     if (i >= length) {
       return Token.EOF;
@@ -71,13 +71,10 @@ final class PromLexer {
             return Token.MNAME;
           }
           if (c == '\n') {
-            next();
-            state = S_INIT;
-            return Token.LINEBREAK;
+            return advance(S_INIT, Token.LINEBREAK);
           }
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
           if (c == 0) {
             next();
@@ -87,8 +84,7 @@ final class PromLexer {
         }
         case S_COMMENT -> {
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
           Token keyword = c == 'H' ? Token.HELP : c == 'T' ? Token.TYPE : null;
           if (keyword == null || !word(keyword == Token.HELP ? "ELP" : "YPE") || !blank(next())) {
@@ -105,8 +101,7 @@ final class PromLexer {
             return Token.MNAME;
           }
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
           return Token.INVALID;
         }
@@ -130,10 +125,9 @@ final class PromLexer {
         }
         case S_LVALUE -> {
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
-          if (c != '"' || !quoted()) {
+          if (c != '"' || !quoted(true)) {
             return Token.INVALID;
           }
           state = S_LABELS;
@@ -141,13 +135,10 @@ final class PromLexer {
         }
         case S_VALUE -> {
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
           if (c == '{') {
-            next();
-            state = S_LABELS;
-            return Token.BOPEN;
+            return advance(S_LABELS, Token.BOPEN);
           }
           if (!valueByte(c)) {
             return Token.INVALID;
@@ -160,13 +151,10 @@ final class PromLexer {
         }
         case S_TIMESTAMP -> {
           if (c == '\n') {
-            next();
-            state = S_INIT;
-            return Token.LINEBREAK;
+            return advance(S_INIT, Token.LINEBREAK);
           }
           if (blank(c)) {
-            blanks();
-            return Token.WHITESPACE;
+            return whitespace();
           }
           if (c < '0' || c > '9') {
             return Token.INVALID;
@@ -187,56 +175,19 @@ final class PromLexer {
       return Token.COMMA;
     }
     if (c == '=') {
-      next();
-      state = S_LVALUE;
-      return Token.EQUAL;
+      return advance(S_LVALUE, Token.EQUAL);
     }
     if (c == '}') {
-      next();
-      state = S_VALUE;
-      return Token.BCLOSE;
+      return advance(S_VALUE, Token.BCLOSE);
     }
     if (blank(c)) {
-      blanks();
-      return Token.WHITESPACE;
+      return whitespace();
     }
-    if (!Names.isLabelNameStart(c)) {
-      return Token.INVALID;
-    }
-    do {
-      c = next();
-    } while (Names.isLabelNamePart(c));
-    return Token.LNAME;
-  }
-
-  /** A quoted label value from its opening quote: any byte but NUL, an escape any but newline. */
-  private boolean quoted() {
-    while (true) {
-      int c = next();
-      if (c == '"') {
-        next();
-        return true;
-      }
-      if (c == '\\') {
-        c = next();
-        if (c == 0 || c == '\n') {
-          return false;
-        }
-      } else if (c == 0) {
-        return false;
-      }
-    }
+    return labelName(c);
   }
 
   private static boolean valueByte(int c) {
     return c != 0 && c != '\t' && c != '\n' && c != ' ' && c != '{';
-  }
-
-  private void metricName() {
-    int c;
-    do {
-      c = next();
-    } while (Names.isMetricNamePart(c));
   }
 
   /** Whether the next bytes are the word; stops at the first that differs. */
@@ -273,5 +224,10 @@ final class PromLexer {
         return Token.COMMENT;
       }
     }
+  }
+
+  private Token whitespace() {
+    blanks();
+    return Token.WHITESPACE;
   }
 }
