@@ -18,19 +18,21 @@ public final class DockerEngine implements AutoCloseable {
 
   private final Config config;
   private final DockerClient client;
+  private final EngineCalls calls;
   private final Optional<String> selfId;
 
   DockerEngine(Config config, Optional<String> selfId) {
     this.config = config;
     Duration deadline = deadline(config.scrapeInterval());
     this.client = client(config, deadline, deadline);
+    this.calls = new EngineCalls(config.dockerHost(), deadline);
     this.selfId = selfId;
   }
 
   /**
-   * How long an engine call may wait to connect, and then for each answer: half the interval, at
-   * most 5 s. An engine that hangs (a stopped dockerd accepts connections and answers nothing) is
-   * then an engine fault reported by the cycle that asked it, not a cycle that never ends.
+   * How long an engine call may take ({@link EngineCalls}): half the interval, at most 5 s. An
+   * engine that hangs (a stopped dockerd accepts connections and answers nothing) is then an engine
+   * fault reported by the cycle that asked it, not a cycle that never ends.
    */
   static Duration deadline(Duration interval) {
     Duration half = interval.dividedBy(2);
@@ -45,7 +47,7 @@ public final class DockerEngine implements AutoCloseable {
   /** Targets of this engine, the proxy's own container left out; closing it leaves this open. */
   public TargetSource targetSource() {
     return new DockerTargetSource(
-        client, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
+        client, calls, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
   }
 
   /**
@@ -54,7 +56,7 @@ public final class DockerEngine implements AutoCloseable {
    */
   public PeerSource peerSource(int replicationPort, List<Peer> configured) {
     return new DockerPeerSource(
-        client, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
+        client, calls, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
   }
 
   /**
@@ -112,6 +114,7 @@ public final class DockerEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    calls.close();
     try {
       client.close();
     } catch (IOException ignored) {
