@@ -58,8 +58,12 @@ class HungEngineIT {
     }
   }
 
-  /** What the proxy said about the engine at one poll. */
-  private record Engine(Instant at, boolean metricDown, boolean jsonError, boolean banner) {}
+  /**
+   * What the proxy said about the engine at one poll, and the oldest scrape it served then (from
+   * /api/targets, to the millisecond).
+   */
+  private record Engine(
+      Instant at, boolean metricDown, boolean jsonError, boolean banner, Duration oldest) {}
 
   @AfterEach
   void stop() throws Exception {
@@ -141,6 +145,9 @@ class HungEngineIT {
             .max(Duration::compareTo)
             .orElseThrow();
     assertThat(oldest).as("longest age served").isLessThan(MAX_AGE.plusSeconds(1));
+    Duration oldestListed =
+        reports.stream().map(Engine::oldest).max(Duration::compareTo).orElseThrow();
+    assertThat(oldestListed).as("longest age in /api/targets").isLessThan(MAX_AGE.plusMillis(500));
     // the fault is reported by the first cycle after the stop: at most one interval, plus the
     // engine call deadline (half the interval), plus a poll
     Duration toReport = firstReport(reports, hung);
@@ -176,13 +183,15 @@ class HungEngineIT {
 
     System.out.printf(
         "[hung-engine] dockerd SIGSTOPped for %d s: %d answers polled every 100 ms, longest age"
-            + " served (now - Last-Modified) %d ms; fault reported %d ms after the stop (engine_up"
+            + " served (now - Last-Modified, whole seconds) %d ms, by /api/targets' lastScrapeAt"
+            + " %d ms; fault reported %d ms after the stop (engine_up"
             + " 0, engine.error, banner: %s); stable names served throughout %d of %d (%d polls);"
             + " killed container last served %d ms after the stop; reconciled %d ms after SIGCONT"
             + " (killed one dropped, one started during the hang served)%n",
         HANG.toSeconds(),
         answers.size(),
         oldest.toMillis(),
+        oldestListed.toMillis(),
         toReport.toMillis(),
         reportTimes(reports, hung),
         servedThroughout.size(),
@@ -212,9 +221,17 @@ class HungEngineIT {
       Instant at = Instant.now();
       boolean metricDown =
           webapp.get("/metrics").body().lines().anyMatch("app_metrics_proxy_engine_up 0.0"::equals);
-      boolean jsonError = !targets().path("engine").path("error").isNull();
+      JsonNode targets = targets();
+      Instant now = Instant.now();
+      Duration oldest =
+          StreamSupport.stream(targets.path("targets").spliterator(), false)
+              .filter(t -> t.path("served").asBoolean())
+              .map(t -> Duration.between(Instant.parse(t.path("lastScrapeAt").asText()), now))
+              .max(Duration::compareTo)
+              .orElse(Duration.ZERO);
+      boolean jsonError = !targets.path("engine").path("error").isNull();
       boolean banner = webapp.get("/").body().contains("Docker engine unreachable: ");
-      r.add(new Engine(at, metricDown, jsonError, banner));
+      r.add(new Engine(at, metricDown, jsonError, banner, oldest));
     } catch (Exception e) {
       System.err.println("[hung-engine] poll failed: " + e);
     }
