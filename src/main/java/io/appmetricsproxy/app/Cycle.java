@@ -38,7 +38,7 @@ public final class Cycle {
   private final Clock clock;
   private final CycleLog log = new CycleLog();
   private final ReentrantLock lock = new ReentrantLock();
-  private Optional<Listed> last = Optional.empty();
+  private Optional<Listed> lastListed = Optional.empty();
 
   public Cycle(
       TargetSource source,
@@ -88,7 +88,7 @@ public final class Cycle {
         runLocked(startedAt, start, listing);
         return Set.of();
       }
-      last = Optional.of(new Listed(discovery, startedAt));
+      lastListed = Optional.of(new Listed(discovery, startedAt));
       List<Target> wanted =
           discovery.targets().stream().filter(t -> containerIds.contains(t.containerId())).toList();
       if (wanted.isEmpty()) {
@@ -135,7 +135,7 @@ public final class Cycle {
     metrics.engineDown();
     Optional<CycleReport> report = state.view().lastCycle();
     if (report.isPresent()) {
-      Instant discoveredAt = last.map(Listed::at).orElse(report.get().startedAt());
+      Instant discoveredAt = lastListed.map(Listed::at).orElse(report.get().startedAt());
       state.publish(
           store.snapshot(clock.instant(), maxAge),
           report.get().withEngineError(error, discoveredAt));
@@ -179,9 +179,9 @@ public final class Cycle {
       throws InterruptedException {
     Optional<Discovery> discovery = listing.discovery();
     if (discovery.isPresent()) {
-      last = Optional.of(new Listed(discovery.get(), startedAt));
+      lastListed = Optional.of(new Listed(discovery.get(), startedAt));
     }
-    Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : last;
+    Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
     List<ScrapeResult> results =
         scraped.isPresent() ? scraper.scrape(scraped.get().targets()) : List.of();
