@@ -127,6 +127,48 @@ class EngineOutageIT {
     assertThat(relay.openConnections()).isLessThanOrEqualTo(Math.max(connectionsBefore, 4));
   }
 
+  /**
+   * The engine hangs behind the relay (connections accepted, nothing forwarded) while a container
+   * is removed and another started on it: each cycle reports the hang within the engine call
+   * deadline and scrapes the last discovery's targets; once the engine answers, all is reconciled.
+   */
+  @Test
+  void anEngineThatHangsIsAFaultAndTheRunningContainersStayServed() throws Exception {
+    String run = containers.runId().substring(0, 8);
+    Started a = containers.metrics("amp-" + run + "-a", 8080, APP, containers.labels());
+    Started b = containers.metrics("amp-" + run + "-b", 8080, APP, containers.labels());
+    proxy.cycle().run();
+    relay.hang();
+    // c first: started after b's removal it would take b's address (see docs/reliability.md)
+    Started c = containers.metrics("amp-" + run + "-c", 8080, APP, containers.labels());
+    containers.remove(b.id());
+    for (int i = 0; i < 4; i++) { // past MAX_AGE
+      long start = System.nanoTime();
+      CycleReport hung = proxy.cycle().run();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the engine's deadline (1 s) and the scrapes")
+          .isLessThan(Duration.ofMillis(1000 + 3000));
+      assertThat(hung.engineError())
+          .contains("Docker engine at " + relay.dockerHost() + ": no answer within 1 s");
+      assertThat(hung.lastDiscoveryAt()).isPresent();
+      assertThat(hung.results()).hasSize(2);
+      assertThat(served(a)).isTrue();
+      assertThat(served(c)).isFalse();
+      Thread.sleep(1000);
+    }
+    assertThat(served(b)).as("removed, its last scrape older than MAX_AGE").isFalse();
+
+    relay.resume();
+    CycleReport after = proxy.cycle().run();
+    assertThat(after.engineError()).isEmpty();
+    assertThat(after.lastDiscoveryAt()).isEmpty();
+    assertThat(after.results())
+        .extracting(r -> r.target().containerId())
+        .containsExactlyInAnyOrder(a.id(), c.id());
+    assertThat(served(a)).isTrue();
+    assertThat(served(c)).isTrue();
+  }
+
   private static Set<String> without(Set<String> threads, String prefix) {
     return threads.stream().filter(n -> !n.startsWith(prefix)).collect(Collectors.toSet());
   }
