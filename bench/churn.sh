@@ -58,13 +58,13 @@ churner=$!
 polls=0 bad=0 oldest=0
 while [ "$(date +%s)" -lt "$end" ]; do
   for i in $(seq 1 "$stable"); do
-    out=$(curl -s -o /dev/null -D - -w 'code %{http_code}\n' "http://127.0.0.1:$PROXY_PORT/stable-$i/metrics")
+    out=$(curl -s -o /dev/null -D - -w 'code %{http_code}\n' "http://127.0.0.1:$PROXY_PORT/stable-$i/metrics" || true)
     now=$(date +%s)
     code=$(awk '$1 == "code" { print $2 }' <<<"$out")
     modified=$(awk -F': ' 'tolower($1) == "last-modified" { sub(/\r$/, "", $2); print $2 }' <<<"$out")
     polls=$((polls + 1))
     age=-1
-    [ -z "$modified" ] || age=$((now - $(date -d "$modified" +%s)))
+    [ -z "$modified" ] || age=$((now - $(date -d "$modified" +%s 2>/dev/null || echo "$now")))
     [ "$age" -le "$oldest" ] || oldest=$age
     if [ "$code" != 200 ] || [ "$age" -lt 0 ] || [ "$age" -gt $((max_age + 1)) ]; then
       bad=$((bad + 1))
