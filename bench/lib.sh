@@ -19,7 +19,11 @@ need() { # need CMD PACKAGE: installs the Debian package if the command is missi
 engine_start() {
   # one run at a time: the bridge is shared, and a run's cleanup deletes it
   exec 9>/tmp/amp-bench.lock
-  flock -n 9 || { echo "another bench run holds /tmp/amp-bench.lock: wait for it to end" >&2; exit 1; }
+  if ! flock -n 9; then
+    echo "another bench run holds /tmp/amp-bench.lock: wait for it to end" >&2
+    trap - EXIT # its bridge and engine are not ours to clean up
+    exit 1
+  fi
   mkdir -p "$BENCH_DIR"
   if ! ip link show "$BENCH_BRIDGE" >/dev/null 2>&1; then
     ip link add "$BENCH_BRIDGE" type bridge
