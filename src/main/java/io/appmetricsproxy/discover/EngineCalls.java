@@ -26,7 +26,7 @@ final class EngineCalls implements AutoCloseable {
 
   private final String dockerHost;
   private final Duration deadline;
-  private final Map<String, Future<?>> inFlight = new HashMap<>();
+  private final Map<String, Pending<?>> inFlight = new HashMap<>();
   private volatile boolean answered;
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
@@ -43,25 +43,22 @@ final class EngineCalls implements AutoCloseable {
 
   /**
    * The answer of {@code call} (or of the call of this {@code kind} still under way) within the
-   * deadline.
+   * deadline. An answer to a call older than the deadline (a hung engine that goes on) may predate
+   * what the engine did meanwhile, e.g. containers that exited while it hung: the call is made
+   * again, with a deadline of its own.
    *
    * @throws DiscoveryException when it failed, or gave no answer in time
    */
-  @SuppressWarnings("unchecked")
   <T> T call(String kind, Supplier<T> call) {
-    Future<T> answer;
     try {
-      synchronized (inFlight) {
-        answer = (Future<T>) inFlight.get(kind);
-        if (answer == null || answer.isDone()) {
-          answer = thread.submit(call::get);
-          inFlight.put(kind, answer);
-        }
-      }
+      Pending<T> pending = pending(kind, call);
       Duration wait =
           answered || deadline.compareTo(FIRST_DEADLINE) > 0 ? deadline : FIRST_DEADLINE;
-      T result = answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      T result = pending.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
       answered = true;
+      if (pending.outlivedACaller()) {
+        result = pending(kind, call).answer().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      }
       return result;
     } catch (TimeoutException e) {
       throw failure("no answer within " + seconds(answered ? deadline : FIRST_DEADLINE), e);
@@ -76,6 +73,27 @@ final class EngineCalls implements AutoCloseable {
       throw failure("interrupted while waiting for an answer", e);
     } catch (RejectedExecutionException e) {
       throw failure("closed", e);
+    }
+  }
+
+  /**
+   * A call, when it was made, and whether it had outlived a caller's deadline already when this
+   * caller came to wait on it.
+   */
+  private record Pending<T>(Future<T> answer, long askedAt, boolean outlivedACaller) {}
+
+  /** The call of this kind under way, or a new one. */
+  @SuppressWarnings("unchecked")
+  private <T> Pending<T> pending(String kind, Supplier<T> call) {
+    synchronized (inFlight) {
+      Pending<T> p = (Pending<T>) inFlight.get(kind);
+      if (p == null || p.answer().isDone()) {
+        p = new Pending<>(thread.submit(call::get), System.nanoTime(), false);
+        inFlight.put(kind, p);
+        return p;
+      }
+      return new Pending<>(
+          p.answer(), p.askedAt(), System.nanoTime() - p.askedAt() > deadline.toNanos());
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** An engine call that hangs costs its callers the deadline, and is not made again meanwhile. */
@@ -22,15 +23,7 @@ class EngineCallsTest {
           .isEqualTo("first, within PT5S");
       for (int i = 0; i < 3; i++) {
         long start = System.nanoTime();
-        assertThatThrownBy(
-                () ->
-                    calls.call(
-                        "targets",
-                        () -> {
-                          made.incrementAndGet();
-                          await(answer);
-                          return "late";
-                        }))
+        assertThatThrownBy(() -> calls.call("targets", hung(made, answer)))
             .isInstanceOf(DiscoveryException.class)
             .hasMessage("Docker engine at unix:///x.sock: no answer within 200 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -41,6 +34,26 @@ class EngineCallsTest {
       answer.countDown(); // the engine answers: the hung call ends, the next one is made anew
       Thread.sleep(50);
       assertThat(calls.call("targets", () -> "now " + made.incrementAndGet())).isEqualTo("now 2");
+    }
+  }
+
+  @Test
+  void aLateAnswerToACallOlderThanTheDeadlineIsNotTakenButAskedAgain() throws Exception {
+    CountDownLatch answer = new CountDownLatch(1);
+    AtomicInteger made = new AtomicInteger();
+    try (EngineCalls calls = new EngineCalls("unix:///x.sock", DEADLINE)) {
+      calls.call("targets", () -> "warm");
+      assertThatThrownBy(() -> calls.call("targets", hung(made, answer)))
+          .isInstanceOf(DiscoveryException.class);
+      Thread.sleep(DEADLINE.toMillis());
+      new Thread(
+              () -> {
+                sleep(DEADLINE.dividedBy(2));
+                answer.countDown(); // the engine goes on while the next caller waits
+              })
+          .start();
+      assertThat(calls.call("targets", () -> "asked again " + made.incrementAndGet()))
+          .isEqualTo("asked again 2");
     }
   }
 
@@ -80,6 +93,15 @@ class EngineCallsTest {
           .isInstanceOf(DiscoveryException.class)
           .hasMessage("Docker engine at x: refused");
     }
+  }
+
+  /** A call to an engine that answers only once {@code answer} is counted down. */
+  private static Supplier<String> hung(AtomicInteger made, CountDownLatch answer) {
+    return () -> {
+      made.incrementAndGet();
+      await(answer);
+      return "as the engine was when it hung";
+    };
   }
 
   private static void sleep(Duration d) {

@@ -24,17 +24,21 @@ class IndexPageTest {
     return new Target(id, name + "-" + id, name, "10.0.0." + id.length(), List.of(8080), "/m");
   }
 
+  /** The stored scrape of target "a". */
+  private static Entry stored(Instant at) {
+    return new Entry(
+        "n1",
+        "a",
+        "web-a",
+        "web",
+        at,
+        Payload.of("x 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+  }
+
   @Test
   void containersScrapedFromTheLastDiscoveryAreMarkedSoOnTheIndexAndInTheJson() {
     Target up = target("a", "web");
-    Entry stored =
-        new Entry(
-            "n1",
-            "a",
-            "web-a",
-            "web",
-            NOW.minusSeconds(1),
-            Payload.of("x 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+    Entry stored = stored(NOW.minusSeconds(1));
     CycleReport report =
         new CycleReport(
             NOW.minusSeconds(1),
@@ -69,14 +73,7 @@ class IndexPageTest {
   void showsUpAndFailingContainersTheSkippedAndTheEngine() {
     Target up = target("a", "web");
     Target down = target("bb", "<db>");
-    Entry stored =
-        new Entry(
-            "n1",
-            "a",
-            "web-a",
-            "web",
-            NOW.minusSeconds(4),
-            Payload.of("x 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+    Entry stored = stored(NOW.minusSeconds(4));
     CycleReport report =
         new CycleReport(
             NOW.minusSeconds(4),
