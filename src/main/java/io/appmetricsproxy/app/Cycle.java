@@ -38,6 +38,7 @@ public final class Cycle {
   private final Clock clock;
   private final CycleLog log = new CycleLog();
   private final ReentrantLock lock = new ReentrantLock();
+  private Optional<Listed> lastListed = Optional.empty();
 
   public Cycle(
       TargetSource source,
@@ -59,7 +60,7 @@ public final class Cycle {
   public CycleReport run() throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      return runLocked();
+      return runLocked(clock.instant(), System.nanoTime(), discover());
     } finally {
       lock.unlock();
     }
@@ -68,16 +69,26 @@ public final class Cycle {
   /**
    * Discovers once and scrapes only the running targets among {@code containerIds}, then publishes;
    * nothing is removed. Returns the ids to try again: those that did not give valid metrics yet.
+   * The engine is asked before the lock is taken, so that an engine that hangs holds up no cycle;
+   * one that cannot be asked is reported at once; the first that answers again is reconciled in
+   * full.
    */
   public Set<String> refresh(Set<String> containerIds) throws InterruptedException {
+    Instant startedAt = clock.instant();
+    long start = System.nanoTime();
+    Listing listing = discover();
     lock.lockInterruptibly();
     try {
-      Discovery discovery;
-      try {
-        discovery = source.discover();
-      } catch (DiscoveryException e) {
+      if (listing.discovery().isEmpty()) {
+        engineLost(listing.error().orElseThrow());
         return containerIds;
       }
+      Discovery discovery = listing.discovery().get();
+      if (state.view().lastCycle().flatMap(CycleReport::engineError).isPresent()) {
+        runLocked(startedAt, start, listing);
+        return Set.of();
+      }
+      lastListed = Optional.of(new Listed(discovery, startedAt));
       List<Target> wanted =
           discovery.targets().stream().filter(t -> containerIds.contains(t.containerId())).toList();
       if (wanted.isEmpty()) {
@@ -100,6 +111,34 @@ public final class Cycle {
       return again;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The engine's targets now, or why there are none. */
+  private Listing discover() {
+    try {
+      return new Listing(Optional.of(source.discover()), Optional.empty());
+    } catch (DiscoveryException e) {
+      return new Listing(Optional.empty(), Optional.of(e.getMessage()));
+    }
+  }
+
+  /** What one look at the engine gave: a discovery, or the error. */
+  private record Listing(Optional<Discovery> discovery, Optional<String> error) {}
+
+  /** The last discovery that succeeded, and when it was made. */
+  private record Listed(Discovery discovery, Instant at) {}
+
+  /** A refresh could not list containers: the report, the metric and the log say so now. */
+  private void engineLost(String error) {
+    log.engine(Optional.of(error));
+    metrics.engineDown();
+    Optional<CycleReport> report = state.view().lastCycle();
+    if (report.isPresent()) {
+      Instant discoveredAt = lastListed.map(Listed::at).orElse(report.get().startedAt());
+      state.publish(
+          store.snapshot(clock.instant(), maxAge),
+          report.get().withEngineError(error, discoveredAt));
     }
   }
 
@@ -132,38 +171,44 @@ public final class Cycle {
     }
   }
 
-  private CycleReport runLocked() throws InterruptedException {
-    Instant startedAt = clock.instant();
-    long start = System.nanoTime();
-    Optional<Discovery> discovery;
-    Optional<String> engineError = Optional.empty();
-    try {
-      discovery = Optional.of(source.discover());
-    } catch (DiscoveryException e) {
-      discovery = Optional.empty();
-      engineError = Optional.of(e.getMessage());
+  /**
+   * Scrapes what {@code listing} found, or, when the engine could not be listed, the targets of the
+   * last discovery that succeeded: their containers usually run on while the engine is away.
+   */
+  private CycleReport runLocked(Instant startedAt, long start, Listing listing)
+      throws InterruptedException {
+    Optional<Discovery> discovery = listing.discovery();
+    if (discovery.isPresent()) {
+      lastListed = Optional.of(new Listed(discovery.get(), startedAt));
     }
+    Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
+    Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
     List<ScrapeResult> results =
-        discovery.isPresent() ? scraper.scrape(discovery.get().targets()) : List.of();
-    List<String> storeErrors = discovery.map(d -> keep(d, results)).orElse(List.of());
+        scraped.isPresent() ? scraper.scrape(scraped.get().targets()) : List.of();
+    List<String> storeErrors =
+        scraped.map(d -> keep(d, results, discovery.isPresent())).orElse(List.of());
     Snapshot snapshot = store.snapshot(clock.instant(), maxAge);
     CycleReport report =
         new CycleReport(
             startedAt,
             Duration.ofNanos(System.nanoTime() - start),
-            discovery.map(Discovery::node),
-            engineError,
+            scraped.map(Discovery::node),
+            listing.error(),
             results,
-            discovery.map(Discovery::skipped).orElse(List.of()),
-            storeErrors);
+            scraped.map(Discovery::skipped).orElse(List.of()),
+            storeErrors,
+            earlier.map(Listed::at));
     state.publish(snapshot, report);
     metrics.record(report, snapshot.size());
     log.record(report);
     return report;
   }
 
-  /** Stores every good scrape and forgets the containers that are gone. */
-  private List<String> keep(Discovery discovery, List<ScrapeResult> results) {
+  /**
+   * Stores every good scrape and, when {@code listed} now (not an earlier discovery), forgets the
+   * containers that are gone.
+   */
+  private List<String> keep(Discovery discovery, List<ScrapeResult> results, boolean listed) {
     List<String> errors = new ArrayList<>();
     for (ScrapeResult r : results) {
       if (r.ok()) {
@@ -174,9 +219,11 @@ public final class Cycle {
         }
       }
     }
-    Set<String> present =
-        discovery.targets().stream().map(Target::containerId).collect(Collectors.toSet());
-    store.retain(discovery.node(), present);
+    if (listed) {
+      Set<String> present =
+          discovery.targets().stream().map(Target::containerId).collect(Collectors.toSet());
+      store.retain(discovery.node(), present);
+    }
     try {
       store.confirm(discovery.node(), clock.instant(), maxAge);
     } catch (StoreException e) {

@@ -18,15 +18,20 @@ final class CycleLog {
   private final Map<String, Boolean> upByContainer = new HashMap<>();
   private Optional<String> engineError = Optional.empty();
 
-  void record(CycleReport report) {
-    if (!report.engineError().equals(engineError)) {
-      if (report.engineError().isPresent()) {
-        logger.log(Level.WARNING, "Cannot list containers: {0}", report.engineError().get());
+  /** Logs the engine's state when it changes: one WARNING when it fails, one INFO when back. */
+  void engine(Optional<String> error) {
+    if (!error.equals(engineError)) {
+      if (error.isPresent()) {
+        logger.log(Level.WARNING, "Cannot list containers: {0}", error.get());
       } else {
         logger.info("Docker engine reachable again");
       }
-      engineError = report.engineError();
+      engineError = error;
     }
+  }
+
+  void record(CycleReport report) {
+    engine(report.engineError());
     Map<String, Boolean> seen = new HashMap<>();
     for (ScrapeResult r : report.results()) {
       String who = r.target().name() + " (" + r.target().containerName() + ")";
@@ -47,7 +52,11 @@ final class CycleLog {
     }
     logger.log(
         Level.INFO,
-        "Cycle: {0} targets, {1} up, {2} failing, {3} not scraped, {4} ms",
+        report.lastDiscoveryAt().isPresent()
+            ? "Cycle: {0} targets of the last discovery at "
+                + report.lastDiscoveryAt().get()
+                + ", {1} up, {2} failing, {3} not scraped, {4} ms"
+            : "Cycle: {0} targets, {1} up, {2} failing, {3} not scraped, {4} ms",
         new Object[] {
           report.results().size(),
           report.up(),

@@ -14,14 +14,29 @@ import java.util.Optional;
 
 /** One connection to the Docker engine, shared by the target source and the peer source. */
 public final class DockerEngine implements AutoCloseable {
+  private static final Duration MAX_DEADLINE = Duration.ofSeconds(5);
+
   private final Config config;
   private final DockerClient client;
+  private final EngineCalls calls;
   private final Optional<String> selfId;
 
   DockerEngine(Config config, Optional<String> selfId) {
     this.config = config;
-    this.client = client(config, config.scrapeInterval().plusSeconds(5));
+    Duration deadline = deadline(config.scrapeInterval());
+    this.client = client(config, deadline, deadline);
+    this.calls = new EngineCalls(config.dockerHost(), deadline);
     this.selfId = selfId;
+  }
+
+  /**
+   * How long an engine call may take ({@link EngineCalls}): half the interval, at most 5 s. An
+   * engine that hangs (a stopped dockerd accepts connections and answers nothing) is then an engine
+   * fault reported by the cycle that asked it, not a cycle that never ends.
+   */
+  static Duration deadline(Duration interval) {
+    Duration half = interval.dividedBy(2);
+    return half.compareTo(MAX_DEADLINE) > 0 ? MAX_DEADLINE : half;
   }
 
   /** The engine that {@code config} names, seen from the container the proxy runs in (if any). */
@@ -32,7 +47,7 @@ public final class DockerEngine implements AutoCloseable {
   /** Targets of this engine, the proxy's own container left out; closing it leaves this open. */
   public TargetSource targetSource() {
     return new DockerTargetSource(
-        client, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
+        client, calls, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
   }
 
   /**
@@ -41,22 +56,27 @@ public final class DockerEngine implements AutoCloseable {
    */
   public PeerSource peerSource(int replicationPort, List<Peer> configured) {
     return new DockerPeerSource(
-        client, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
+        client, calls, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
   }
 
   /**
    * Follows this engine's container events on a connection of their own, until closed; the first
-   * subscription is made in the background.
+   * subscription is made in the background, each after a ping within the engine call deadline.
    */
   public EventWatcher watch(EventWatcher.Listener listener) {
     // a quiet stream is no failure: no read timeout worth the name on this connection
     EventWatcher watcher =
-        new EventWatcher(client(config, Duration.ofDays(1)), config.dockerHost(), listener);
+        new EventWatcher(
+            client(config, deadline(config.scrapeInterval()), Duration.ofDays(1)),
+            client,
+            config.dockerHost(),
+            listener);
     watcher.start();
     return watcher;
   }
 
-  private static DockerClient client(Config config, Duration responseTimeout) {
+  private static DockerClient client(
+      Config config, Duration connectTimeout, Duration responseTimeout) {
     Map<String, String> env = config.dockerEnvironment();
     DockerClientConfig dockerConfig =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -70,7 +90,7 @@ public final class DockerEngine implements AutoCloseable {
             .dockerHost(dockerConfig.getDockerHost())
             .sslConfig(dockerConfig.getSSLConfig())
             .maxConnections(4)
-            .connectionTimeout(Duration.ofSeconds(5))
+            .connectionTimeout(connectTimeout)
             .responseTimeout(responseTimeout)
             .build();
     return DockerClientImpl.getInstance(dockerConfig, http);
@@ -94,6 +114,7 @@ public final class DockerEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    calls.close();
     try {
       client.close();
     } catch (IOException ignored) {

@@ -25,14 +25,20 @@ final class DockerPeerSource implements PeerSource {
 
   private final Logger logger = Logger.getLogger(DockerPeerSource.class.getName());
   private final DockerClient client;
+  private final EngineCalls calls;
   private final String dockerHost;
   private final Optional<String> selfId;
   private final PeerRules rules;
   private volatile String lastRole = "";
 
   DockerPeerSource(
-      DockerClient client, String dockerHost, Optional<String> selfId, PeerRules rules) {
+      DockerClient client,
+      EngineCalls calls,
+      String dockerHost,
+      Optional<String> selfId,
+      PeerRules rules) {
     this.client = client;
+    this.calls = calls;
     this.dockerHost = dockerHost;
     this.selfId = selfId;
     this.rules = rules;
@@ -40,13 +46,17 @@ final class DockerPeerSource implements PeerSource {
 
   @Override
   public Peers discover() {
-    Peers peers;
-    try {
-      peers = read();
-    } catch (RuntimeException e) {
-      throw new DiscoveryException(
-          "Docker engine at " + dockerHost + ": " + DockerEngine.reason(e), e);
-    }
+    Peers peers =
+        calls.call(
+            "peers",
+            () -> {
+              try {
+                return read();
+              } catch (RuntimeException e) {
+                throw new DiscoveryException(
+                    "Docker engine at " + dockerHost + ": " + DockerEngine.reason(e), e);
+              }
+            });
     if (!peers.role().equals(lastRole)) {
       lastRole = peers.role();
       logger.info(

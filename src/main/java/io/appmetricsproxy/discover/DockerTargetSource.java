@@ -11,6 +11,7 @@ import java.util.Optional;
 /** Targets from the Docker engine: one list call per cycle, plus the engine's name once. */
 final class DockerTargetSource implements TargetSource {
   private final DockerClient client;
+  private final EngineCalls calls;
   private final String dockerHost;
   private final TargetRules rules;
   private final Optional<String> selfId;
@@ -18,19 +19,26 @@ final class DockerTargetSource implements TargetSource {
 
   DockerTargetSource(
       DockerClient client,
+      EngineCalls calls,
       String dockerHost,
       TargetRules rules,
       Optional<String> selfId,
       Optional<String> node) {
     this.client = client;
+    this.calls = calls;
     this.dockerHost = dockerHost;
     this.rules = rules;
     this.selfId = selfId;
     this.node = node.orElse(null);
   }
 
+  /** One list call (and the engine's name, once) within the engine call deadline. */
   @Override
   public Discovery discover() {
+    return calls.call("targets", this::list);
+  }
+
+  private Discovery list() {
     try {
       if (node == null) {
         node = client.infoCmd().exec().getName();

@@ -39,6 +39,7 @@ public final class EventWatcher implements AutoCloseable {
   }
 
   private final DockerClient client;
+  private final DockerClient probe;
   private final String dockerHost;
   private final Listener listener;
   private final ScheduledExecutorService retries =
@@ -53,9 +54,14 @@ public final class EventWatcher implements AutoCloseable {
   private Duration backoff = FIRST_RETRY;
   private boolean lost;
 
-  /** Takes {@code client} over: it is closed with this watcher. */
-  EventWatcher(DockerClient client, String dockerHost, Listener listener) {
+  /**
+   * Takes {@code client} over: it is closed with this watcher. {@code probe} (not closed) pings the
+   * engine within the engine call deadline before each subscription: an engine that hangs holds the
+   * reconnection up no longer than that.
+   */
+  EventWatcher(DockerClient client, DockerClient probe, String dockerHost, Listener listener) {
     this.client = client;
+    this.probe = probe;
     this.dockerHost = dockerHost;
     this.listener = listener;
   }
@@ -70,7 +76,7 @@ public final class EventWatcher implements AutoCloseable {
       return;
     }
     try {
-      client.pingCmd().exec();
+      probe.pingCmd().exec();
       stream = client.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(new Callback());
     } catch (RuntimeException e) {
       lost(DockerEngine.reason(e));

@@ -36,7 +36,11 @@ final class ApiModel {
   record LastCycle(
       String startedAt, double durationSeconds, int targets, int up, List<String> storeErrors) {}
 
-  /** One container: seen by the last cycle, only held in the store, or replicated from a peer. */
+  /**
+   * One container: seen by the last cycle, only held in the store, or replicated from a peer;
+   * {@code fromDiscoveryAt} is set when the engine could not be listed and it was scraped as the
+   * last discovery that succeeded found it.
+   */
   record Target(
       String name,
       String container,
@@ -50,7 +54,8 @@ final class ApiModel {
       String lastScrapeAt,
       Double scrapeDurationSeconds,
       Long sizeBytes,
-      Error error) {}
+      Error error,
+      String fromDiscoveryAt) {}
 
   /** {@code reason} is a scrape error reason or {@value TargetsView#NOT_SEEN}. */
   record Error(String reason, String message) {}

@@ -1,13 +1,40 @@
 package io.appmetricsproxy.serve;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /** HTTP's conditional GET (RFC 9110 13.2.2): If-None-Match first, If-Modified-Since without it. */
 final class Conditional {
+  /** IMF-fixdate, the one form HTTP sends (RFC 9110 5.6.7): a two-digit day, always GMT. */
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+
+  /**
+   * What a recipient must accept: IMF-fixdate and the obsolete RFC 850 (a two-digit year, read as
+   * the one within 50 years of now) and C's asctime (the day padded with a space).
+   */
+  private static final List<DateTimeFormatter> ACCEPTED =
+      List.of(
+          IMF_FIXDATE,
+          new DateTimeFormatterBuilder()
+              .appendPattern("EEEE, dd-MMM-")
+              .appendValueReduced(ChronoField.YEAR, 2, 2, LocalDate.now().minusYears(50))
+              .appendPattern(" HH:mm:ss 'GMT'")
+              .toFormatter(Locale.US)
+              .withZone(ZoneOffset.UTC),
+          DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
+              .withZone(ZoneOffset.UTC));
+
   private Conditional() {}
 
   /** True when the client's copy is current and the answer is {@code 304 Not Modified}. */
@@ -17,12 +44,9 @@ final class Conditional {
       return matches(ifNoneMatch, etag);
     }
     if (ifModifiedSince != null) {
-      try {
-        Instant since = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(ifModifiedSince));
-        return !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
-      } catch (DateTimeParseException ignored) {
-        return false; // an invalid date is ignored
-      }
+      return parseDate(ifModifiedSince) // an invalid date is ignored
+          .map(since -> !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since))
+          .orElse(false);
     }
     return false;
   }
@@ -43,9 +67,21 @@ final class Conditional {
     return tag.startsWith("W/") ? tag.substring(2) : tag;
   }
 
-  /** An HTTP date: "Wed, 25 Nov 2026 12:00:00 GMT". */
+  /** An HTTP date in IMF-fixdate: "Tue, 01 Dec 2026 10:05:00 GMT". */
   static String httpDate(Instant t) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+    return IMF_FIXDATE.format(t.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** A date in any of the three forms HTTP allows (RFC 9110 5.6.7); empty if none matches. */
+  static Optional<Instant> parseDate(String text) {
+    String date = text.strip();
+    for (DateTimeFormatter f : ACCEPTED) {
+      try {
+        return Optional.of(Instant.from(f.parse(date)));
+      } catch (DateTimeParseException ignored) {
+        // the next form
+      }
+    }
+    return Optional.empty();
   }
 }

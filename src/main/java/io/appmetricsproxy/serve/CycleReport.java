@@ -14,6 +14,9 @@ import java.util.Set;
 /**
  * What the last cycle did: the engine's answer (or why there was none), every target's scrape, and
  * the containers left out.
+ *
+ * @param lastDiscoveryAt when the engine could not be listed: the time of the last discovery that
+ *     succeeded, whose targets were scraped instead; empty when this cycle listed them
  */
 public record CycleReport(
     Instant startedAt,
@@ -22,16 +25,46 @@ public record CycleReport(
     Optional<String> engineError,
     List<ScrapeResult> results,
     List<Skipped> skipped,
-    List<String> storeErrors) {
+    List<String> storeErrors,
+    Optional<Instant> lastDiscoveryAt) {
 
   public CycleReport {
     Objects.requireNonNull(startedAt);
     Objects.requireNonNull(duration);
     Objects.requireNonNull(node);
     Objects.requireNonNull(engineError);
+    Objects.requireNonNull(lastDiscoveryAt);
     results = List.copyOf(results);
     skipped = List.copyOf(skipped);
     storeErrors = List.copyOf(storeErrors);
+  }
+
+  /** A report of targets this cycle listed itself. */
+  public CycleReport(
+      Instant startedAt,
+      Duration duration,
+      Optional<String> node,
+      Optional<String> engineError,
+      List<ScrapeResult> results,
+      List<Skipped> skipped,
+      List<String> storeErrors) {
+    this(startedAt, duration, node, engineError, results, skipped, storeErrors, Optional.empty());
+  }
+
+  /**
+   * This report after a refresh could not list the engine's containers: its targets are from the
+   * discovery at {@code discoveredAt} now.
+   */
+  public CycleReport withEngineError(String error, Instant discoveredAt) {
+    return new CycleReport(
+        startedAt,
+        duration,
+        node,
+        Optional.of(error),
+        results,
+        skipped,
+        storeErrors,
+        lastDiscoveryAt.or(() -> Optional.of(discoveredAt)));
   }
 
   /**
@@ -44,7 +77,14 @@ public record CycleReport(
     fresh.forEach(r -> byId.put(r.target().containerId(), r));
     gone.forEach(byId::remove);
     return new CycleReport(
-        startedAt, duration, node, engineError, List.copyOf(byId.values()), skipped, storeErrors);
+        startedAt,
+        duration,
+        node,
+        engineError,
+        List.copyOf(byId.values()),
+        skipped,
+        storeErrors,
+        lastDiscoveryAt);
   }
 
   public long up() {

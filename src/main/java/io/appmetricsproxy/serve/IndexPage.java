@@ -43,7 +43,14 @@ final class IndexPage {
 
   private static void banners(StringBuilder html, ApiModel.Targets targets, ApiModel.Peers peers) {
     if (targets.engine().error() != null) {
-      banner(html, "Docker engine unreachable: ", targets.engine().error());
+      String error = targets.engine().error();
+      String from = fromDiscoveryAt(targets);
+      banner(
+          html,
+          "Docker engine unreachable: ",
+          from == null
+              ? error
+              : error + "; the containers below are from the last discovery at " + from);
     }
     if (targets.lastCycle() != null) {
       targets.lastCycle().storeErrors().forEach(e -> banner(html, "Store: ", e));
@@ -51,6 +58,15 @@ final class IndexPage {
     if (peers.problem() != null) {
       banner(html, "Replication: ", peers.problem());
     }
+  }
+
+  /** When the engine was last listed, if the targets shown are from then; else null. */
+  private static String fromDiscoveryAt(ApiModel.Targets targets) {
+    return targets.targets().stream()
+        .map(ApiModel.Target::fromDiscoveryAt)
+        .filter(at -> at != null)
+        .findFirst()
+        .orElse(null);
   }
 
   private static void banner(StringBuilder html, String what, String message) {
@@ -146,8 +162,14 @@ final class IndexPage {
     if (ApiModel.REPLICATED.equals(t.origin())) {
       return "<td class=\"status muted\">replicated</td>";
     }
+    String from =
+        t.fromDiscoveryAt() == null
+            ? ""
+            : " <span class=\"muted\">(from the last discovery at "
+                + Html.escape(t.fromDiscoveryAt())
+                + ")</span>";
     if (t.error() == null) {
-      return "<td class=\"status ok\">up</td>";
+      return "<td class=\"status ok\">up" + from + "</td>";
     }
     if (TargetsView.NOT_SEEN.equals(t.error().reason())) {
       return "<td class=\"status warn\">" + Html.escape(t.error().message()) + "</td>";
@@ -156,6 +178,7 @@ final class IndexPage {
         + Html.escape(t.error().reason())
         + ": "
         + Html.escape(t.error().message())
+        + from
         + "</td>";
   }
 

@@ -7,6 +7,7 @@ import io.appmetricsproxy.store.Snapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,7 @@ record MetricsAnswer(
       String ifModifiedSince) {
     Optional<Served> served = snapshot.get(name);
     if (served.isEmpty()) {
-      byte[] text =
-          ("no metrics for \"" + name + "\" on this node\n").getBytes(StandardCharsets.UTF_8);
+      byte[] text = notServed(snapshot, name).getBytes(StandardCharsets.UTF_8);
       return new MetricsAnswer(
           404, "text/plain; charset=utf-8", Map.of(), text.length, out -> out.write(text));
     }
@@ -57,5 +57,21 @@ record MetricsAnswer(
       return new MetricsAnswer(200, type, headers, compressed.length, out -> out.write(compressed));
     }
     return new MetricsAnswer(200, type, headers, payload.size(), payload::writeTo);
+  }
+
+  /** The one line of a 404: never seen, or seen but too old to serve. */
+  private static String notServed(Snapshot snapshot, String name) {
+    String unknown = "no metrics for \"" + name + "\" on this node";
+    return snapshot
+            .expired(name)
+            .map(
+                at ->
+                    unknown
+                        + " within MAX_AGE ("
+                        + snapshot.maxAge().orElseThrow().toSeconds()
+                        + " s): its last good scrape is from "
+                        + at.truncatedTo(ChronoUnit.SECONDS))
+            .orElse(unknown)
+        + "\n";
   }
 }

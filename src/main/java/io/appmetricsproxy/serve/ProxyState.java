@@ -1,6 +1,7 @@
 package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.store.Snapshot;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,8 +37,14 @@ public final class ProxyState {
     view.updateAndGet(v -> new View(v.snapshot(), v.lastCycle(), Optional.of(report)));
   }
 
+  /**
+   * What is served now: the last published view, its snapshot aged to this moment, so that nothing
+   * older than MAX_AGE is ever read from it, whenever the next publication comes.
+   */
   public View view() {
-    return view.get();
+    View v = view.get();
+    Snapshot now = v.snapshot().at(Instant.now());
+    return now == v.snapshot() ? v : new View(now, v.lastCycle(), v.replication());
   }
 
   /** True once a first cycle has completed, whatever its outcome. */

@@ -167,7 +167,7 @@ public final class SelfMetrics implements AutoCloseable {
     cycleDuration.set(report.duration().toNanos() / 1e9);
     engineUp.set(report.engineError().isPresent() ? 0 : 1);
     served.set(servedNames);
-    if (report.engineError().isPresent()) {
+    if (report.engineError().isPresent() && report.lastDiscoveryAt().isEmpty()) {
       return;
     }
     targets.set(report.results().size());
@@ -177,6 +177,11 @@ public final class SelfMetrics implements AutoCloseable {
     }
     up.removeIf(labels -> !current.contains(labels));
     scrapeDuration.removeIf(labels -> !current.contains(labels));
+  }
+
+  /** A refresh between cycles could not list the engine's containers. */
+  public void engineDown() {
+    engineUp.set(0);
   }
 
   /**

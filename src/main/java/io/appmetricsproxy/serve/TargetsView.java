@@ -4,6 +4,7 @@ import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Served;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -38,7 +39,12 @@ final class TargetsView {
     List<ApiModel.Target> targets = new ArrayList<>();
     for (ScrapeResult r : cycle.map(CycleReport::results).orElse(List.of())) {
       Entry e = stored.remove(node.orElse("") + '/' + r.target().containerId());
-      targets.add(seen(r, node.orElse(null), e));
+      targets.add(
+          seen(
+              r,
+              node.orElse(null),
+              e,
+              cycle.get().lastDiscoveryAt().map(Instant::toString).orElse(null)));
     }
     for (Entry e : stored.values()) {
       // Without a node name (engine unreachable) every entry counts as this node's.
@@ -89,7 +95,8 @@ final class TargetsView {
     return Collections.unmodifiableMap(labels);
   }
 
-  private static ApiModel.Target seen(ScrapeResult r, String node, Entry e) {
+  private static ApiModel.Target seen(
+      ScrapeResult r, String node, Entry e, String fromDiscoveryAt) {
     var t = r.target();
     return new ApiModel.Target(
         t.name(),
@@ -104,7 +111,8 @@ final class TargetsView {
         e == null ? null : e.scrapedAt().toString(),
         seconds(r.duration()),
         e == null ? null : (long) e.payload().size(),
-        r.error().map(x -> new ApiModel.Error(x.reason().label(), x.message())).orElse(null));
+        r.error().map(x -> new ApiModel.Error(x.reason().label(), x.message())).orElse(null),
+        fromDiscoveryAt);
   }
 
   /** Served from a peer's scrape: this node neither scraped it nor knows its failures. */
@@ -122,6 +130,7 @@ final class TargetsView {
         e.scrapedAt().toString(),
         null,
         (long) e.payload().size(),
+        null,
         null);
   }
 
@@ -139,7 +148,8 @@ final class TargetsView {
         e.scrapedAt().toString(),
         null,
         (long) e.payload().size(),
-        new ApiModel.Error(NOT_SEEN, "not seen in the last cycle; its last good scrape is served"));
+        new ApiModel.Error(NOT_SEEN, "not seen in the last cycle; its last good scrape is served"),
+        null);
   }
 
   private static double seconds(Duration d) {

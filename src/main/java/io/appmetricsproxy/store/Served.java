@@ -126,6 +126,11 @@ public final class Served {
     return payload(format).gzip();
   }
 
+  /** The start of the oldest scrape behind this name: it ages out first. */
+  public Instant oldest() {
+    return entries.stream().map(Entry::scrapedAt).min(Instant::compareTo).orElseThrow();
+  }
+
   /** The start of the newest scrape behind this name. */
   public Instant lastModified() {
     return entries.stream().map(Entry::scrapedAt).max(Instant::compareTo).orElseThrow();

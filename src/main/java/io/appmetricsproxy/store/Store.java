@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -317,19 +318,23 @@ public final class Store {
 
   /**
    * What is served now: this node's entries scraped within {@code maxAge}, and other nodes' entries
-   * where their node confirmed its folder within {@code maxAge} (aged from that confirmation).
+   * where their node confirmed its folder within {@code maxAge} (aged from that confirmation); the
+   * snapshot goes on ageing by itself ({@link Snapshot#at}).
    */
   public Snapshot snapshot(Instant now, Duration maxAge) {
     Instant oldest = now.minus(maxAge);
     List<Entry> served = new ArrayList<>();
+    Map<String, Instant> expired = new HashMap<>();
     for (Entry e : entries.values()) {
       String node = StoreFolder.safe(e.node());
       Instant at = node.equals(own) || !e.shared() ? e.scrapedAt() : alive.get(node);
       if (at != null && at.isAfter(oldest)) {
         served.add(at.equals(e.scrapedAt()) ? e : e.withScrapedAt(at));
+      } else if (at != null) {
+        expired.merge(e.name(), at, (a, b) -> a.isAfter(b) ? a : b);
       }
     }
-    Snapshot snapshot = Snapshot.of(served, lastSnapshot);
+    Snapshot snapshot = Snapshot.of(served, lastSnapshot, maxAge, expired);
     lastSnapshot = snapshot;
     return snapshot;
   }

@@ -17,8 +17,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +128,91 @@ class CycleTest {
         .contains(
             "app_metrics_proxy_engine_up 0.0",
             "app_metrics_proxy_target_up{container=\"web-a\",name=\"web\"} 1.0");
+  }
+
+  @Test
+  void withoutTheEngineTheTargetsOfTheLastDiscoveryAreScrapedAndThenReconciled() throws Exception {
+    engine = () -> new Discovery("n1", List.of(target("a", "web"), target("c", "db")), List.of());
+    CycleReport listed = proxy.cycle().run();
+    Instant firstScrape = scrapedAt("web");
+    engine =
+        () -> {
+          throw new DiscoveryException("Docker engine at unix:///x.sock: Read timed out", null);
+        };
+    Thread.sleep(5);
+    CycleReport away = proxy.cycle().run();
+    assertThat(away.engineError()).contains("Docker engine at unix:///x.sock: Read timed out");
+    assertThat(away.lastDiscoveryAt()).contains(listed.startedAt());
+    assertThat(away.node()).contains("n1");
+    assertThat(away.up()).isEqualTo(2);
+    assertThat(scrapedAt("web")).isAfter(firstScrape);
+    assertThat(ownMetrics())
+        .contains("app_metrics_proxy_engine_up 0.0", "app_metrics_proxy_targets 2.0");
+
+    engine = () -> new Discovery("n1", List.of(target("b", "db")), List.of());
+    CycleReport back = proxy.cycle().run();
+    assertThat(back.engineError()).isEmpty();
+    assertThat(back.lastDiscoveryAt()).isEmpty();
+    assertThat(served("web")).isNull();
+    assertThat(served("db")).isEqualTo("value{path=\"/b\"} 1\n");
+  }
+
+  @Test
+  void aRefreshThatCannotListReportsItAtOnceWithoutHoldingUpTheCycle() throws Exception {
+    engine = () -> new Discovery("n1", List.of(target("a", "web")), List.of());
+    proxy.cycle().run();
+    engine =
+        () -> {
+          throw new DiscoveryException("Docker engine at unix:///x.sock: Connection refused", null);
+        };
+    assertThat(proxy.cycle().refresh(Set.of("a"))).containsExactly("a");
+    assertThat(proxy.state().view().lastCycle().orElseThrow().engineError())
+        .contains("Docker engine at unix:///x.sock: Connection refused");
+    assertThat(ownMetrics()).contains("app_metrics_proxy_engine_up 0.0");
+    assertThat(served("web")).isEqualTo("value{path=\"/a\"} 1\n");
+
+    CountDownLatch asked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    engine =
+        () -> {
+          if (calls.getAndIncrement() == 0) { // the refresh's call hangs until released
+            asked.countDown();
+            await(release);
+          }
+          throw new DiscoveryException("Docker engine at unix:///x.sock: Read timed out", null);
+        };
+    ExecutorService refresher = Executors.newSingleThreadExecutor();
+    try {
+      Future<Set<String>> refresh = refresher.submit(() -> proxy.cycle().refresh(Set.of("a")));
+      assertThat(asked.await(5, TimeUnit.SECONDS)).isTrue();
+      // the cycle runs, and reports, while the refresh waits on the engine
+      assertThat(proxy.cycle().run().engineError()).isPresent();
+      release.countDown();
+      assertThat(refresh.get(5, TimeUnit.SECONDS)).containsExactly("a");
+    } finally {
+      refresher.shutdownNow();
+    }
+
+    // the first refresh that lists the engine again reconciles everything, as a cycle
+    engine = () -> new Discovery("n1", List.of(target("b", "db")), List.of());
+    assertThat(proxy.cycle().refresh(Set.of("b"))).isEmpty();
+    assertThat(proxy.state().view().lastCycle().orElseThrow().engineError()).isEmpty();
+    assertThat(served("web")).isNull();
+    assertThat(served("db")).isEqualTo("value{path=\"/b\"} 1\n");
+    assertThat(ownMetrics()).contains("app_metrics_proxy_engine_up 1.0");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Instant scrapedAt(String name) {
+    return proxy.state().view().snapshot().get(name).orElseThrow().lastModified();
   }
 
   @Test

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine's API goes away during cycles and comes back, five times: the last good scrape is
- * served until MAX_AGE, the proxy recovers by itself, and no thread or engine connection is left
- * behind. The engine is reached through a {@link SocketRelay} that is closed and reopened (the
- * containers run on).
+ * The engine's API goes away during cycles and comes back, five times: the containers of the last
+ * discovery are scraped meanwhile, nothing older than MAX_AGE is served, the proxy recovers (and
+ * reconciles a container removed during the outage) by itself, and no thread or engine connection
+ * is left behind. The engine is reached through a {@link SocketRelay} that is closed and reopened
+ * (the containers run on).
  */
 class EngineOutageIT {
   private static final String APP = "# TYPE app_up gauge\napp_up 1\n";
@@ -92,19 +93,26 @@ class EngineOutageIT {
       assertThat(during.duration()).isLessThan(Duration.ofSeconds(7));
       assertThat(served(a)).as("within MAX_AGE").isTrue();
       assertThat(served(b)).isTrue();
-      if (outage == 5) { // the last outage outlasts MAX_AGE: then nothing stale is served
+      if (outage == 5) {
+        // the last outage outlasts MAX_AGE, and b is removed during it (the engine runs on
+        // behind the relay): a still answers and is served from the last discovery; b's last
+        // good scrape is served until MAX_AGE, then not
+        containers.remove(b.id());
         Thread.sleep(MAX_AGE.toMillis() - (System.nanoTime() - down) / 1_000_000 + 1500);
-        proxy.cycle().run();
-        assertThat(served(a)).as("after MAX_AGE").isFalse();
-        assertThat(served(b)).isFalse();
+        CycleReport late = proxy.cycle().run();
+        assertThat(late.lastDiscoveryAt()).isPresent();
+        assertThat(served(a)).as("still answering after MAX_AGE").isTrue();
+        assertThat(served(b)).as("gone, after MAX_AGE").isFalse();
       }
 
       relay.start();
       CycleReport after = proxy.cycle().run();
       assertThat(after.engineError()).as("recovered after outage %d", outage).isEmpty();
-      assertThat(after.up()).isEqualTo(2);
+      assertThat(after.lastDiscoveryAt()).isEmpty();
+      assertThat(after.up()).isEqualTo(outage == 5 ? 1 : 2);
+      assertThat(after.results()).hasSize(outage == 5 ? 1 : 2); // the removed one reconciled
       assertThat(served(a)).isTrue();
-      assertThat(served(b)).isTrue();
+      assertThat(served(b)).isEqualTo(outage < 5);
     }
     proxy.cycle().run();
 
@@ -117,6 +125,48 @@ class EngineOutageIT {
     assertThat(threadsAfter.stream().filter(n -> n.startsWith("amp-scrape-")))
         .hasSizeLessThanOrEqualTo(proxy.config().scrapeConcurrency());
     assertThat(relay.openConnections()).isLessThanOrEqualTo(Math.max(connectionsBefore, 4));
+  }
+
+  /**
+   * The engine hangs behind the relay (connections accepted, nothing forwarded) while a container
+   * is removed and another started on it: each cycle reports the hang within the engine call
+   * deadline and scrapes the last discovery's targets; once the engine answers, all is reconciled.
+   */
+  @Test
+  void anEngineThatHangsIsAFaultAndTheRunningContainersStayServed() throws Exception {
+    String run = containers.runId().substring(0, 8);
+    Started a = containers.metrics("amp-" + run + "-a", 8080, APP, containers.labels());
+    Started b = containers.metrics("amp-" + run + "-b", 8080, APP, containers.labels());
+    proxy.cycle().run();
+    relay.hang();
+    // c first: started after b's removal it would take b's address (see docs/reliability.md)
+    Started c = containers.metrics("amp-" + run + "-c", 8080, APP, containers.labels());
+    containers.remove(b.id());
+    for (int i = 0; i < 4; i++) { // past MAX_AGE
+      long start = System.nanoTime();
+      CycleReport hung = proxy.cycle().run();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the engine's deadline (1 s) and the scrapes")
+          .isLessThan(Duration.ofMillis(1000 + 3000));
+      assertThat(hung.engineError())
+          .contains("Docker engine at " + relay.dockerHost() + ": no answer within 1 s");
+      assertThat(hung.lastDiscoveryAt()).isPresent();
+      assertThat(hung.results()).hasSize(2);
+      assertThat(served(a)).isTrue();
+      assertThat(served(c)).isFalse();
+      Thread.sleep(1000);
+    }
+    assertThat(served(b)).as("removed, its last scrape older than MAX_AGE").isFalse();
+
+    relay.resume();
+    CycleReport after = proxy.cycle().run();
+    assertThat(after.engineError()).isEmpty();
+    assertThat(after.lastDiscoveryAt()).isEmpty();
+    assertThat(after.results())
+        .extracting(r -> r.target().containerId())
+        .containsExactlyInAnyOrder(a.id(), c.id());
+    assertThat(served(a)).isTrue();
+    assertThat(served(c)).isTrue();
   }
 
   private static Set<String> without(Set<String> threads, String prefix) {

@@ -3,7 +3,6 @@ package io.appmetricsproxy.app;
 import io.appmetricsproxy.testing.Folders;
 import io.appmetricsproxy.testing.Promtool;
 import io.appmetricsproxy.testing.TestContainers;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.catalina.core.StandardContext;
-import org.apache.catalina.startup.Constants;
-import org.apache.catalina.startup.ContextConfig;
-import org.apache.catalina.startup.Tomcat;
 
 /**
  * Load: the WAR in an embedded Tomcat, cycling every 2 s over N real containers, while {@code wrk}
@@ -81,30 +77,18 @@ public final class LoadBench {
           "%d containers started in %d s%n",
           targets, (System.nanoTime() - started) / 1_000_000_000L);
 
-      Tomcat tomcat = new Tomcat();
-      tomcat.setBaseDir(base.toString());
-      tomcat.setPort(0);
-      tomcat.getConnector().setProperty("address", "127.0.0.1");
-      tomcat.getConnector().setProperty("maxConnections", "10000");
-      Files.createDirectories(base.resolve("webapps"));
-      tomcat.getHost();
-      tomcat.start();
-      try {
-        StandardContext context = new StandardContext();
-        context.setName("");
-        context.setPath("");
-        context.setDocBase(
-            new File(System.getProperty("war.file", "target/app-metrics-proxy.war"))
-                .getAbsolutePath());
-        ContextConfig config = new ContextConfig();
-        config.setDefaultWebXml(Constants.NoDefaultWebXml);
-        context.addLifecycleListener(config);
-        context.addParameter("DOCKER_HOST", containers.engine().dockerHost());
-        context.addParameter("SCRAPE_INTERVAL", "2");
-        context.addParameter("STORE_DIR", base.resolve("store").toString());
-        tomcat.getHost().addChild(context);
-        int port = tomcat.getConnector().getLocalPort();
-        String root = "http://127.0.0.1:" + port;
+      try (EmbeddedWebapp webapp =
+          EmbeddedWebapp.start(
+              base,
+              10000,
+              Map.of(
+                  "DOCKER_HOST",
+                  containers.engine().dockerHost(),
+                  "SCRAPE_INTERVAL",
+                  "2",
+                  "STORE_DIR",
+                  base.resolve("store").toString()))) {
+        String root = webapp.root();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!get(http, root + "/api/targets").contains("\"up\":" + targets + ",")) {
@@ -179,9 +163,6 @@ public final class LoadBench {
         loading.set(false);
         checker.join();
         return new Result(out, checked.get(), bad.get(), get(http, root + "/metrics"));
-      } finally {
-        tomcat.stop();
-        tomcat.destroy();
       }
     }
   }

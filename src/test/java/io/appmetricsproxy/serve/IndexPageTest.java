@@ -24,18 +24,56 @@ class IndexPageTest {
     return new Target(id, name + "-" + id, name, "10.0.0." + id.length(), List.of(8080), "/m");
   }
 
+  /** The stored scrape of target "a". */
+  private static Entry stored(Instant at) {
+    return new Entry(
+        "n1",
+        "a",
+        "web-a",
+        "web",
+        at,
+        Payload.of("x 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+  }
+
+  @Test
+  void containersScrapedFromTheLastDiscoveryAreMarkedSoOnTheIndexAndInTheJson() {
+    Target up = target("a", "web");
+    Entry stored = stored(NOW.minusSeconds(1));
+    CycleReport report =
+        new CycleReport(
+            NOW.minusSeconds(1),
+            Duration.ofMillis(1012),
+            Optional.of("n1"),
+            Optional.of("Docker engine at unix:///x.sock: Read timed out"),
+            List.of(
+                new ScrapeResult(
+                    up,
+                    NOW.minusSeconds(1),
+                    Duration.ofMillis(3),
+                    Optional.of(8080),
+                    Optional.of(stored.payload()),
+                    Optional.empty())),
+            List.of(),
+            List.of(),
+            Optional.of(NOW.minusSeconds(9)));
+    ProxyState.View view = new ProxyState.View(Snapshot.of(List.of(stored)), Optional.of(report));
+
+    assertThat(TargetsView.targets(view).targets())
+        .singleElement()
+        .satisfies(t -> assertThat(t.fromDiscoveryAt()).isEqualTo("2026-11-25T11:59:51Z"));
+    assertThat(IndexPage.render(view, NOW))
+        .contains(
+            "Docker engine unreachable: Docker engine at unix:///x.sock: Read timed out; the"
+                + " containers below are from the last discovery at 2026-11-25T11:59:51Z",
+            "<td class=\"status ok\">up <span class=\"muted\">(from the last discovery at"
+                + " 2026-11-25T11:59:51Z)</span></td>");
+  }
+
   @Test
   void showsUpAndFailingContainersTheSkippedAndTheEngine() {
     Target up = target("a", "web");
     Target down = target("bb", "<db>");
-    Entry stored =
-        new Entry(
-            "n1",
-            "a",
-            "web-a",
-            "web",
-            NOW.minusSeconds(4),
-            Payload.of("x 1\n".getBytes(StandardCharsets.UTF_8), Format.TEXT));
+    Entry stored = stored(NOW.minusSeconds(4));
     CycleReport report =
         new CycleReport(
             NOW.minusSeconds(4),

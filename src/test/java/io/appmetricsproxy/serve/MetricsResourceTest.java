@@ -6,6 +6,7 @@ import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Snapshot;
+import io.appmetricsproxy.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.catalina.LifecycleException;
@@ -30,12 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MetricsResourceTest {
   @TempDir static Path tomcatBase;
+  @TempDir static Path storeDir;
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00.250Z");
   private static final String LAST_MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT";
   private static final String BODY = body();
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
+  private static final ProxyState AGING = new ProxyState(Snapshot.empty());
   private static TestTomcat tomcat;
   private static int port;
 
@@ -58,6 +63,9 @@ class MetricsResourceTest {
               TestTomcat.jersey(t, "/jaxrs", STATE);
               TestTomcat.filter(
                   TestTomcat.jersey(t, "/fast", STATE), "fast", new MetricsFastPath(STATE));
+              TestTomcat.jersey(t, "/jaxrs-aging", AGING);
+              TestTomcat.filter(
+                  TestTomcat.jersey(t, "/fast-aging", AGING), "fast", new MetricsFastPath(AGING));
             });
     port = tomcat.port();
   }
@@ -169,6 +177,29 @@ class MetricsResourceTest {
   @ValueSource(strings = {"/jaxrs", "/fast"})
   void unknownNameIs404(String base) throws Exception {
     assertThat(send("GET", base + "/nope/metrics").statusCode()).isEqualTo(404);
+  }
+
+  /** No publication after the scrape: the answer turns 404 by itself once it is older. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs-aging", "/fast-aging"})
+  void aScrapeOlderThanMaxAgeIsNeverServedAndThe404SaysWhy(String base) throws Exception {
+    Store store = new Store(storeDir.resolve(base.substring(1)));
+    store.open();
+    Instant scraped = Instant.now();
+    Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
+    store.put(new Entry("n1", "a1", "web-1", "web", scraped, payload));
+    AGING.publish(store.snapshot(scraped, Duration.ofSeconds(1)));
+    assertThat(send("GET", base + "/web/metrics").statusCode()).isEqualTo(200);
+
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), scraped.plusSeconds(1)).toMillis()));
+    HttpResponse<byte[]> r = send("GET", base + "/web/metrics");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "no metrics for \"web\" on this node within MAX_AGE (1 s): its last good scrape is from "
+                + scraped.truncatedTo(ChronoUnit.SECONDS)
+                + "\n");
+    assertThat(send("HEAD", base + "/web/metrics").statusCode()).isEqualTo(404);
   }
 
   @ParameterizedTest

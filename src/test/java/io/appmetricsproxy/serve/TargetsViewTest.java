@@ -87,7 +87,8 @@ class TargetsViewTest {
         lastScrapeAt,
         duration,
         size,
-        error);
+        error,
+        null);
   }
 
   static Stream<Arguments> rows() {
@@ -283,6 +284,7 @@ class TargetsViewTest {
                 "2026-11-25T11:59:57Z",
                 null,
                 4L,
+                null,
                 null));
   }
 

@@ -149,6 +149,18 @@ final class PrivateDockerd {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
+  /**
+   * Sends {@code signal} ("STOP", "CONT") to this dockerd alone, by its pid: stopped, it accepts
+   * connections and answers nothing, while its containerd and containers run on.
+   */
+  synchronized void signal(String signal) throws IOException {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("dockerd does not run");
+    }
+    Sys.check("kill", "-" + signal, Long.toString(p.pid()));
+  }
+
   /** Starts dockerd again on the same socket, data-root and bridge as before. */
   synchronized void startAgain() throws IOException {
     if (stopped) {
@@ -220,6 +232,9 @@ final class PrivateDockerd {
     stopped = true;
     try {
       if (process != null) {
+        if (process.isAlive()) {
+          Sys.run("kill", "-CONT", Long.toString(process.pid())); // a hung one must hear SIGTERM
+        }
         process.destroy(); // SIGTERM
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
           System.err.println(

@@ -7,15 +7,17 @@ import java.time.Duration;
 
 /**
  * A real dockerd of one test that the test stops (SIGTERM by pid) and starts again on the same
- * socket, data-root and bridge (amp-test1, 172.31.78.1/24), beside {@link TestEngine}'s. The code
- * under test gets {@link #dockerHost()}; the test's own requests go through a second socket ({@link
- * #admin()}), so that the connections to the first one are all the code's.
+ * socket, data-root and bridge (amp-test1, 172.31.78.1/24), or makes hang (SIGSTOP, then SIGCONT),
+ * beside {@link TestEngine}'s. The code under test gets {@link #dockerHost()}; the test's own
+ * requests go through a second socket ({@link #admin()}), so that the connections to the first one
+ * are all the code's.
  */
 public final class RestartableEngine implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final PrivateDockerd daemon;
   private volatile TestEngine admin;
+  private volatile boolean hung;
 
   private RestartableEngine(PrivateDockerd daemon) {
     this.daemon = daemon;
@@ -74,6 +76,21 @@ public final class RestartableEngine implements AutoCloseable {
     return daemon.stopDaemon();
   }
 
+  /**
+   * The engine hangs: dockerd is stopped with SIGSTOP (by its pid). Its sockets accept connections
+   * and nothing answers, the admin socket's included; its containers run on.
+   */
+  public void hang() throws IOException {
+    daemon.signal("STOP");
+    hung = true;
+  }
+
+  /** The hung dockerd goes on (SIGCONT), answering what it was asked meanwhile. */
+  public void resume() throws IOException {
+    daemon.signal("CONT");
+    hung = false;
+  }
+
   /** Starts dockerd again on the same folders; returns the time until it answered ping. */
   public Duration start() throws Exception {
     long started = System.nanoTime();
@@ -92,6 +109,13 @@ public final class RestartableEngine implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (hung) {
+      try {
+        resume(); // else the removals below wait on a stopped dockerd
+      } catch (IOException | RuntimeException e) {
+        System.err.println("[restartable-engine] could not resume dockerd: " + e);
+      }
+    }
     TestEngine a = admin;
     admin = null;
     if (a != null) {

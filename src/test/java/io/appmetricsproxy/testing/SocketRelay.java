@@ -13,14 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Unix socket in front of a real engine's socket, byte for byte, that can go away and come back:
- * to the proxy the engine stops (the socket is gone, every connection is cut) and starts again,
- * while the engine and its containers run on. Counts the connections open through it.
+ * to the proxy the engine stops (the socket is gone, every connection is cut) and starts again, or
+ * hangs (it accepts and answers nothing), while the engine and its containers run on. Counts the
+ * connections open through it.
  */
 public final class SocketRelay implements AutoCloseable {
   private final Path socket;
   private final Path target;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private volatile ServerSocketChannel server;
+  private volatile boolean hung;
 
   /**
    * {@code dockerHost} is the engine's "unix:///…" address; the relay listens on {@code socket}.
@@ -69,6 +71,18 @@ public final class SocketRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * The engine "hangs": connections are still accepted, but nothing is forwarded either way until
+   * {@link #resume()}; what was sent meanwhile is held, and forwarded then.
+   */
+  public void hang() {
+    hung = true;
+  }
+
+  public void resume() {
+    hung = false;
+  }
+
   /** Client connections open through the relay now. */
   public int openConnections() {
     return open.size() / 2;
@@ -101,13 +115,16 @@ public final class SocketRelay implements AutoCloseable {
               ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
               try {
                 while (from.read(buffer) >= 0) {
+                  while (hung) {
+                    Thread.sleep(10);
+                  }
                   buffer.flip();
                   while (buffer.hasRemaining()) {
                     to.write(buffer);
                   }
                   buffer.clear();
                 }
-              } catch (IOException ignored) {
+              } catch (IOException | InterruptedException ignored) {
                 // cut, or the other side went away
               } finally {
                 closeQuietly(from);
