@@ -74,23 +74,25 @@ class ConformanceIT {
     cases.forEach(c -> byId.put(c.id(), c));
     assertThat(byId).as("case ids are unique").hasSameSizeAs(cases);
     Files.createDirectories(dir.resolve("tomcat"));
+    Files.createDirectories(dir.resolve("bodies"));
     Files.createDirectories(dir.resolve("prometheus"));
     long started = System.nanoTime();
-    try (LoopbackBodies bodies = LoopbackBodies.start(cases);
+    try (LoopbackBodies bodies = LoopbackBodies.start(cases, dir.resolve("bodies"));
         Proxy proxy = proxy(targets(cases, bodies.port()));
         TestTomcat tomcat = webapp(proxy)) {
+      bodies.assertFaithful();
       bodies.relayTo(tomcat.port());
       CycleReport cycle = proxy.cycle().run();
       List<Difference> verdicts = verdicts(cases, cycle);
       List<Difference> reserved;
       String health;
+      Map<Variant, Map<String, StoredTarget>> stored = new LinkedHashMap<>();
       Instant from = Instant.now();
       try (PrometheusServer prometheus =
           PrometheusServer.start(dir.resolve("prometheus"), config(cases, bodies, tomcat.port()))) {
         awaitTwoScrapes(prometheus, cases.size() + 3 * accepted(cases).size());
         // Prometheus scrapes on while it is read: later samples count as taken at scrape time too
         Instant to = Instant.now().plus(Duration.ofMinutes(10));
-        Map<Variant, Map<String, StoredTarget>> stored = new LinkedHashMap<>();
         for (Variant v : Variant.values()) {
           stored.put(v, StoredTarget.readJob(prometheus, v.job(), from, to));
         }
@@ -106,6 +108,10 @@ class ConformanceIT {
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "conformance-report.txt"), report);
       SoftAssertions softly = new SoftAssertions();
+      softly
+          .assertThat(stored.get(Variant.DIRECT).values())
+          .as("the direct scrapes stored exemplars, so that their comparison means something")
+          .anyMatch(t -> !t.exemplars().isEmpty());
       softly.assertThat(verdicts).as("verdict differences%n%s", report).isEmpty();
       softly.assertThat(reserved).as("re-serving differences%n%s", report).isEmpty();
       softly.assertAll();
@@ -201,9 +207,8 @@ class ConformanceIT {
       for (Case c : v == Variant.DIRECT ? cases : accepted(cases)) {
         int port =
             switch (v) {
-              case DIRECT -> bodies.port();
-              case TEXT -> bodies.relayPort();
-              default -> proxy;
+              case OPENMETRICS, MERGE -> proxy;
+              default -> bodies.port();
             };
         String path =
             switch (v) {
@@ -335,10 +340,21 @@ class ConformanceIT {
                           Collectors.counting()));
           s.append(
               String.format(
-                  "Prometheus job %-11s %4d targets, %4d up%s%n",
+                  "Prometheus job %-11s %4d targets, %4d up, %5d series, %5d samples, %4d"
+                      + " exemplars, %4d metadata%s%n",
                   v.job(),
                   targets.size(),
                   targets.values().stream().filter(StoredTarget::up).count(),
+                  targets.values().stream().mapToInt(t -> t.series().size()).sum(),
+                  targets.values().stream()
+                      .flatMap(t -> t.series().values().stream())
+                      .mapToInt(Set::size)
+                      .sum(),
+                  targets.values().stream()
+                      .flatMap(t -> t.exemplars().values().stream())
+                      .mapToInt(Set::size)
+                      .sum(),
+                  targets.values().stream().mapToInt(t -> t.metadata().size()).sum(),
                   errors.isEmpty() ? "" : "; down: " + errors));
         });
     return s.toString();
