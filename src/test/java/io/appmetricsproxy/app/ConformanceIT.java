@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whose verdict must be Prometheus 2.42's; then a real Prometheus scrapes every accepted body
  * directly and through the proxy's real webapp resources in embedded Tomcat, for one container to
  * an OpenMetrics client and to a text-only client, and merged from two containers serving the same
- * body, and must store the same series, samples, timestamps, metadata and exemplars each way.
+ * body (to both clients), and must store the same series, samples, timestamps, metadata and
+ * exemplars each way.
  */
 class ConformanceIT {
   private static final String NODE = "conformance";
@@ -48,7 +49,8 @@ class ConformanceIT {
     DIRECT("direct"),
     OPENMETRICS("openmetrics client"),
     TEXT("text client"),
-    MERGE("merge of 2");
+    MERGE("merge of 2"),
+    MERGE_TEXT("merge, text client");
 
     final String title;
 
@@ -90,7 +92,8 @@ class ConformanceIT {
       Instant from = Instant.now();
       try (PrometheusServer prometheus =
           PrometheusServer.start(dir.resolve("prometheus"), config(cases, bodies, tomcat.port()))) {
-        awaitTwoScrapes(prometheus, cases.size() + 3 * accepted(cases).size());
+        awaitTwoScrapes(
+            prometheus, cases.size() + (Variant.values().length - 1) * accepted(cases).size());
         // Prometheus scrapes on while it is read: later samples count as taken at scrape time too
         Instant to = Instant.now().plus(Duration.ofMinutes(10));
         for (Variant v : Variant.values()) {
@@ -216,6 +219,7 @@ class ConformanceIT {
               case OPENMETRICS -> "/s-" + c.id() + "/metrics";
               case TEXT -> LoopbackBodies.relayPath("s-" + c.id());
               case MERGE -> "/m-" + c.id() + "/metrics";
+              case MERGE_TEXT -> LoopbackBodies.relayPath("m-" + c.id());
             };
         yaml.append("      - targets: [\"")
             .append("127.0.0.1:" + port)
@@ -288,29 +292,45 @@ class ConformanceIT {
       boolean openMetrics = c.contentType().orElse("").startsWith("application/openmetrics-text");
       add(differences, c, Variant.OPENMETRICS, direct, stored, false);
       add(differences, c, Variant.TEXT, direct, stored, openMetrics);
-      String type = bodies.relayedType("s-" + c.id());
-      if (!type.startsWith("text/plain")) {
-        differences.add(
-            new Difference(
-                c.id(), c.source(), Variant.TEXT.title, "answered with Content-Type " + type));
-      }
-      StoredTarget merged = stored.get(Variant.MERGE).get(c.id());
-      Set<String> replicas = Set.copyOf(replicas(c));
-      for (String series : StoredComparison.unlabelled(merged, replicas)) {
-        differences.add(
-            new Difference(
-                c.id(), c.source(), Variant.MERGE.title, "no container label: " + series));
-      }
-      for (String replica : replicas(c)) {
-        for (String what :
-            StoredComparison.differences(
-                direct, StoredComparison.replica(merged, replica, replicas), false)) {
+      addMerge(differences, c, Variant.MERGE, direct, stored, false);
+      addMerge(differences, c, Variant.MERGE_TEXT, direct, stored, openMetrics);
+      for (String name : List.of("s-" + c.id(), "m-" + c.id())) {
+        String type = bodies.relayedType(name);
+        if (!type.startsWith("text/plain")) {
           differences.add(
-              new Difference(c.id(), c.source(), Variant.MERGE.title, replica + ": " + what));
+              new Difference(
+                  c.id(),
+                  c.source(),
+                  name.startsWith("s-") ? Variant.TEXT.title : Variant.MERGE_TEXT.title,
+                  "answered the text-only client with Content-Type " + type));
         }
       }
     }
     return differences;
+  }
+
+  private static void addMerge(
+      List<Difference> differences,
+      Case c,
+      Variant v,
+      StoredTarget direct,
+      Map<Variant, Map<String, StoredTarget>> stored,
+      boolean textOfOpenMetrics) {
+    StoredTarget merged = stored.get(v).get(c.id());
+    Set<String> replicas = Set.copyOf(replicas(c));
+    if (merged.up()) {
+      for (String series : StoredComparison.unlabelled(merged, replicas)) {
+        differences.add(
+            new Difference(c.id(), c.source(), v.title, "no container label: " + series));
+      }
+    }
+    for (String replica : replicas(c)) {
+      for (String what :
+          StoredComparison.differences(
+              direct, StoredComparison.replica(merged, replica, replicas), textOfOpenMetrics)) {
+        differences.add(new Difference(c.id(), c.source(), v.title, replica + ": " + what));
+      }
+    }
   }
 
   private static Set<String> refused(CycleReport cycle) {
@@ -374,7 +394,7 @@ class ConformanceIT {
         new StringBuilder("Conformance: " + cases.size() + " cases in " + seconds + " s\n");
     s.append(
         String.format(
-            "%-18s %6s %9s %9s %9s %12s %12s %12s%n",
+            "%-18s %6s %9s %9s %9s %12s %12s %12s %12s%n",
             "source",
             "cases",
             "accepted",
@@ -382,7 +402,8 @@ class ConformanceIT {
             "verdict≠",
             "om client≠",
             "text client≠",
-            "merge≠"));
+            "merge≠",
+            "merge text≠"));
     Map<String, List<Case>> bySource =
         cases.stream()
             .collect(Collectors.groupingBy(Case::source, TreeMap::new, Collectors.toList()));
@@ -391,7 +412,7 @@ class ConformanceIT {
           long mismatches = verdicts.stream().filter(d -> d.source().equals(source)).count();
           s.append(
               String.format(
-                  "%-18s %6d %9d %9d %9d %12d %12d %12d%n",
+                  "%-18s %6d %9d %9d %9d %12d %12d %12d %12d%n",
                   source,
                   of.size(),
                   accepted(of).size(),
@@ -399,7 +420,8 @@ class ConformanceIT {
                   mismatches,
                   casesWith(reserved, source, Variant.OPENMETRICS),
                   casesWith(reserved, source, Variant.TEXT),
-                  casesWith(reserved, source, Variant.MERGE)));
+                  casesWith(reserved, source, Variant.MERGE),
+                  casesWith(reserved, source, Variant.MERGE_TEXT)));
         });
     return s.append("(≠ columns of the variants: cases with a difference)\n").toString();
   }
