@@ -102,11 +102,14 @@ class ConformanceIT {
         reserved = reserving(cases, refused(cycle), stored, bodies);
         health = health(stored);
       }
+      String verdictTable = table("Verdict differences (proxy vs Prometheus 2.42)", verdicts);
+      String reservingTable =
+          table("Re-serving differences (through the proxy vs direct)", reserved);
       String report =
           summary(cases, verdicts, reserved, (System.nanoTime() - started) / 1_000_000_000)
               + health
-              + table("Verdict differences (proxy vs Prometheus 2.42)", verdicts)
-              + table("Re-serving differences (through the proxy vs direct)", reserved);
+              + verdictTable
+              + reservingTable;
       System.out.println(report);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "conformance-report.txt"), report);
@@ -115,8 +118,8 @@ class ConformanceIT {
           .assertThat(stored.get(Variant.DIRECT).values())
           .as("the direct scrapes stored exemplars, so that their comparison means something")
           .anyMatch(t -> !t.exemplars().isEmpty());
-      softly.assertThat(verdicts).as("verdict differences%n%s", report).isEmpty();
-      softly.assertThat(reserved).as("re-serving differences%n%s", report).isEmpty();
+      softly.assertThat(verdicts).withFailMessage("%s", verdictTable).isEmpty();
+      softly.assertThat(reserved).withFailMessage("%s", reservingTable).isEmpty();
       softly.assertAll();
     }
   }
@@ -449,8 +452,23 @@ class ConformanceIT {
     return t.toString();
   }
 
+  /** {@code s} on one line, control characters escaped as Java writes them, at most 400 chars. */
   private static String oneLine(String s) {
-    String line = s.replace("\n", "\\n");
-    return line.length() > 400 ? line.substring(0, 400) + "…" : line;
+    StringBuilder line = new StringBuilder();
+    s.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\t' -> line.append("\\t");
+                case '\r' -> line.append("\\r");
+                default ->
+                    line.append(
+                        Character.isISOControl(c)
+                            ? String.format("\\u%04x", c)
+                            : new String(Character.toChars(c)));
+              }
+            });
+    return line.length() > 400 ? line.substring(0, 400) + "…" : line.toString();
   }
 }
