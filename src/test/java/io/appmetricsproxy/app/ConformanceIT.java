@@ -3,6 +3,7 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.appmetricsproxy.app.ConformanceReport.Difference;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Discovery;
 import io.appmetricsproxy.discover.Target;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
@@ -43,28 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConformanceIT {
   private static final String NODE = "conformance";
-
-  /** Prometheus' jobs: the body itself, and the proxy's ways of serving it. */
-  enum Variant {
-    DIRECT("direct"),
-    OPENMETRICS("openmetrics client"),
-    TEXT("text client"),
-    MERGE("merge of 2"),
-    MERGE_TEXT("merge, text client");
-
-    final String title;
-
-    Variant(String title) {
-      this.title = title;
-    }
-
-    String job() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
-  /** One row of a report table. */
-  record Difference(String id, String source, String variant, String what) {}
 
   @TempDir Path dir;
 
@@ -100,13 +78,15 @@ class ConformanceIT {
           stored.put(v, StoredTarget.readJob(prometheus, v.job(), from, to));
         }
         reserved = reserving(cases, refused(cycle), stored, bodies);
-        health = health(stored);
+        health = ConformanceReport.health(stored);
       }
-      String verdictTable = table("Verdict differences (proxy vs Prometheus 2.42)", verdicts);
+      String verdictTable =
+          ConformanceReport.table("Verdict differences (proxy vs Prometheus 2.42)", verdicts);
       String reservingTable =
-          table("Re-serving differences (through the proxy vs direct)", reserved);
+          ConformanceReport.table("Re-serving differences (through the proxy vs direct)", reserved);
       String report =
-          summary(cases, verdicts, reserved, (System.nanoTime() - started) / 1_000_000_000)
+          ConformanceReport.summary(
+                  cases, verdicts, reserved, (System.nanoTime() - started) / 1_000_000_000)
               + health
               + verdictTable
               + reservingTable;
@@ -354,121 +334,5 @@ class ConformanceIT {
         StoredComparison.differences(direct, stored.get(v).get(c.id()), textOfOpenMetrics)) {
       differences.add(new Difference(c.id(), c.source(), v.title, what));
     }
-  }
-
-  /** Per job: targets up, and the commonest errors of those down. */
-  private static String health(Map<Variant, Map<String, StoredTarget>> stored) {
-    StringBuilder s = new StringBuilder();
-    stored.forEach(
-        (v, targets) -> {
-          Map<String, Long> errors =
-              targets.values().stream()
-                  .filter(t -> !t.up() && v != Variant.DIRECT)
-                  .collect(
-                      Collectors.groupingBy(
-                          t -> t.lastError().replaceAll("/[^ ]*\"", "/…\""),
-                          TreeMap::new,
-                          Collectors.counting()));
-          s.append(
-              String.format(
-                  "Prometheus job %-11s %4d targets, %4d up, %5d series, %5d samples, %4d"
-                      + " exemplars, %4d metadata%s%n",
-                  v.job(),
-                  targets.size(),
-                  targets.values().stream().filter(StoredTarget::up).count(),
-                  targets.values().stream().mapToInt(t -> t.series().size()).sum(),
-                  targets.values().stream()
-                      .flatMap(t -> t.series().values().stream())
-                      .mapToInt(Set::size)
-                      .sum(),
-                  targets.values().stream()
-                      .flatMap(t -> t.exemplars().values().stream())
-                      .mapToInt(Set::size)
-                      .sum(),
-                  targets.values().stream().mapToInt(t -> t.metadata().size()).sum(),
-                  errors.isEmpty() ? "" : "; down: " + errors));
-        });
-    return s.toString();
-  }
-
-  private static String summary(
-      List<Case> cases, List<Difference> verdicts, List<Difference> reserved, long seconds) {
-    StringBuilder s =
-        new StringBuilder("Conformance: " + cases.size() + " cases in " + seconds + " s\n");
-    s.append(
-        String.format(
-            "%-18s %6s %9s %9s %9s %12s %12s %12s %12s%n",
-            "source",
-            "cases",
-            "accepted",
-            "verdict=",
-            "verdict≠",
-            "om client≠",
-            "text client≠",
-            "merge≠",
-            "merge text≠"));
-    Map<String, List<Case>> bySource =
-        cases.stream()
-            .collect(Collectors.groupingBy(Case::source, TreeMap::new, Collectors.toList()));
-    bySource.forEach(
-        (source, of) -> {
-          long mismatches = verdicts.stream().filter(d -> d.source().equals(source)).count();
-          s.append(
-              String.format(
-                  "%-18s %6d %9d %9d %9d %12d %12d %12d %12d%n",
-                  source,
-                  of.size(),
-                  accepted(of).size(),
-                  of.size() - mismatches,
-                  mismatches,
-                  casesWith(reserved, source, Variant.OPENMETRICS),
-                  casesWith(reserved, source, Variant.TEXT),
-                  casesWith(reserved, source, Variant.MERGE),
-                  casesWith(reserved, source, Variant.MERGE_TEXT)));
-        });
-    return s.append("(≠ columns of the variants: cases with a difference)\n").toString();
-  }
-
-  private static long casesWith(List<Difference> differences, String source, Variant v) {
-    return differences.stream()
-        .filter(d -> d.source().equals(source) && d.variant().equals(v.title))
-        .map(Difference::id)
-        .distinct()
-        .count();
-  }
-
-  private static String table(String title, List<Difference> rows) {
-    StringBuilder t = new StringBuilder("\n" + title + ": " + rows.size() + "\n");
-    if (rows.isEmpty()) {
-      return t.toString();
-    }
-    int id = rows.stream().mapToInt(r -> r.id().length()).max().orElse(2);
-    int source = rows.stream().mapToInt(r -> r.source().length()).max().orElse(6);
-    String format = "| %-" + id + "s | %-" + source + "s | %-18s | %s%n";
-    t.append(String.format(format, "case", "source", "variant", "what differs"));
-    for (Difference r : rows) {
-      t.append(String.format(format, r.id(), r.source(), r.variant(), oneLine(r.what())));
-    }
-    return t.toString();
-  }
-
-  /** {@code s} on one line, control characters escaped as Java writes them, at most 400 chars. */
-  private static String oneLine(String s) {
-    StringBuilder line = new StringBuilder();
-    s.codePoints()
-        .forEach(
-            c -> {
-              switch (c) {
-                case '\n' -> line.append("\\n");
-                case '\t' -> line.append("\\t");
-                case '\r' -> line.append("\\r");
-                default ->
-                    line.append(
-                        Character.isISOControl(c)
-                            ? String.format("\\u%04x", c)
-                            : new String(Character.toChars(c)));
-              }
-            });
-    return line.length() > 400 ? line.substring(0, 400) + "…" : line.toString();
   }
 }
