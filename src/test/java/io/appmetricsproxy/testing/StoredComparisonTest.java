@@ -109,6 +109,32 @@ class StoredComparisonTest {
   }
 
   @Test
+  void aTextClientMayLackASampleWithANegativeTimestampButNotGetItAtScrapeTime() {
+    StoredTarget direct =
+        new Stored()
+            .sample(series("a", "t", "neg"), "@-1500 3")
+            .sample(series("a", "t", "two"), "@-1000 0", "@1000 0")
+            .up();
+    assertThat(
+            StoredComparison.differences(
+                direct, new Stored().sample(series("a", "t", "two"), "@1000 0").up(), true))
+        .isEmpty();
+    assertThat(
+            StoredComparison.differences(
+                direct,
+                new Stored()
+                    .sample(series("a", "t", "neg"), "@scrape 3")
+                    .sample(series("a", "t", "two"), "@1000 0")
+                    .up(),
+                true))
+        .containsExactly("a{t=\"neg\"}: stored [@scrape 3], direct [@-1500 3]");
+    assertThat(
+            StoredComparison.differences(
+                direct, new Stored().sample(series("a", "t", "two"), "@1000 0").up(), false))
+        .hasSize(2);
+  }
+
+  @Test
   void aMergeIsComparedReplicaByReplicaWithoutItsLabel() {
     StoredTarget merged =
         new Stored()
