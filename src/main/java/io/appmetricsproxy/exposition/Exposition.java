@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** A whole exposition: its format and its metric families, each named once, in order. */
+/**
+ * A whole exposition: its format and its metric families, each named once, in order. As in
+ * Prometheus, a family's type does not constrain its samples' names or labels.
+ */
 public record Exposition(Format format, List<MetricFamily> families) {
 
   public Exposition {
@@ -29,12 +32,7 @@ public record Exposition(Format format, List<MetricFamily> families) {
         throw new IllegalArgumentException(
             "metric family " + family.name() + " has a UNIT in TEXT");
       }
-      String checkedName = null;
       for (Sample sample : family.samples()) {
-        if (sample.name() != checkedName) { // samples of one name share one string when parsed
-          requireFits(format, family, sample);
-          checkedName = sample.name();
-        }
         requireFormat(format, sample);
       }
     }
@@ -49,18 +47,6 @@ public record Exposition(Format format, List<MetricFamily> families) {
     return count;
   }
 
-  private static void requireFits(Format format, MetricFamily family, Sample sample) {
-    if (Names.suffixOf(format, family.type(), family.name(), sample.name()) == null) {
-      throw new IllegalArgumentException(
-          "sample "
-              + sample.name()
-              + " does not belong to "
-              + family.type().keyword()
-              + " family "
-              + family.name());
-    }
-  }
-
   private static void requireFormat(Format format, Sample sample) {
     if (format == Format.TEXT) {
       if (sample.exemplar() != null) {
@@ -70,7 +56,7 @@ public record Exposition(Format format, List<MetricFamily> families) {
         throw new IllegalArgumentException(
             "timestamp of sample " + sample.name() + " is not milliseconds");
       }
-    } else if (sample.timestamp() != null && !Numbers.isSeconds(sample.timestamp())) {
+    } else if (sample.timestamp() != null && !Numbers.isFinite(sample.timestamp())) {
       throw new IllegalArgumentException(
           "timestamp of sample " + sample.name() + " is out of range");
     }

@@ -49,13 +49,7 @@ public final class ExpositionMerger {
 
   private final Format format;
   private final Map<String, Target> families = new LinkedHashMap<>();
-
-  /**
-   * Which family owns a family name or a sample name, so no name means two families in the output.
-   */
-  private final Map<String, String> owners = new HashMap<>();
-
-  private final Set<SeriesKey> series = new HashSet<>();
+  private final Map<SeriesKey, Set<String>> timestamps = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
 
   private ExpositionMerger(Format format) {
@@ -63,10 +57,14 @@ public final class ExpositionMerger {
   }
 
   /**
-   * Merges the sources: OPENMETRICS if every source is, else TEXT (OpenMetrics sources converted as
-   * the writer does); families in order of first appearance with the first source's type and HELP;
-   * source labels added after each sample's own, as proxy_NAME where the sample has NAME already;
-   * later families of a conflicting type and series already seen are dropped with a warning.
+   * Merges the sources so that Prometheus stores from the merge what it stores from each source,
+   * with the source labels: OPENMETRICS if every source is, else TEXT (OpenMetrics sources
+   * converted as the writer does); families in order of first appearance with the first source's
+   * type, HELP and UNIT (a later conflicting one is warned about; its samples are kept); source
+   * labels added after each sample's own, as proxy_NAME where the sample has NAME already; a sample
+   * repeating a series and timestamp already merged is dropped with a warning (Prometheus keeps the
+   * first); in OpenMetrics an exemplar Prometheus 2.42 refuses (after a name not ending in _total
+   * or _bucket) is dropped with a warning, so that one source cannot fail the scrape of all.
    */
   public static Result merge(List<Source> sources) {
     boolean allOpenMetrics =
@@ -90,42 +88,27 @@ public final class ExpositionMerger {
   private void add(int source, List<Label> labels, MetricFamily family) {
     Target target = families.get(family.name());
     if (target == null) {
-      if (!claimNames(source, family)) {
-        return;
-      }
       target = new Target(family);
       families.put(family.name(), target);
-    } else if (target.type != family.type()) {
-      warn(
-          family,
-          "type "
-              + family.type().keyword()
-              + " in source "
-              + source
-              + " conflicts with "
-              + target.type.keyword()
-              + ", dropped");
-      return;
-    } else if (target.unit != null && family.unit() != null && !target.unit.equals(family.unit())) {
-      warn(
-          family,
-          "unit \""
-              + family.unit()
-              + "\" in source "
-              + source
-              + " conflicts with \""
-              + target.unit
-              + "\", dropped");
-      return;
-    } else if (!claimNames(source, family)) {
-      return;
+    } else {
+      conflict(source, family, "type", target.type.keyword(), family.type().keyword());
+      conflict(source, family, "HELP", target.help, family.help());
+      conflict(source, family, "unit", target.unit, family.unit());
     }
     target.help = target.help != null ? target.help : family.help();
     target.unit = target.unit != null ? target.unit : family.unit();
     int duplicates = 0;
+    int exemplars = 0;
     for (Sample sample : family.samples()) {
       Sample labelled = withLabels(sample, labels);
-      if (series.add(new SeriesKey(labelled))) {
+      if (format == Format.OPENMETRICS && labelled.exemplar() != null && !exemplarIn242(sample)) {
+        labelled =
+            new Sample(
+                labelled.name(), labelled.labels(), labelled.value(), labelled.timestamp(), null);
+        exemplars++;
+      }
+      String time = labelled.timestamp() == null ? "" : labelled.timestamp();
+      if (timestamps.computeIfAbsent(new SeriesKey(labelled), k -> new HashSet<>(2)).add(time)) {
         target.samples.add(labelled);
       } else {
         duplicates++;
@@ -134,33 +117,33 @@ public final class ExpositionMerger {
     if (duplicates > 0) {
       warn(family, duplicates + " series in source " + source + " duplicate earlier ones, dropped");
     }
+    if (exemplars > 0) {
+      warn(
+          family,
+          exemplars
+              + " exemplars in source "
+              + source
+              + " after names Prometheus 2.42 allows none after, dropped");
+    }
   }
 
-  /**
-   * Claims the family's name and sample names for it; false (with a warning) if another family has
-   * one.
-   */
-  private boolean claimNames(int source, MetricFamily family) {
-    Set<String> names = new HashSet<>();
-    names.add(family.name());
-    family.samples().forEach(sample -> names.add(sample.name()));
-    for (String name : names) {
-      String owner = owners.get(name);
-      if (owner != null && !owner.equals(family.name())) {
-        warn(
-            family,
-            "name \""
-                + name
-                + "\" in source "
-                + source
-                + " is taken by family \""
-                + owner
-                + "\", dropped");
-        return false;
-      }
+  private static boolean exemplarIn242(Sample sample) {
+    return sample.name().endsWith("_total") || sample.name().endsWith("_bucket");
+  }
+
+  private void conflict(int source, MetricFamily family, String what, String first, String later) {
+    if (first != null && later != null && !first.equals(later)) {
+      warn(
+          family,
+          what
+              + " \""
+              + later
+              + "\" in source "
+              + source
+              + " conflicts with \""
+              + first
+              + "\", the first kept");
     }
-    names.forEach(name -> owners.put(name, family.name()));
-    return true;
   }
 
   /**

@@ -14,10 +14,10 @@ public final class ExpositionWriter {
   private ExpositionWriter() {}
 
   /**
-   * Writes the exposition in the target format as UTF-8. An OpenMetrics exposition written as TEXT
-   * is converted as client_java does: counter x becomes family x_total, _created samples become
-   * gauge families, info and stateset become gauges, gaugehistogram and unknown untyped; UNIT and
-   * exemplars are dropped and timestamps become integer milliseconds.
+   * Writes the exposition in the target format as UTF-8, so that Prometheus reading it stores what
+   * it stored reading the original. An OpenMetrics exposition written as TEXT keeps its families
+   * and sample names; info and stateset become gauges, gaugehistogram and unknown untyped; UNIT and
+   * exemplars are dropped and timestamps become the milliseconds Prometheus computes.
    *
    * @throws IllegalArgumentException if a TEXT exposition is to be written as OPENMETRICS
    */
@@ -52,10 +52,22 @@ public final class ExpositionWriter {
           .appendEscaped(family.help(), openMetrics)
           .append('\n');
     }
-    out.append("# TYPE ").append(name).append(' ').append(family.type().keyword()).append('\n');
+    if (writesType(family)) {
+      out.append("# TYPE ").append(name).append(' ').append(family.type().keyword()).append('\n');
+    }
     if (openMetrics && family.unit() != null) {
       out.append("# UNIT ").append(name).append(' ').append(family.unit()).append('\n');
     }
+  }
+
+  /**
+   * Whether a TYPE line is written: not for an untyped family (Prometheus keeps no metadata for a
+   * name without lines), unless the family is nothing but that line.
+   */
+  private static boolean writesType(MetricFamily family) {
+    MetricType type = family.type();
+    return (type != MetricType.UNTYPED && type != MetricType.UNKNOWN)
+        || (family.samples().isEmpty() && family.help() == null && family.unit() == null);
   }
 
   private static void writeSample(ByteSink out, Sample sample) {

@@ -9,71 +9,69 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The metric families of a body being parsed, and the rules by which metadata lines and samples
- * join them.
+ * The metric families of a body being read, as Prometheus keeps them: per name the last HELP, TYPE
+ * and UNIT; every sample in order, except one repeating a series and timestamp already seen (the
+ * head appender keeps the first); each sample in the family of its name, or of the name without the
+ * suffix the family's type gives it.
  */
 final class Families {
 
-  private static final int MAX_SERIES_SHOWN = 80;
+  /** Typical bytes per sample line, to size the duplicate-series check. */
+  private static final int BYTES_PER_SAMPLE_GUESS = 80;
+
+  private static final Object NO_TIMESTAMP = new Object();
 
   private final Format format;
   private final Map<String, FamilyBuilder> byName = new LinkedHashMap<>();
   private final Map<String, FamilyBuilder> bySampleName = new HashMap<>();
-  private final Set<SeriesKey> series;
+  private final Map<SeriesKey, Object> timestamps;
   private final List<String> candidates = new ArrayList<>(4);
-  private FamilyBuilder current;
   private String lastSampleName;
   private FamilyBuilder lastFamily;
-  private String lastSuffix;
 
-  /** Families of a body of about this many samples (only sizes the duplicate check). */
-  Families(Format format, int expectedSamples) {
+  /** Families of a body of this many bytes (only sizes the duplicate check). */
+  Families(Format format, int bodyBytes) {
     this.format = format;
-    this.series = new HashSet<>(Math.max(16, expectedSamples * 4 / 3));
+    this.timestamps = new HashMap<>(Math.max(16, bodyBytes / BYTES_PER_SAMPLE_GUESS * 4 / 3));
   }
 
-  /**
-   * The family a HELP, TYPE or UNIT line names, created if new; in OpenMetrics it must be the
-   * current one.
-   */
-  FamilyBuilder forMetadata(String name, String keyword, LineScanner at) {
-    FamilyBuilder family = byName.get(name);
-    if (family == null) {
-      family = new FamilyBuilder(name);
-      byName.put(name, family);
-    } else if (format == Format.OPENMETRICS) {
-      if (family != current) {
-        throw at.error("metric family \"" + name + "\" is not contiguous");
-      }
-      if (!family.samples.isEmpty()) {
-        throw at.error(keyword + " line for metric family \"" + name + "\" after its samples");
-      }
-    }
-    current = family;
-    return family;
+  void help(String name, String help) {
+    withMetadata(name).help = help;
   }
 
-  /** Adds a sample to the family it belongs to, checking the rules of that family's type. */
-  void add(Sample sample, LineScanner at) {
-    FamilyBuilder family = forSample(sample.name(), at);
-    MetricType type = family.effectiveType(format);
-    String suffix = lastSuffix;
-    if ((type == MetricType.HISTOGRAM || type == MetricType.GAUGEHISTOGRAM)
-        && suffix.equals("_bucket")) {
-      requireFloatLabel(sample, "le", "histogram bucket", at);
-    } else if (type == MetricType.SUMMARY && suffix.isEmpty()) {
-      requireFloatLabel(sample, "quantile", "summary sample", at);
+  void type(String name, MetricType type) {
+    withMetadata(name).type = type;
+  }
+
+  void unit(String name, String unit) {
+    withMetadata(name).unit = unit;
+  }
+
+  /** Adds a sample unless its series had a sample of the same timestamp (or none) before. */
+  void add(Sample sample, boolean hasTimestamp, long millis) {
+    Object time = hasTimestamp ? (Object) millis : NO_TIMESTAMP;
+    SeriesKey key = new SeriesKey(sample);
+    Object seen = timestamps.putIfAbsent(key, time);
+    if (seen != null && !firstAt(key, seen, time)) {
+      return;
     }
-    if (sample.exemplar() != null && !exemplarAllowed(type, suffix)) {
-      throw at.error(
-          "exemplar on sample \""
-              + sample.name()
-              + "\" (only counter _total and histogram _bucket samples may have one)");
+    forSample(sample.name()).samples.add(sample);
+  }
+
+  /** Whether the series, seen before at {@code seen}, gets its first sample at {@code time}. */
+  @SuppressWarnings("unchecked")
+  private boolean firstAt(SeriesKey key, Object seen, Object time) {
+    if (seen instanceof Set<?> set) {
+      return ((Set<Object>) set).add(time);
     }
-    if (!series.add(new SeriesKey(sample))) {
-      throw at.error("duplicate series " + describe(sample));
+    if (seen.equals(time)) {
+      return false;
     }
-    family.samples.add(sample);
+    Set<Object> times = new HashSet<>();
+    times.add(seen);
+    times.add(time);
+    timestamps.put(key, times);
+    return true;
   }
 
   List<MetricFamily> build() {
@@ -84,93 +82,43 @@ final class Families {
     return families;
   }
 
-  /**
-   * The family of the sample name; also sets lastSuffix, the suffix by which the name belongs to
-   * it.
-   */
-  private FamilyBuilder forSample(String name, LineScanner at) {
-    boolean repeated = name.equals(lastSampleName);
-    FamilyBuilder family = repeated ? lastFamily : bySampleName.get(name);
+  private FamilyBuilder withMetadata(String name) {
+    return byName.computeIfAbsent(name, FamilyBuilder::new);
+  }
+
+  private FamilyBuilder forSample(String name) {
+    if (name.equals(lastSampleName)) {
+      return lastFamily;
+    }
+    FamilyBuilder family = bySampleName.get(name);
     if (family == null) {
-      family = fitting(name, at);
+      family = fitting(name);
       bySampleName.put(name, family);
     }
-    if (family != current) {
-      if (format == Format.OPENMETRICS) {
-        throw at.error("metric family \"" + family.name + "\" is not contiguous");
-      }
-      current = family;
-    }
-    if (!repeated) {
-      lastSampleName = name;
-      lastFamily = family;
-      lastSuffix = family.suffixOf(format, name);
-    }
+    lastSampleName = name;
+    lastFamily = family;
     return family;
   }
 
   /**
-   * The current family if the name fits it, else an earlier one it fits, else a new untyped family.
+   * The family of the name itself, else the family whose type gives the name's suffix (x for
+   * x_total of a counter), else a new one.
    */
-  private FamilyBuilder fitting(String name, LineScanner at) {
-    if (current != null && current.suffixOf(format, name) != null) {
-      return current;
+  private FamilyBuilder fitting(String name) {
+    FamilyBuilder own = byName.get(name);
+    if (own != null) {
+      return own;
     }
     candidates.clear();
     Names.candidateFamilies(name, candidates);
-    for (String candidate : candidates) {
-      FamilyBuilder family = byName.get(candidate);
-      if (family != null && family.suffixOf(format, name) != null) {
+    for (int k = 1; k < candidates.size(); k++) {
+      FamilyBuilder family = byName.get(candidates.get(k));
+      if (family != null && Names.suffixOf(format, family.type, family.name, name) != null) {
         return family;
       }
     }
-    FamilyBuilder clash = byName.get(name);
-    if (clash != null) {
-      throw at.error(
-          "sample \""
-              + name
-              + "\" does not fit "
-              + clash.effectiveType(format).keyword()
-              + " family \""
-              + name
-              + "\"");
-    }
     FamilyBuilder family = new FamilyBuilder(name);
     byName.put(name, family);
-    current = family;
     return family;
-  }
-
-  private static void requireFloatLabel(Sample sample, String label, String what, LineScanner at) {
-    String value = sample.label(label);
-    if (value == null) {
-      throw at.error(what + " \"" + sample.name() + "\" has no \"" + label + "\" label");
-    }
-    if (!Numbers.isFloat(value)) {
-      throw at.error("invalid \"" + label + "\" value \"" + value + "\" (expected a float)");
-    }
-  }
-
-  private static boolean exemplarAllowed(MetricType type, String suffix) {
-    return switch (type) {
-      case COUNTER -> suffix.equals("_total");
-      case HISTOGRAM, GAUGEHISTOGRAM -> suffix.equals("_bucket");
-      default -> false;
-    };
-  }
-
-  private static String describe(Sample sample) {
-    StringBuilder out = new StringBuilder(sample.name());
-    if (!sample.labels().isEmpty()) {
-      out.append('{');
-      for (Label label : sample.labels()) {
-        out.append(out.charAt(out.length() - 1) == '{' ? "" : ",");
-        out.append(label.name()).append("=\"").append(Snippet.escaped(label.value())).append('"');
-      }
-      out.append('}');
-    }
-    return out.length() <= MAX_SERIES_SHOWN
-        ? out.toString()
-        : out.substring(0, MAX_SERIES_SHOWN) + "...";
   }
 }

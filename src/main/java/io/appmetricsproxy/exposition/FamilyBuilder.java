@@ -3,7 +3,7 @@ package io.appmetricsproxy.exposition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A metric family being parsed: what its metadata lines said so far and its samples. */
+/** A metric family being read: the last HELP, TYPE and UNIT given to its name, and its samples. */
 final class FamilyBuilder {
 
   final String name;
@@ -23,17 +23,8 @@ final class FamilyBuilder {
     this.name = name;
   }
 
-  /** The suffix by which the sample name belongs to this family, or null if it does not. */
-  String suffixOf(Format format, String sampleName) {
-    return Names.suffixOf(format, type, name, sampleName);
-  }
-
-  /** This family's type as the format reads it: the TYPE line's, or the format's untyped. */
-  MetricType effectiveType(Format format) {
-    return type != null ? type : MetricType.untypedIn(format);
-  }
-
   MetricFamily build(Format format) {
-    return new MetricFamily(name, effectiveType(format), help, unit, samples);
+    return new MetricFamily(
+        name, type != null ? type : MetricType.untypedIn(format), help, unit, samples);
   }
 }

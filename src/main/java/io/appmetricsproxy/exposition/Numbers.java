@@ -1,16 +1,10 @@
 package io.appmetricsproxy.exposition;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-
 /**
  * Syntax checks of sample values and timestamps, as Go's strconv accepts them (without hex or
  * underscores).
  */
 final class Numbers {
-
-  /** Seconds beyond which an OpenMetrics timestamp no longer fits in int64 milliseconds. */
-  private static final double MAX_SECONDS = 9.2e15;
 
   /**
    * Digits plus exponent below which a decimal cannot exceed the double range, so needs no parsing.
@@ -62,25 +56,23 @@ final class Numbers {
     return true;
   }
 
-  /** Whether a float is a usable OpenMetrics timestamp: finite and within int64 milliseconds. */
-  static boolean isSeconds(CharSequence s) {
-    if (!isFloat(s)) {
-      return false;
-    }
+  /** Whether a float (as {@link #isFloat} accepts it) is finite: no NaN and no infinity. */
+  static boolean isFinite(CharSequence s) {
     char last = s.charAt(s.length() - 1);
-    if (last != '.' && (last < '0' || last > '9')) {
-      return false; // NaN and the infinities end in a letter; decimals end in a digit or a point
-    }
-    return Math.abs(Double.parseDouble(s.toString())) < MAX_SECONDS;
+    return last == '.' || (last >= '0' && last <= '9'); // NaN and the infinities end in a letter
   }
 
   /**
-   * An OpenMetrics timestamp in seconds as text-format milliseconds, truncated toward zero as
-   * Prometheus does.
+   * An OpenMetrics timestamp in float seconds as the int64 milliseconds Prometheus makes of it:
+   * {@code int64(seconds * 1000)}, truncated toward zero, and on amd64 the minimum int64 where the
+   * product does not fit.
    */
-  static String secondsToMillis(String seconds) {
-    BigDecimal millis = new BigDecimal(seconds).movePointRight(3).setScale(0, RoundingMode.DOWN);
-    return millis.toPlainString();
+  static long secondsToMillis(String seconds) {
+    double millis = Double.parseDouble(seconds) * 1000;
+    if (!(Math.abs(millis) < 0x1p63)) {
+      return Long.MIN_VALUE;
+    }
+    return (long) millis;
   }
 
   /**

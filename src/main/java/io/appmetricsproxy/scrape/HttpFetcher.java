@@ -2,9 +2,6 @@ package io.appmetricsproxy.scrape;
 
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Target;
-import io.appmetricsproxy.exposition.ExpositionParser;
-import io.appmetricsproxy.exposition.Format;
-import io.appmetricsproxy.exposition.InvalidExpositionException;
 import io.appmetricsproxy.exposition.Payload;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,7 +11,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -41,8 +37,11 @@ import org.apache.hc.core5.util.Timeout;
  * body size cap, and only a valid exposition counts as metrics.
  */
 final class HttpFetcher implements AutoCloseable {
+  /** Prometheus' own (scrape/scrape.go, scrapeAcceptHeader), so targets answer as to it. */
   static final String ACCEPT =
-      "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
+      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+          + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final CloseableHttpClient client;
@@ -148,31 +147,17 @@ final class HttpFetcher implements AutoCloseable {
     }
     HttpEntity entity = response.getEntity();
     Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
-    Format format = Format.ofContentType(contentType == null ? null : contentType.getValue());
     byte[] body =
         entity == null
             ? new byte[0]
             : LimitedBody.read(entity, maxBodyBytes, request, claim, deadline);
-    if (isBlank(body)) {
-      throw new ScrapeFailure(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
+    BodyCheck.Verdict verdict =
+        BodyCheck.check(body, contentType == null ? null : contentType.getValue());
+    if (verdict.error().isPresent()) {
+      ScrapeError error = verdict.error().get();
+      throw new ScrapeFailure(error.reason(), error.message());
     }
-    try {
-      ExpositionParser.parse(body, format);
-    } catch (InvalidExpositionException e) {
-      throw new ScrapeFailure(
-          ScrapeError.Reason.INVALID,
-          "HTTP 200 but not "
-              + (format == Format.TEXT ? "Prometheus text" : "OpenMetrics")
-              + " ("
-              + e.getMessage()
-              + ")");
-    }
-    if (format == Format.TEXT && body[body.length - 1] != '\n') {
-      byte[] terminated = Arrays.copyOf(body, body.length + 1);
-      terminated[body.length] = '\n';
-      return Payload.of(terminated, format);
-    }
-    return Payload.of(body, format);
+    return verdict.payload().get();
   }
 
   private ScrapeFailure translate(Exception e, boolean cancelled) {
@@ -222,15 +207,6 @@ final class HttpFetcher implements AutoCloseable {
 
   private static String hostPart(String host) {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-  }
-
-  private static boolean isBlank(byte[] body) {
-    for (byte b : body) {
-      if (b != ' ' && b != '\n' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Duration since(long startNanos) {

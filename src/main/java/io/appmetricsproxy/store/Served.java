@@ -38,6 +38,14 @@ public final class Served {
   }
 
   /**
+   * The name's entries served as {@code /<name>/metrics} serves them: one entry's payload as it
+   * came, several merged, each sample labelled with its container (and node).
+   */
+  public static Served of(String name, List<Entry> entries) {
+    return of(name, entries, null);
+  }
+
+  /**
    * The name's entries served: merged when there are several, unless {@code previous} (this name in
    * the last snapshot, or null) merged the same content already, whose merge is kept.
    */

@@ -9,6 +9,37 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /**
+   * What Prometheus stores from an exposition, in order-free form: each sample's series (labels
+   * sorted), value, timestamp and exemplar, and the metadata of each family that has any.
+   */
+  static List<String> stored(Exposition exposition) {
+    List<String> stored = new java.util.ArrayList<>();
+    for (MetricFamily family : exposition.families()) {
+      String type = family.type() == MetricType.UNTYPED ? "unknown" : family.type().keyword();
+      if (family.help() != null || family.unit() != null || !type.equals("unknown")) {
+        stored.add(
+            "metadata " + family.name() + " " + type + " " + family.help() + " " + family.unit());
+      }
+      for (Sample sample : family.samples()) {
+        List<String> labels = new java.util.ArrayList<>();
+        sample.labels().forEach(l -> labels.add(l.name() + "=" + l.value()));
+        java.util.Collections.sort(labels);
+        stored.add(
+            sample.name()
+                + labels
+                + " "
+                + sample.value()
+                + " "
+                + sample.timestamp()
+                + " "
+                + sample.exemplar());
+      }
+    }
+    java.util.Collections.sort(stored);
+    return stored;
+  }
+
   static MetricFamily family(String name, MetricType type, String help, Sample... samples) {
     return new MetricFamily(name, type, help, null, List.of(samples));
   }

@@ -54,13 +54,6 @@ class ModelTest {
             (ThrowingCallable)
                 () -> new Exposition(Format.TEXT, List.of(family("a", MetricType.INFO, null)))),
         Arguments.of(
-            "counter sample without _total in OpenMetrics",
-            (ThrowingCallable)
-                () ->
-                    new Exposition(
-                        Format.OPENMETRICS,
-                        List.of(family("a", MetricType.COUNTER, null, sample("a", "1"))))),
-        Arguments.of(
             "float timestamp in text",
             (ThrowingCallable)
                 () ->

@@ -78,6 +78,7 @@ class NumbersTest {
     assertThat(Numbers.isMillis(text == null ? "" : text)).isEqualTo(expected);
   }
 
+  /** As Prometheus: int64(seconds * 1000) in float arithmetic, so 1.001 s is 1000 ms. */
   @ParameterizedTest(name = "{0} s = {1} ms")
   @CsvSource(
       delimiter = '|',
@@ -88,9 +89,12 @@ class NumbersTest {
         "1.5e9|1500000000000",
         "0|0",
         "1700000002.5|1700000002500",
-        "-1.5|-1500"
+        "-1.5|-1500",
+        "1.001|1000",
+        "-1.001|-1000",
+        "12345678901234567890|-9223372036854775808"
       })
-  void secondsToMillis(String seconds, String millis) {
+  void secondsToMillis(String seconds, long millis) {
     assertThat(Numbers.secondsToMillis(seconds)).isEqualTo(millis);
   }
 }

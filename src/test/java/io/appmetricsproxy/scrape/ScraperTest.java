@@ -130,7 +130,10 @@ class ScraperTest {
     assertThat(new String(first.payload().get().toByteArray(), UTF8)).isEqualTo(METRICS);
     assertThat(first.payload().get().format()).isEqualTo(Format.TEXT);
     assertThat(scraper.portOrder(t)).containsExactly(port(), closed);
-    assertThat(accepts.get(0)).startsWith("text/plain;version=0.0.4");
+    assertThat(accepts.get(0))
+        .isEqualTo(
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
   }
 
   @Test

@@ -17,6 +17,18 @@ class NegotiationTest {
   }
 
   @Test
+  void theFormatWeightedHighestWins() {
+    assertThat(
+            Negotiation.format(
+                "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5"))
+        .isEqualTo(Format.TEXT);
+    assertThat(Negotiation.format("application/openmetrics-text;version=0.0.1,text/plain"))
+        .isEqualTo(Format.OPENMETRICS);
+    assertThat(Negotiation.format("application/openmetrics-text;q=0.2,*/*;q=0.5"))
+        .isEqualTo(Format.TEXT);
+  }
+
+  @Test
   void anythingElseGetsText() {
     assertThat(Negotiation.format(null)).isEqualTo(Format.TEXT);
     assertThat(Negotiation.format("text/plain;version=0.0.4")).isEqualTo(Format.TEXT);

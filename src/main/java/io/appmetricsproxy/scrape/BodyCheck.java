@@ -1,0 +1,68 @@
+package io.appmetricsproxy.scrape;
+
+import io.appmetricsproxy.exposition.ExpositionParser;
+import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.InvalidExpositionException;
+import io.appmetricsproxy.exposition.Payload;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The check a scraped body of an HTTP 200 goes through before it is stored: the payload to keep, or
+ * why the body is refused.
+ */
+public final class BodyCheck {
+
+  /** The payload to store, or the error to record instead; exactly one is present. */
+  public record Verdict(Optional<Payload> payload, Optional<ScrapeError> error) {
+
+    public Verdict {
+      Objects.requireNonNull(payload);
+      Objects.requireNonNull(error);
+      if (payload.isPresent() == error.isPresent()) {
+        throw new IllegalArgumentException("a verdict has either a payload or an error");
+      }
+    }
+
+    public boolean accepted() {
+      return payload.isPresent();
+    }
+  }
+
+  private BodyCheck() {}
+
+  /**
+   * Checks a body served with this Content-Type header value (null: no header) as Prometheus'
+   * scrape would: refused where Prometheus fails the scrape, with its reason, and where the body is
+   * empty (no byte at all); kept otherwise, a text body with its final newline added.
+   */
+  public static Verdict check(byte[] body, String contentType) {
+    Objects.requireNonNull(body, "body");
+    Format format = Format.ofContentType(contentType);
+    if (body.length == 0) {
+      return refused(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
+    }
+    try {
+      ExpositionParser.parse(body, format);
+    } catch (InvalidExpositionException e) {
+      return refused(
+          ScrapeError.Reason.INVALID,
+          "HTTP 200 but not "
+              + (format == Format.TEXT ? "Prometheus text" : "OpenMetrics")
+              + " ("
+              + e.getMessage()
+              + ")");
+    }
+    if (format == Format.TEXT && body[body.length - 1] != '\n') {
+      byte[] terminated = Arrays.copyOf(body, body.length + 1);
+      terminated[body.length] = '\n';
+      return new Verdict(Optional.of(Payload.of(terminated, format)), Optional.empty());
+    }
+    return new Verdict(Optional.of(Payload.of(body, format)), Optional.empty());
+  }
+
+  private static Verdict refused(ScrapeError.Reason reason, String message) {
+    return new Verdict(Optional.empty(), Optional.of(new ScrapeError(reason, message)));
+  }
+}
