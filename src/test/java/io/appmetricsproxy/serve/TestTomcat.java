@@ -11,7 +11,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /** The embedded Tomcat of the serve tests: loopback, a free port, its base in the test's folder. */
-final class TestTomcat implements AutoCloseable {
+public final class TestTomcat implements AutoCloseable {
   private final Tomcat tomcat;
 
   private TestTomcat(Tomcat tomcat) {
@@ -19,7 +19,7 @@ final class TestTomcat implements AutoCloseable {
   }
 
   /** A Tomcat whose contexts {@code contexts} adds, started. */
-  static TestTomcat start(Path base, Consumer<Tomcat> contexts) throws LifecycleException {
+  public static TestTomcat start(Path base, Consumer<Tomcat> contexts) throws LifecycleException {
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());
     tomcat.setPort(0);
@@ -32,7 +32,7 @@ final class TestTomcat implements AutoCloseable {
   /**
    * A context at {@code path} whose every request goes to the JAX-RS application of {@code state}.
    */
-  static Context jersey(Tomcat tomcat, String path, ProxyState state) {
+  public static Context jersey(Tomcat tomcat, String path, ProxyState state) {
     Context context = tomcat.addContext(path, null);
     Tomcat.addServlet(context, "jersey", new ServletContainer(new ServeApplication(state)));
     context.addServletMappingDecoded("/*", "jersey");
@@ -40,7 +40,7 @@ final class TestTomcat implements AutoCloseable {
   }
 
   /** Puts {@code filter} in front of every request of {@code context}. */
-  static void filter(Context context, String name, Filter filter) {
+  public static void filter(Context context, String name, Filter filter) {
     FilterDef def = new FilterDef();
     def.setFilterName(name);
     def.setFilter(filter);
@@ -51,7 +51,7 @@ final class TestTomcat implements AutoCloseable {
     context.addFilterMap(map);
   }
 
-  int port() {
+  public int port() {
     return tomcat.getConnector().getLocalPort();
   }
 
