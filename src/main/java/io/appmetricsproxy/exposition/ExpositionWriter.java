@@ -16,8 +16,9 @@ public final class ExpositionWriter {
   /**
    * Writes the exposition in the target format as UTF-8, so that Prometheus reading it stores what
    * it stored reading the original. An OpenMetrics exposition written as TEXT keeps its families
-   * and sample names; info and stateset become gauges, gaugehistogram and unknown untyped; UNIT and
-   * exemplars are dropped and timestamps become the milliseconds Prometheus computes.
+   * and sample names; info and stateset become gauges, gaugehistogram histogram and unknown
+   * untyped; UNIT and exemplars are dropped, timestamps become the milliseconds Prometheus computes
+   * and a sample with a negative one is left out.
    *
    * @throws IllegalArgumentException if a TEXT exposition is to be written as OPENMETRICS
    */

@@ -22,7 +22,10 @@ final class TextConversion {
     for (MetricFamily family : exposition.families()) {
       List<Sample> samples = new ArrayList<>(family.samples().size());
       for (Sample sample : family.samples()) {
-        samples.add(toText(sample));
+        Sample converted = toText(sample);
+        if (converted != null) {
+          samples.add(converted);
+        }
       }
       families.add(
           new MetricFamily(family.name(), textType(family.type()), family.help(), null, samples));
@@ -30,26 +33,35 @@ final class TextConversion {
     return new Exposition(Format.TEXT, families);
   }
 
-  /** The text type for an OpenMetrics one: info and stateset are gauges, the rest untyped. */
+  /**
+   * The text type for an OpenMetrics one: info and stateset are gauges, a gaugehistogram a
+   * histogram (as client_golang's text encoder writes it, so that its TYPE line, and the metadata
+   * Prometheus keeps from it, is not lost), unknown untyped.
+   */
   static MetricType textType(MetricType type) {
     return switch (type) {
       case COUNTER, GAUGE, HISTOGRAM, SUMMARY -> type;
       case INFO, STATESET -> MetricType.GAUGE;
-      case UNKNOWN, GAUGEHISTOGRAM, UNTYPED -> MetricType.UNTYPED;
+      case GAUGEHISTOGRAM -> MetricType.HISTOGRAM;
+      case UNKNOWN, UNTYPED -> MetricType.UNTYPED;
     };
   }
 
   /**
-   * The sample without exemplar, its timestamp as Prometheus' int64(seconds*1000); dropped if
-   * negative, which the text format cannot write.
+   * The sample without exemplar, its timestamp as Prometheus' int64(seconds*1000); null (the
+   * sample is left out) for a negative one, which Prometheus' text parser cannot read: without its
+   * timestamp it would be stored at the time of the scrape.
    */
   private static Sample toText(Sample sample) {
     String timestamp = sample.timestamp();
     if (timestamp != null) {
       long millis = Numbers.secondsToMillis(timestamp);
-      timestamp = millis < 0 ? null : Long.toString(millis);
+      if (millis < 0) {
+        return null;
+      }
+      timestamp = Long.toString(millis);
     }
-    if (timestamp == null && sample.exemplar() == null && sample.timestamp() == null) {
+    if (sample.exemplar() == null && sample.timestamp() == null) {
       return sample;
     }
     return new Sample(sample.name(), sample.labels(), sample.value(), timestamp, null);

@@ -98,7 +98,7 @@ class ExpositionWriterTest {
                         st{st="a"} 1
                         """),
         Arguments.of(
-            "gaugehistogram and unknown to untyped, which has no TYPE line",
+            "gaugehistogram to histogram, unknown to untyped, which has no TYPE line",
             Format.OPENMETRICS,
             """
                         # TYPE q gaugehistogram
@@ -112,13 +112,15 @@ class ExpositionWriterTest {
             Format.TEXT,
             """
                         # HELP q Queue.
+                        # TYPE q histogram
                         q_bucket{le="+Inf"} 3
                         q_gcount 3
                         q_gsum 4
                         u 1
                         """),
         Arguments.of(
-            "histogram to text: unit dropped, timestamps in ms as Prometheus computes them",
+            "histogram to text: unit dropped, timestamps in ms as Prometheus computes them, a"
+                + " sample with a negative one left out",
             Format.OPENMETRICS,
             """
                         # TYPE h_seconds histogram
@@ -135,7 +137,6 @@ class ExpositionWriterTest {
                         h_seconds_bucket{le="+Inf"} 1 1520879607789
                         h_seconds_count 1 1520879607789
                         h_seconds_sum 0.1 1500000000000
-                        h_seconds_created 1.5e9
                         """));
   }
 
@@ -196,8 +197,7 @@ class ExpositionWriterTest {
             "requests_total",
             "requests_created",
             "feature_flags",
-            "queue_size",
-            "queue_size_bucket",
+            "queue_size", // a histogram in text: its _bucket samples belong to it
             "queue_size_gcount",
             "queue_size_gsum",
             "rpc_latency_seconds",

@@ -83,8 +83,7 @@ class CorpusServingTest {
 
   /**
    * The original as a text reader of the converted body would have it, by Prometheus' rules: a
-   * negative timestamp, which the text format cannot write, is dropped, and then the series' first
-   * sample without one is kept.
+   * sample with a negative timestamp, which Prometheus' text parser cannot read, is left out.
    */
   private static Exposition asText(Exposition original) {
     if (original.format() == Format.TEXT) {
@@ -96,7 +95,9 @@ class CorpusServingTest {
       List<Sample> samples = new ArrayList<>();
       for (Sample s : f.samples()) {
         String ts = s.timestamp() == null ? null : Long.toString(millis(s.timestamp()));
-        ts = ts != null && ts.startsWith("-") ? null : ts;
+        if (ts != null && ts.startsWith("-")) {
+          continue;
+        }
         if (seen.add(s.name() + s.labels() + " @" + ts)) {
           samples.add(new Sample(s.name(), s.labels(), s.value(), ts, null));
         }
@@ -104,7 +105,8 @@ class CorpusServingTest {
       MetricType type =
           switch (f.type()) {
             case INFO, STATESET -> MetricType.GAUGE;
-            case UNKNOWN, GAUGEHISTOGRAM -> MetricType.UNTYPED;
+            case GAUGEHISTOGRAM -> MetricType.HISTOGRAM;
+            case UNKNOWN -> MetricType.UNTYPED;
             default -> f.type();
           };
       families.add(new MetricFamily(f.name(), type, f.help(), null, samples));
