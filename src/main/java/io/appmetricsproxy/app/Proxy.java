@@ -71,6 +71,7 @@ public final class Proxy implements AutoCloseable {
             store,
             config.maxBodyBytes() + 4096,
             r.interval(),
+            r.concurrency(),
             republish,
             clock);
     this.replication = new Replication(replicator, state, metrics);

@@ -129,6 +129,13 @@ public record Config(
         s.peers("REPLICATION_PEERS", port),
         interval,
         timeout,
+        (int)
+            s.wholeNumber(
+                "REPLICATION_CONCURRENCY",
+                ReplicationSettings.DEFAULT_CONCURRENCY,
+                1,
+                1024,
+                "a whole number from 1 to 1024"),
         s.directory("SSH_DIR", store.resolveSibling(store.getFileName() + "-ssh")));
   }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param peers REPLICATION_PEERS, exchanged with besides the Swarm tasks found
  * @param interval how often a driving node exchanges (REPLICATION_INTERVAL)
  * @param timeout connect and read timeout of one peer (REPLICATION_TIMEOUT)
+ * @param concurrency exchanges of a round at the same time (REPLICATION_CONCURRENCY)
  * @param sshDir the node's own host key and the pinned keys of its peers (SSH_DIR)
  */
 public record ReplicationSettings(
@@ -23,10 +24,14 @@ public record ReplicationSettings(
     List<PeerAddress> peers,
     Duration interval,
     Duration timeout,
+    int concurrency,
     Path sshDir) {
 
   public static final int DEFAULT_PORT = 2138;
   public static final String DEFAULT_USER = "app-metrics-proxy";
+
+  /** Exchanges wait on the network far more than they compute: many run at once. */
+  public static final int DEFAULT_CONCURRENCY = 32;
 
   /** One REPLICATION_PEERS item. */
   public record PeerAddress(String host, int port) {
@@ -45,6 +50,9 @@ public record ReplicationSettings(
     peers = List.copyOf(peers);
     Objects.requireNonNull(interval);
     Objects.requireNonNull(timeout);
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be >= 1: " + concurrency);
+    }
     Objects.requireNonNull(sshDir);
   }
 }

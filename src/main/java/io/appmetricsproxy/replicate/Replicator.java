@@ -35,11 +35,6 @@ import java.util.logging.Logger;
  */
 public final class Replicator implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Replicator.class.getName());
-  /**
-   * Exchanges at once: they wait on the network far more than they compute, so a round with many
-   * peers runs up to this many; the threads end when idle.
-   */
-  private static final int MAX_PARALLEL = 32;
 
   /**
    * How the round reaches peers; empty when SSHPASS is unset.
@@ -59,7 +54,7 @@ public final class Replicator implements AutoCloseable {
   private final Duration deadline;
   private final Runnable changed;
   private final Clock clock;
-  private final ThreadPoolExecutor pool = pool();
+  private final ThreadPoolExecutor pool;
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   private final Map<String, Future<PeerReport>> running = new ConcurrentHashMap<>();
@@ -67,6 +62,7 @@ public final class Replicator implements AutoCloseable {
 
   /**
    * @param setupProblem why the transport could not be made although SSHPASS is set
+   * @param concurrency exchanges at the same time (REPLICATION_CONCURRENCY)
    * @param changed called after an exchange that changed this node's store, to serve the change
    */
   public Replicator(
@@ -76,6 +72,7 @@ public final class Replicator implements AutoCloseable {
       Store store,
       long maxFileBytes,
       Duration deadline,
+      int concurrency,
       Runnable changed,
       Clock clock) {
     this.source = source;
@@ -85,6 +82,7 @@ public final class Replicator implements AutoCloseable {
     this.local = new LocalStore(store);
     this.exchange = new Exchange(maxFileBytes);
     this.deadline = deadline;
+    this.pool = pool(concurrency);
     this.changed = changed;
     this.clock = clock;
   }
@@ -322,11 +320,12 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  private static ThreadPoolExecutor pool() {
+  /** Up to {@code concurrency} exchanges at once; the threads end when idle. */
+  private static ThreadPoolExecutor pool(int concurrency) {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            MAX_PARALLEL,
-            MAX_PARALLEL,
+            concurrency,
+            concurrency,
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),

@@ -78,7 +78,11 @@ class ReplicationIT {
     }
 
     void start(String password, String peers) {
-      Map<String, String> env = new HashMap<>();
+      start(password, peers, Map.of());
+    }
+
+    void start(String password, String peers, Map<String, String> more) {
+      Map<String, String> env = new HashMap<>(more);
       env.put("NODE_NAME", name);
       env.put("STORE_DIR", dir.resolve(name).resolve("store").toString());
       env.put("SSHPASS", password);
@@ -255,9 +259,10 @@ class ReplicationIT {
   }
 
   /**
-   * Twelve answering nodes, more than the round's eight threads: a round ends as soon as its
-   * exchanges end (it once stalled for half the round, 5 s, its first passes starved of threads
-   * by second passes waiting for them), and a change reaches every node in one round.
+   * Twelve answering nodes, three times the round's threads (REPLICATION_CONCURRENCY=4): a round
+   * ends as soon as its exchanges end (with more peers than threads it once stalled for half the
+   * round, 5 s, its first passes starved of threads by second passes waiting for them), and a
+   * change reaches every node in one round.
    */
   @Test
   void aRoundWithMorePeersThanThreadsEndsWithItsExchanges() throws Exception {
@@ -271,7 +276,7 @@ class ReplicationIT {
       nodes.add(w);
       peers.add("127.0.0.1:" + w.port);
     }
-    m.start(SSHPASS, String.join(",", peers));
+    m.start(SSHPASS, String.join(",", peers), Map.of("REPLICATION_CONCURRENCY", "4"));
     nodes.add(0, m);
     cycleAll();
 

@@ -225,6 +225,7 @@ class ConfigTest {
     assertThat(r.peers()).isEmpty();
     assertThat(r.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(r.concurrency()).isEqualTo(32);
     assertThat(r.sshDir()).isEqualTo(Path.of("/tmp/store-ssh"));
   }
 
@@ -238,6 +239,7 @@ class ConfigTest {
                 "REPLICATION_PEERS", "node-2, 10.0.0.3:2223 [fd00::4]:2224 [fd00::5]",
                 "REPLICATION_INTERVAL", "20",
                 "REPLICATION_TIMEOUT", "7.5",
+                "REPLICATION_CONCURRENCY", "4",
                 "SSH_DIR", "/var/lib/amp-ssh"))
             .replication();
     assertThat(r.port()).isEqualTo(2222);
@@ -249,6 +251,7 @@ class ConfigTest {
         .containsExactly("node-2:2222", "10.0.0.3:2223", "[fd00::4]:2224", "[fd00::5]:2222");
     assertThat(r.interval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(r.timeout()).isEqualTo(Duration.ofMillis(7500));
+    assertThat(r.concurrency()).isEqualTo(4);
     assertThat(r.sshDir()).isEqualTo(Path.of("/var/lib/amp-ssh"));
   }
 
@@ -269,6 +272,9 @@ class ConfigTest {
             Map.of("REPLICATION_INTERVAL", "20", "REPLICATION_TIMEOUT", "20"),
             "REPLICATION_TIMEOUT: expected a number of seconds > 0 and < REPLICATION_INTERVAL"
                 + " (20), found \"20\""),
+        Arguments.of(
+            Map.of("REPLICATION_CONCURRENCY", "0"),
+            "REPLICATION_CONCURRENCY: expected a whole number from 1 to 1024, found \"0\""),
         Arguments.of(
             Map.of("SSHPASS", "s3cret-Pa55", "REPLICATION_USER", "root;rm"),
             "REPLICATION_USER: expected a user name of letters, digits, \".\", \"_\" or \"-\","

@@ -77,6 +77,7 @@ class ReplicationFaultsTest {
                 List.of(),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(1),
+                ReplicationSettings.DEFAULT_CONCURRENCY,
                 dir.resolve("ssh-" + name)),
             store,
             () -> {}));
@@ -98,6 +99,7 @@ class ReplicationFaultsTest {
                 self,
                 1 << 20,
                 Duration.ofSeconds(4),
+                ReplicationSettings.DEFAULT_CONCURRENCY,
                 () -> {},
                 Clock.systemUTC()));
     return replicator.round();

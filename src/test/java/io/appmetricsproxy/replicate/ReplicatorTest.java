@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.config.ReplicationSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.discover.Peer;
@@ -59,6 +60,7 @@ class ReplicatorTest {
             self,
             1 << 20,
             deadline,
+            ReplicationSettings.DEFAULT_CONCURRENCY,
             changes::incrementAndGet,
             Clock.systemUTC());
     return replicator;
