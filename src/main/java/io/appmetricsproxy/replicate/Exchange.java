@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -39,6 +40,11 @@ final class Exchange {
   }
 
   Moved run(RemoteStore local, RemoteStore peer) {
+    return run(local, peer, new AliveMemo());
+  }
+
+  /** {@code memo}: what this peer's {@code .alive} files held after the exchanges before. */
+  Moved run(RemoteStore local, RemoteStore peer, AliveMemo memo) {
     String self = local.node();
     String other = peer.node();
     if (self.equals(other)) {
@@ -49,37 +55,62 @@ final class Exchange {
     TreeSet<String> nodes = new TreeSet<>(local.nodes());
     nodes.addAll(peer.nodes());
     for (String node : nodes) {
-      long mine = alive(local, node);
-      long theirs = alive(peer, node);
-      if (mine > theirs && !node.equals(other)) {
-        mirror(local, peer, node, mine, theirs >= 0, tally, true);
-      } else if (theirs > mine && !node.equals(self)) {
-        mirror(peer, local, node, theirs, mine >= 0, tally, false);
+      long mine = mtime(local.stat(node, SharedNames.ALIVE));
+      Optional<FileStat> theirs = peer.stat(node, SharedNames.ALIVE);
+      Generation peerSide = () -> generation(peer, node, theirs.orElseThrow(), memo);
+      if (mine > mtime(theirs) && !node.equals(other)) {
+        Generation localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
+        byte[] written =
+            mirror(local, peer, node, mine, theirs.isPresent(), localSide, peerSide, tally, true);
+        memo.remember(node, new FileStat(written.length, mine), written);
+      } else if (mtime(theirs) > mine && !node.equals(self)) {
+        Generation localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
+        mirror(peer, local, node, mtime(theirs), mine >= 0, peerSide, localSide, tally, false);
       }
     }
     return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
   }
 
-  private static long alive(RemoteStore side, String node) {
-    return side.stat(node, SharedNames.ALIVE).map(FileStat::mtimeSeconds).orElse(-1L);
+  /** A side's generation of one folder, read only when asked for. */
+  private interface Generation {
+    byte[] get();
   }
 
-  /** {@code held}: whether {@code to} has a {@code .alive} of that folder (already stat'ed). */
-  private void mirror(
+  private static long mtime(Optional<FileStat> alive) {
+    return alive.map(FileStat::mtimeSeconds).orElse(-1L);
+  }
+
+  /** The peer's generation of a folder: from the memo while its {@code .alive} is unchanged. */
+  private static byte[] generation(RemoteStore peer, String node, FileStat stat, AliveMemo memo) {
+    return memo.generation(node, stat)
+        .orElseGet(
+            () -> {
+              byte[] read = peer.read(node, SharedNames.ALIVE, MAX_GENERATION);
+              memo.remember(node, stat, read);
+              return read;
+            });
+  }
+
+  /**
+   * Makes {@code to}'s copy of a folder equal to {@code from}'s; {@code held}: whether {@code to}
+   * has a {@code .alive} of that folder (already stat'ed). Returns what {@code to}'s {@code .alive}
+   * holds now.
+   */
+  private byte[] mirror(
       RemoteStore from,
       RemoteStore to,
       String node,
       long alive,
       boolean held,
+      Generation fromGeneration,
+      Generation toGeneration,
       Tally tally,
       boolean sending) {
-    byte[] generation = from.read(node, SharedNames.ALIVE, MAX_GENERATION);
-    if (generation.length > 0
-        && held
-        && Arrays.equals(generation, to.read(node, SharedNames.ALIVE, MAX_GENERATION))) {
+    byte[] generation = fromGeneration.get();
+    if (generation.length > 0 && held && Arrays.equals(generation, toGeneration.get())) {
       to.touch(
           node, SharedNames.ALIVE, alive); // the same generation, confirmed later: nothing to list
-      return;
+      return generation;
     }
     int errors = tally.errors.size();
     Map<String, FileStat> source = from.list(node);
@@ -107,8 +138,9 @@ final class Exchange {
       }
     }
     // Without the generation after a refused file, the next exchange lists the folder again.
-    to.write(
-        node, SharedNames.ALIVE, tally.errors.size() == errors ? generation : new byte[0], alive);
+    byte[] written = tally.errors.size() == errors ? generation : new byte[0];
+    to.write(node, SharedNames.ALIVE, written, alive);
+    return written;
   }
 
   private static final class Tally {

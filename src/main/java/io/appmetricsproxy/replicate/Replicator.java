@@ -59,6 +59,7 @@ public final class Replicator implements AutoCloseable {
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   private final Map<String, Future<PeerReport>> running = new ConcurrentHashMap<>();
   private final Map<String, Instant> runningSince = new ConcurrentHashMap<>();
+  private final Map<String, AliveMemo> memos = new ConcurrentHashMap<>();
 
   /**
    * @param setupProblem why the transport could not be made although SSHPASS is set
@@ -210,7 +211,7 @@ public final class Replicator implements AutoCloseable {
     RemoteStore remote = null;
     try {
       remote = t.connector().apply(peer);
-      Exchange.Moved first = exchange.run(local, remote);
+      Exchange.Moved first = exchange.run(local, remote, memo(peer));
       if (first.received() > 0 || first.deleted() > 0) {
         news.set(true);
         changed.run(); // serve what arrived now, not after the second pass
@@ -237,7 +238,8 @@ public final class Replicator implements AutoCloseable {
     }
     RemoteStore remote = first.remote();
     try {
-      Exchange.Moved second = news.get() ? exchange.run(local, remote) : Exchange.Moved.NONE;
+      Exchange.Moved second =
+          news.get() ? exchange.run(local, remote, memo(peer)) : Exchange.Moved.NONE;
       if (second.received() > 0 || second.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round
       }
@@ -276,6 +278,10 @@ public final class Replicator implements AutoCloseable {
       close(remote);
       runningSince.remove(peer.key());
     }
+  }
+
+  private AliveMemo memo(Peer peer) {
+    return memos.computeIfAbsent(peer.key(), k -> new AliveMemo());
   }
 
   private static void close(RemoteStore remote) {

@@ -215,60 +215,117 @@ class ExchangeTest {
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n2, "n2", T0.plusSeconds(10));
 
-    java.util.List<String> listed = new java.util.ArrayList<>();
-    RemoteStore peer =
-        new RemoteStore() {
-          final LocalStore inner = new LocalStore(n2);
-
-          @Override
-          public String node() {
-            return inner.node();
-          }
-
-          @Override
-          public java.util.List<String> nodes() {
-            return inner.nodes();
-          }
-
-          @Override
-          public java.util.Map<String, FileStat> list(String node) {
-            listed.add(node);
-            return inner.list(node);
-          }
-
-          @Override
-          public java.util.Optional<FileStat> stat(String node, String file) {
-            return inner.stat(node, file);
-          }
-
-          @Override
-          public byte[] read(String node, String file, long maxBytes) {
-            return inner.read(node, file, maxBytes);
-          }
-
-          @Override
-          public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
-            inner.write(node, file, bytes, mtimeSeconds);
-          }
-
-          @Override
-          public void touch(String node, String file, long mtimeSeconds) {
-            inner.touch(node, file, mtimeSeconds);
-          }
-
-          @Override
-          public void delete(String node, String file) {
-            inner.delete(node, file);
-          }
-
-          @Override
-          public void close() {}
-        };
-
+    Recording peer = new Recording(new LocalStore(n2));
     Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
 
     assertThat(moved.sent() + moved.received() + moved.deleted()).isZero();
-    assertThat(listed).isEmpty();
+    assertThat(peer.calls).noneMatch(c -> c.startsWith("list "));
     assertThat(served(n2, "web", T0.plusSeconds(35))).isEqualTo("hits 1\n");
+  }
+
+  @Test
+  void aPeersGenerationIsReadAgainOnlyWhenItsAliveChanged() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    Entry a = entry("n1", "a1", "web", "hits 1\n");
+    Entry c = entry("n3", "c1", "web", "hits 3\n");
+    cycle(n1, "n1", T0, a);
+    cycle(n2, "n2", T0);
+    cycle(n3, "n3", T0, c);
+    AliveMemo memo = new AliveMemo();
+    exchange(n1, n3);
+    exchange.run(new LocalStore(n1), new LocalStore(n2), memo);
+    cycle(n1, "n1", T0.plusSeconds(10), a);
+    cycle(n3, "n3", T0.plusSeconds(10), c);
+    exchange(n1, n3);
+
+    Recording peer = new Recording(new LocalStore(n2));
+    Exchange.Moved confirmed = exchange.run(new LocalStore(n1), peer, memo);
+
+    // n1's and n3's folders confirmed later on n2, without reading n2's generations again
+    assertThat(confirmed.sent() + confirmed.received() + confirmed.deleted()).isZero();
+    assertThat(peer.calls).noneMatch(call -> call.startsWith("read "));
+    assertThat(peer.calls).contains("touch n1/.alive", "touch n3/.alive");
+    assertThat(n2.confirmations()).containsEntry("n1", T0.plusSeconds(10));
+    assertThat(served(n2, "web", T0.plusSeconds(35))).contains("node=\"n1\"} 1", "node=\"n3\"} 3");
+
+    cycle(n1, "n1", T0.plusSeconds(20), entry("n1", "a1", "web", "hits 2\n"));
+    peer.calls.clear();
+    Exchange.Moved changed = exchange.run(new LocalStore(n1), peer, memo);
+
+    assertThat(changed.sent()).isEqualTo(1);
+    assertThat(served(n2, "web", T0.plusSeconds(21))).contains("node=\"n1\"} 2");
+
+    // n2's copy of n3's folder changed behind the memo (another node wrote it): read again
+    cycle(n3, "n3", T0.plusSeconds(30), entry("n3", "c1", "web", "hits 4\n"));
+    exchange(n3, n2);
+    cycle(n1, "n1", T0.plusSeconds(40), entry("n1", "a1", "web", "hits 2\n"));
+    cycle(n3, "n3", T0.plusSeconds(40), entry("n3", "c1", "web", "hits 4\n"));
+    exchange(n1, n3);
+    peer.calls.clear();
+    exchange.run(new LocalStore(n1), peer, memo);
+
+    assertThat(peer.calls).contains("read n3/.alive");
+    assertThat(served(n2, "web", T0.plusSeconds(45))).contains("node=\"n1\"} 2", "node=\"n3\"} 4");
+  }
+
+  /** A peer that records every call but {@code node()} and {@code nodes()}. */
+  private static final class Recording implements RemoteStore {
+    final java.util.List<String> calls = new java.util.ArrayList<>();
+    private final RemoteStore inner;
+
+    Recording(RemoteStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String node() {
+      return inner.node();
+    }
+
+    @Override
+    public java.util.List<String> nodes() {
+      return inner.nodes();
+    }
+
+    @Override
+    public java.util.Map<String, FileStat> list(String node) {
+      calls.add("list " + node);
+      return inner.list(node);
+    }
+
+    @Override
+    public java.util.Optional<FileStat> stat(String node, String file) {
+      calls.add("stat " + node + "/" + file);
+      return inner.stat(node, file);
+    }
+
+    @Override
+    public byte[] read(String node, String file, long maxBytes) {
+      calls.add("read " + node + "/" + file);
+      return inner.read(node, file, maxBytes);
+    }
+
+    @Override
+    public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+      calls.add("write " + node + "/" + file);
+      inner.write(node, file, bytes, mtimeSeconds);
+    }
+
+    @Override
+    public void touch(String node, String file, long mtimeSeconds) {
+      calls.add("touch " + node + "/" + file);
+      inner.touch(node, file, mtimeSeconds);
+    }
+
+    @Override
+    public void delete(String node, String file) {
+      calls.add("delete " + node + "/" + file);
+      inner.delete(node, file);
+    }
+
+    @Override
+    public void close() {}
   }
 }
