@@ -3,9 +3,4 @@
 # real Quartz schedules and real SSH over loopback: time from a change on one node to it being served
 # on the other, and what an unchanged exchange and a one-entry change move.
 #   bench/replication.sh [interval seconds, default 10] [trials, default 5] [entries, default 300]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-mvn -B -q test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  io.appmetricsproxy.app.ReplicationBench "$@"
+exec bash "$(dirname "$0")/java.sh" io.appmetricsproxy.app.ReplicationBench "$@"

@@ -1,10 +1,7 @@
 package io.appmetricsproxy.app;
 
 import com.sun.net.httpserver.HttpServer;
-import io.appmetricsproxy.config.Config;
-import io.appmetricsproxy.discover.Discovery;
 import io.appmetricsproxy.discover.Target;
-import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.serve.ReplicationReport;
 import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
 import java.io.IOException;
@@ -16,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -49,6 +45,7 @@ public final class PeersBench {
   }
 
   public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     PeersBench bench = new PeersBench();
     System.out.println(
         "| N | converged after | round wall | slowest peer | sum over peers | bytes per round |");
@@ -134,20 +131,6 @@ public final class PeersBench {
   }
 
   private Proxy proxy(Path dir, String node, int port, String peers) {
-    Map<String, String> env =
-        Map.of(
-            "NODE_NAME",
-            node,
-            "STORE_DIR",
-            dir.resolve(node).toString(),
-            "SSHPASS",
-            SSHPASS,
-            "REPLICATION_PORT",
-            Integer.toString(port),
-            "REPLICATION_PEERS",
-            peers,
-            "REPLICATION_TIMEOUT",
-            "5");
     List<Target> targets = new ArrayList<>();
     for (int i = 1; i <= ENTRIES; i++) {
       String id = node + "-app-" + i;
@@ -155,17 +138,7 @@ public final class PeersBench {
           new Target(
               id, id, "app", "127.0.0.1", List.of(http.getAddress().getPort()), "/metrics", true));
     }
-    TargetSource source =
-        new TargetSource() {
-          @Override
-          public Discovery discover() {
-            return new Discovery(node, targets, List.of());
-          }
-
-          @Override
-          public void close() {}
-        };
-    return new Proxy(Config.fromEnvironment(env, dir.resolve("unused")), source);
+    return ReplicationBench.proxy(dir, node, 10, port, peers, targets);
   }
 
   private static int freePort() throws IOException {

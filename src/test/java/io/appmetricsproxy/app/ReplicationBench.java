@@ -172,7 +172,8 @@ public final class ReplicationBench {
         .orElse("");
   }
 
-  private static Proxy proxy(
+  /** A proxy of {@code node} on its own store and replication port, with these targets. */
+  static Proxy proxy(
       Path dir, String node, int interval, int port, String peers, List<Target> targets) {
     Map<String, String> env =
         Map.of(
