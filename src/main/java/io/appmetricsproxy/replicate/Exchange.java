@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * One exchange between this node and a peer, rsync-like on store folders: for every node folder
@@ -57,23 +58,18 @@ final class Exchange {
     for (String node : nodes) {
       long mine = mtime(local.stat(node, SharedNames.ALIVE));
       Optional<FileStat> theirs = peer.stat(node, SharedNames.ALIVE);
-      Generation peerSide = () -> generation(peer, node, theirs.orElseThrow(), memo);
+      // each side's generation, read only when asked for
+      Supplier<byte[]> localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
+      Supplier<byte[]> peerSide = () -> generation(peer, node, theirs.orElseThrow(), memo);
       if (mine > mtime(theirs) && !node.equals(other)) {
-        Generation localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
         byte[] written =
             mirror(local, peer, node, mine, theirs.isPresent(), localSide, peerSide, tally, true);
         memo.remember(node, new FileStat(written.length, mine), written);
       } else if (mtime(theirs) > mine && !node.equals(self)) {
-        Generation localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
         mirror(peer, local, node, mtime(theirs), mine >= 0, peerSide, localSide, tally, false);
       }
     }
     return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
-  }
-
-  /** A side's generation of one folder, read only when asked for. */
-  private interface Generation {
-    byte[] get();
   }
 
   private static long mtime(Optional<FileStat> alive) {
@@ -102,8 +98,8 @@ final class Exchange {
       String node,
       long alive,
       boolean held,
-      Generation fromGeneration,
-      Generation toGeneration,
+      Supplier<byte[]> fromGeneration,
+      Supplier<byte[]> toGeneration,
       Tally tally,
       boolean sending) {
     byte[] generation = fromGeneration.get();
