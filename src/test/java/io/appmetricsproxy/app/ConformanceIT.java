@@ -74,7 +74,7 @@ class ConformanceIT {
       try (PrometheusServer prometheus =
           PrometheusServer.start(dir.resolve("prometheus"), config(cases, bodies, tomcat.port()))) {
         awaitTwoScrapes(
-            prometheus, cases.size() + (Variant.values().length - 1) * accepted(cases).size());
+            prometheus, cases.size() + (Variant.values().length - 1) * kept(cases).size());
         // Prometheus scrapes on while it is read: later samples count as taken at scrape time too
         Instant to = Instant.now().plus(Duration.ofMinutes(10));
         for (Variant v : Variant.values()) {
@@ -111,7 +111,7 @@ class ConformanceIT {
    * The cases the proxy keeps: those Prometheus 2.42 accepts, and those only the current
    * Prometheus accepts ({@link Corpus#MORE_LENIENT_NOW}).
    */
-  private static List<Case> accepted(List<Case> cases) {
+  private static List<Case> kept(List<Case> cases) {
     return cases.stream().filter(ConformanceIT::kept).toList();
   }
 
@@ -125,7 +125,7 @@ class ConformanceIT {
     for (Case c : cases) {
       targets.add(target("s-" + c.id(), "s-" + c.id(), c, port));
     }
-    for (Case c : accepted(cases)) {
+    for (Case c : kept(cases)) {
       for (String replica : replicas(c)) {
         targets.add(target(replica, "m-" + c.id(), c, port));
       }
@@ -201,7 +201,7 @@ class ConformanceIT {
     for (Variant v : Variant.values()) {
       yaml.append("  - job_name: ").append(v.job()).append('\n');
       yaml.append("    honor_timestamps: true\n    static_configs:\n");
-      for (Case c : v == Variant.DIRECT ? cases : accepted(cases)) {
+      for (Case c : v == Variant.DIRECT ? cases : kept(cases)) {
         int port =
             switch (v) {
               case OPENMETRICS, MERGE -> proxy;
