@@ -6,11 +6,12 @@ import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.scrape.Scraper;
-import io.appmetricsproxy.serve.CycleReport;
-import io.appmetricsproxy.serve.ProxyState;
-import io.appmetricsproxy.serve.SelfMetrics;
+import io.appmetricsproxy.status.CycleReport;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.SelfMetrics;
+import io.appmetricsproxy.status.Snapshot;
+import io.appmetricsproxy.status.Snapshots;
 import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Snapshot;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.time.Clock;
@@ -32,6 +33,7 @@ public final class Cycle {
   private final TargetSource source;
   private final Scraper scraper;
   private final Store store;
+  private final Snapshots snapshots;
   private final ProxyState state;
   private final SelfMetrics metrics;
   private final Duration maxAge;
@@ -44,6 +46,7 @@ public final class Cycle {
       TargetSource source,
       Scraper scraper,
       Store store,
+      Snapshots snapshots,
       ProxyState state,
       SelfMetrics metrics,
       Duration maxAge,
@@ -51,6 +54,7 @@ public final class Cycle {
     this.source = source;
     this.scraper = scraper;
     this.store = store;
+    this.snapshots = snapshots;
     this.state = state;
     this.metrics = metrics;
     this.maxAge = maxAge;
@@ -136,15 +140,13 @@ public final class Cycle {
     Optional<CycleReport> report = state.view().lastCycle();
     if (report.isPresent()) {
       Instant discoveredAt = lastListed.map(Listed::at).orElse(report.get().startedAt());
-      state.publish(
-          store.snapshot(clock.instant(), maxAge),
-          report.get().withEngineError(error, discoveredAt));
+      state.publish(snapshots.next(), report.get().withEngineError(error, discoveredAt));
     }
   }
 
   /** The new snapshot, with the last cycle's report brought up to date by what events did. */
   private void publish(List<ScrapeResult> fresh, Set<String> gone) {
-    Snapshot snapshot = store.snapshot(clock.instant(), maxAge);
+    Snapshot snapshot = snapshots.next();
     Optional<CycleReport> last = state.view().lastCycle();
     if (last.isPresent()) {
       state.publish(snapshot, last.get().updatedWith(fresh, gone));
@@ -187,7 +189,7 @@ public final class Cycle {
         scraped.isPresent() ? scraper.scrape(scraped.get().targets()) : List.of();
     List<String> storeErrors =
         scraped.map(d -> keep(d, results, discovery.isPresent())).orElse(List.of());
-    Snapshot snapshot = store.snapshot(clock.instant(), maxAge);
+    Snapshot snapshot = snapshots.next();
     CycleReport report =
         new CycleReport(
             startedAt,

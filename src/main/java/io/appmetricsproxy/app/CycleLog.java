@@ -1,7 +1,7 @@
 package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.serve.CycleReport;
+import io.appmetricsproxy.status.CycleReport;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -12,8 +12,9 @@ import io.appmetricsproxy.replicate.ReplicationException;
 import io.appmetricsproxy.replicate.Replicator;
 import io.appmetricsproxy.replicate.SshTransport;
 import io.appmetricsproxy.scrape.Scraper;
-import io.appmetricsproxy.serve.ProxyState;
-import io.appmetricsproxy.serve.SelfMetrics;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.SelfMetrics;
+import io.appmetricsproxy.status.Snapshots;
 import io.appmetricsproxy.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -49,9 +50,11 @@ public final class Proxy implements AutoCloseable {
     store.open();
     this.scraper = new Scraper(config);
     this.metrics = new SelfMetrics();
-    this.state = new ProxyState(store.snapshot(clock.instant(), config.maxAge()));
-    this.cycle = new Cycle(source, scraper, store, state, metrics, config.maxAge(), clock);
-    Runnable republish = () -> state.publish(store.snapshot(clock.instant(), config.maxAge()));
+    Snapshots snapshots = new Snapshots(store, config.maxAge(), clock);
+    this.state = new ProxyState(snapshots.next());
+    this.cycle =
+        new Cycle(source, scraper, store, snapshots, state, metrics, config.maxAge(), clock);
+    Runnable republish = () -> state.publish(snapshots.next());
     ReplicationSettings r = config.replication();
     Optional<String> problem = Optional.empty();
     Optional<Replicator.Transport> transport = Optional.empty();

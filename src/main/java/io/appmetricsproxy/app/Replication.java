@@ -1,9 +1,9 @@
 package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.replicate.Replicator;
-import io.appmetricsproxy.serve.ProxyState;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.SelfMetrics;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.SelfMetrics;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -48,8 +48,8 @@ final class TextConversion {
   }
 
   /**
-   * The sample without exemplar, its timestamp as Prometheus' int64(seconds*1000); null (the
-   * sample is left out) for a negative one, which Prometheus' text parser cannot read: without its
+   * The sample without exemplar, its timestamp as Prometheus' int64(seconds*1000); null (the sample
+   * is left out) for a negative one, which Prometheus' text parser cannot read: without its
    * timestamp it would be stored at the time of the scrape.
    */
   private static Sample toText(Sample sample) {

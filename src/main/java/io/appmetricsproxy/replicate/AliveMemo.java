@@ -18,7 +18,9 @@ final class AliveMemo {
   /** The generation the peer's {@code .alive} of {@code node} holds, if it is still as it was. */
   Optional<byte[]> generation(String node, FileStat stat) {
     Known k = known.get(node);
-    return k != null && k.stat().equals(stat) ? Optional.of(k.generation().clone()) : Optional.empty();
+    return k != null && k.stat().equals(stat)
+        ? Optional.of(k.generation().clone())
+        : Optional.empty();
   }
 
   void remember(String node, FileStat stat, byte[] generation) {

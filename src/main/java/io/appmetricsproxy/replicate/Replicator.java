@@ -4,8 +4,8 @@ import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -133,10 +133,10 @@ public final class Replicator implements AutoCloseable {
    * Two passes over one connection per peer: the first brings every peer's news here, the second,
    * once every first pass is over (or half the round has passed) and only if one brought news,
    * takes to each peer what the others brought, so a worker's entries reach the other workers
-   * within the same round. No pass holds a thread while it waits for the others: a second pass is
-   * a task of its own, started when both its first pass and the gate are done, so a round works
-   * with any number of peers on the pool's few threads. An exchange still running at the end of
-   * the round (a first copy of many entries, a slow peer) is not interrupted: it goes on, the round
+   * within the same round. No pass holds a thread while it waits for the others: a second pass is a
+   * task of its own, started when both its first pass and the gate are done, so a round works with
+   * any number of peers on the pool's few threads. An exchange still running at the end of the
+   * round (a first copy of many entries, a slow peer) is not interrupted: it goes on, the round
    * reports it, and no second one is started with that peer until it ends. Dead peers end by their
    * connect and read timeouts.
    */
@@ -160,7 +160,9 @@ public final class Replicator implements AutoCloseable {
       }
       // A peer that hangs in its first pass delays the others' second pass by half a round at most.
       CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new))
-          .get(Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
+          .get(
+              Math.max(0, until - deadline.toNanos() / 2 - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException ignored) {
       // the slow and the failed ones are reported below, each by its own exchange
     } finally {
@@ -330,12 +332,7 @@ public final class Replicator implements AutoCloseable {
   private static ThreadPoolExecutor pool(int concurrency) {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            concurrency,
-            concurrency,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            threads());
+            concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads());
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.ProxyState;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.ProxyState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
-import io.appmetricsproxy.store.Served;
-import io.appmetricsproxy.store.Snapshot;
+import io.appmetricsproxy.status.Served;
+import io.appmetricsproxy.status.Snapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.ProxyState;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

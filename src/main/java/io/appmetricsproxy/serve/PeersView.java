@@ -1,5 +1,8 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.CycleReport;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.ReplicationReport;
 import java.time.Instant;
 import java.util.List;
 

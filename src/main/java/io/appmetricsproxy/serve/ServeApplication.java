@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.ProxyState;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;

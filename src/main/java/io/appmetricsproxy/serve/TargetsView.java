@@ -1,8 +1,10 @@
 package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.scrape.ScrapeResult;
+import io.appmetricsproxy.status.CycleReport;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Served;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

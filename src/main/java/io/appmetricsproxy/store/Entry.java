@@ -47,7 +47,7 @@ public record Entry(
   }
 
   /** The same container, name and payload: a new scrape that changed nothing worth moving. */
-  boolean sameContent(Entry other) {
+  public boolean sameContent(Entry other) {
     return shared == other.shared
         && node.equals(other.node)
         && containerId.equals(other.containerId)

@@ -33,7 +33,6 @@ public final class Store {
   private final Set<Path> unwritten = ConcurrentHashMap.newKeySet();
   private volatile String own;
   private volatile boolean changedSinceConfirm = true;
-  private volatile Snapshot lastSnapshot = Snapshot.empty();
 
   public Store(Path dir) {
     this.folder = new StoreFolder(dir);
@@ -317,11 +316,11 @@ public final class Store {
   }
 
   /**
-   * What is served now: this node's entries scraped within {@code maxAge}, and other nodes' entries
-   * where their node confirmed its folder within {@code maxAge} (aged from that confirmation); the
-   * snapshot goes on ageing by itself ({@link Snapshot#at}).
+   * What may be served now: this node's entries scraped within {@code maxAge}, and other nodes'
+   * entries where their node confirmed its folder within {@code maxAge} (aged from that
+   * confirmation).
    */
-  public Snapshot snapshot(Instant now, Duration maxAge) {
+  public Servable servable(Instant now, Duration maxAge) {
     Instant oldest = now.minus(maxAge);
     List<Entry> served = new ArrayList<>();
     Map<String, Instant> expired = new HashMap<>();
@@ -334,9 +333,7 @@ public final class Store {
         expired.merge(e.name(), at, (a, b) -> a.isAfter(b) ? a : b);
       }
     }
-    Snapshot snapshot = Snapshot.of(served, lastSnapshot, maxAge, expired);
-    lastSnapshot = snapshot;
-    return snapshot;
+    return new Servable(served, expired, maxAge);
   }
 
   /** When each other node last confirmed its shared folder, as far as this node knows. */

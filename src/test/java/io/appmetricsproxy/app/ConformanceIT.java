@@ -10,9 +10,9 @@ import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.scrape.Corpus;
 import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.serve.CycleReport;
 import io.appmetricsproxy.serve.MetricsFastPath;
 import io.appmetricsproxy.serve.TestTomcat;
+import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.ConformanceCorpus;
 import io.appmetricsproxy.testing.ConformanceCorpus.Case;
 import io.appmetricsproxy.testing.PrometheusServer;
@@ -38,11 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * each body is served on loopback with its Content-Type and scraped by the proxy's real cycle,
  * whose verdict must be Prometheus 2.42's (the current one's where it is more lenient, {@link
  * Corpus#MORE_LENIENT_NOW}: served as they came, 2.42 refuses those as it refuses them directly);
- * then a real Prometheus scrapes every accepted body
- * directly and through the proxy's real webapp resources in embedded Tomcat, for one container to
- * an OpenMetrics client and to a text-only client, and merged from two containers serving the same
- * body (to both clients), and must store the same series, samples, timestamps, metadata and
- * exemplars each way.
+ * then a real Prometheus scrapes every accepted body directly and through the proxy's real webapp
+ * resources in embedded Tomcat, for one container to an OpenMetrics client and to a text-only
+ * client, and merged from two containers serving the same body (to both clients), and must store
+ * the same series, samples, timestamps, metadata and exemplars each way.
  */
 class ConformanceIT {
   private static final String NODE = "conformance";
@@ -108,8 +107,8 @@ class ConformanceIT {
   }
 
   /**
-   * The cases the proxy keeps: those Prometheus 2.42 accepts, and those only the current
-   * Prometheus accepts ({@link Corpus#MORE_LENIENT_NOW}).
+   * The cases the proxy keeps: those Prometheus 2.42 accepts, and those only the current Prometheus
+   * accepts ({@link Corpus#MORE_LENIENT_NOW}).
    */
   private static List<Case> kept(List<Case> cases) {
     return cases.stream().filter(ConformanceIT::kept).toList();

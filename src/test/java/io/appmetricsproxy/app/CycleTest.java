@@ -9,7 +9,7 @@ import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Skipped;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
-import io.appmetricsproxy.serve.CycleReport;
+import io.appmetricsproxy.status.CycleReport;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

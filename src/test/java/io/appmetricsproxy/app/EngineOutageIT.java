@@ -3,7 +3,7 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.config.Config;
-import io.appmetricsproxy.serve.CycleReport;
+import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.SocketRelay;
 import io.appmetricsproxy.testing.TestContainers;
 import io.appmetricsproxy.testing.TestContainers.Started;

@@ -3,9 +3,9 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.appmetricsproxy.serve.CycleReport;
+import io.appmetricsproxy.status.CycleReport;
+import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Served;
 import io.appmetricsproxy.testing.RestartableEngine;
 import io.appmetricsproxy.testing.TestContainers;
 import io.appmetricsproxy.testing.TestContainers.Started;

@@ -2,8 +2,8 @@ package io.appmetricsproxy.app;
 
 import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.discover.Target;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -31,7 +31,8 @@ public final class PeersBench {
 
   private PeersBench() throws IOException {
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = "# TYPE requests_total counter\nrequests_total 7\n".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "# TYPE requests_total counter\nrequests_total 7\n".getBytes(StandardCharsets.UTF_8);
     http.createContext(
         "/",
         exchange -> {
@@ -116,12 +117,7 @@ public final class PeersBench {
 
   /** Containers served on this node, its own and replicated ones, under the one name. */
   private static int served(Proxy p) {
-    return p.state()
-        .view()
-        .snapshot()
-        .get("app")
-        .map(s -> s.entries().size())
-        .orElse(0);
+    return p.state().view().snapshot().get("app").map(s -> s.entries().size()).orElse(0);
   }
 
   private static void cycleAll(List<Proxy> nodes) throws InterruptedException {

@@ -7,9 +7,9 @@ import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Discovery;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
-import io.appmetricsproxy.store.Served;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.testing.Promtool;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
@@ -314,8 +314,7 @@ class ReplicationIT {
     assertThat(changed.peers()).allSatisfy(p -> assertThat(p.error()).isEmpty());
     for (Node n : nodes) {
       assertThat(n.served("app"))
-          .hasValueSatisfying(
-              b -> assertThat(b).contains("node=\"w" + workers + "\"} 1000\n"));
+          .hasValueSatisfying(b -> assertThat(b).contains("node=\"w" + workers + "\"} 1000\n"));
     }
     System.out.printf(
         "%d peers: unchanged round %d ms, changed round %d ms%n",

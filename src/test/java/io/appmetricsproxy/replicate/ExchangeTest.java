@@ -1,12 +1,13 @@
 package io.appmetricsproxy.replicate;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Served;
 import io.appmetricsproxy.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ class ExchangeTest {
   }
 
   private static String served(Store s, String name, Instant now) {
-    return s.snapshot(now, MAX_AGE)
+    return snapshot(s, now, MAX_AGE)
         .get(name)
         .map(Served::payload)
         .map(p -> new String(p.toByteArray(), StandardCharsets.UTF_8))

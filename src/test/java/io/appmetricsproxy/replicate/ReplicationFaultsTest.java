@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +12,8 @@ import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.testing.SmallDisk;
 import java.io.IOException;
@@ -197,7 +198,7 @@ class ReplicationFaultsTest {
                 "silent",
                 "peer silent (127.0.0.1:" + silent.getLocalPort() + "): no answer within 1 s"),
             org.assertj.core.groups.Tuple.tuple("w", "up"));
-    assertThat(m.snapshot(NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(2);
+    assertThat(snapshot(m, NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(2);
     // the client hung up: no connection is left open to the silent peer
     assertThat(accepted).isNotEmpty();
     for (Socket s : accepted) {
@@ -236,8 +237,8 @@ class ReplicationFaultsTest {
                         "write m/m1.entry: SSH_FX_FAILURE: General failure: No space left on device")
                     .doesNotContain(fullFolder.toString()));
     assertThat(report.peers().get(1).error()).isEmpty();
-    assertThat(m.snapshot(NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(4);
-    assertThat(w.snapshot(NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(4);
+    assertThat(snapshot(m, NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(4);
+    assertThat(snapshot(w, NOW, MAX_AGE).get("app").orElseThrow().entries()).hasSize(4);
   }
 
   /** The server's identification line, or "" when it closed the connection without one. */

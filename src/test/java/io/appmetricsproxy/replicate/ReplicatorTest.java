@@ -1,12 +1,13 @@
 package io.appmetricsproxy.replicate;
 
-import io.appmetricsproxy.config.ReplicationSettings;
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
-import io.appmetricsproxy.serve.ReplicationReport;
-import io.appmetricsproxy.serve.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,10 +91,10 @@ class ReplicatorTest {
     assertThat(report.peers()).allSatisfy(p -> assertThat(p.up()).isTrue());
     assertThat(report.peers().get(1).entriesReceived()).isEqualTo(2);
     assertThat(changes.get()).isPositive();
-    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
+    assertThat(snapshot(m, NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
     // the second pass takes each worker's entries to the other within the same round
-    assertThat(stores.get("w1").snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
-    assertThat(stores.get("w2").snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
+    assertThat(snapshot(stores.get("w1"), NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
+    assertThat(snapshot(stores.get("w2"), NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
   }
 
   @Test
@@ -135,7 +136,7 @@ class ReplicatorTest {
             "peer dead (10.0.0.4:2138): Connection refused",
             "exchange still running after 2 s",
             "up");
-    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(2);
+    assertThat(snapshot(m, NOW, MAX_AGE).get("app").get().entries()).hasSize(2);
   }
 
   @Test
@@ -150,7 +151,7 @@ class ReplicatorTest {
                 + " (local scraping and serving go on)");
     assertThat(report.peers()).isEmpty();
     assertThat(report.hostKey()).isEmpty();
-    assertThat(m.snapshot(NOW, MAX_AGE).get("app").get().entries()).hasSize(1);
+    assertThat(snapshot(m, NOW, MAX_AGE).get("app").get().entries()).hasSize(1);
   }
 
   @Test

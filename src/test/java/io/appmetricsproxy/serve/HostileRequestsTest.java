@@ -3,7 +3,9 @@ package io.appmetricsproxy.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.discover.Target;
-import io.appmetricsproxy.store.Snapshot;
+import io.appmetricsproxy.status.CycleReport;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.appmetricsproxy.store.Snapshot;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.SelfMetrics;
+import io.appmetricsproxy.status.Snapshot;
 import io.appmetricsproxy.testing.Chromium;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.http.HttpServlet;

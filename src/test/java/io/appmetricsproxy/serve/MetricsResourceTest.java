@@ -1,11 +1,13 @@
 package io.appmetricsproxy.serve;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.Snapshot;
 import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.Snapshot;
 import io.appmetricsproxy.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -188,7 +190,7 @@ class MetricsResourceTest {
     Instant scraped = Instant.now();
     Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
     store.put(new Entry("n1", "a1", "web-1", "web", scraped, payload));
-    AGING.publish(store.snapshot(scraped, Duration.ofSeconds(1)));
+    AGING.publish(snapshot(store, scraped, Duration.ofSeconds(1)));
     assertThat(send("GET", base + "/web/metrics").statusCode()).isEqualTo(200);
 
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), scraped.plusSeconds(1)).toMillis()));

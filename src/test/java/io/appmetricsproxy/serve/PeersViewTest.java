@@ -2,7 +2,9 @@ package io.appmetricsproxy.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appmetricsproxy.store.Snapshot;
+import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.Snapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

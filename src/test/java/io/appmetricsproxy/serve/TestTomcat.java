@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.status.ProxyState;
 import jakarta.servlet.Filter;
 import java.nio.file.Path;
 import java.util.function.Consumer;

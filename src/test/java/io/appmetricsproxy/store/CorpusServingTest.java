@@ -12,6 +12,7 @@ import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.exposition.Sample;
 import io.appmetricsproxy.scrape.BodyCheck;
 import io.appmetricsproxy.scrape.Corpus;
+import io.appmetricsproxy.status.Served;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

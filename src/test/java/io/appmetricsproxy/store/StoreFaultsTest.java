@@ -1,5 +1,6 @@
 package io.appmetricsproxy.store;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static io.appmetricsproxy.store.StoreTest.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,11 @@ class StoreFaultsTest {
 
   private static String served(Store store, String name) {
     return new String(
-        store.snapshot(NOW.plusSeconds(5), MAX_AGE).get(name).orElseThrow().payload().toByteArray(),
+        snapshot(store, NOW.plusSeconds(5), MAX_AGE)
+            .get(name)
+            .orElseThrow()
+            .payload()
+            .toByteArray(),
         StandardCharsets.UTF_8);
   }
 

@@ -1,10 +1,13 @@
 package io.appmetricsproxy.store;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.status.Served;
+import io.appmetricsproxy.status.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +20,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreTest {
+public class StoreTest {
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
   @TempDir Path dir;
 
-  static Entry entry(
+  public static Entry entry(
       String node, String id, String container, String name, String body, Instant at) {
     return new Entry(
         node,
@@ -42,7 +45,7 @@ class StoreTest {
     Store store = new Store(dir);
     store.open();
     store.put(entry("n1", "abc", "web-1", "web", "a 1\n", NOW));
-    assertThat(text(store.snapshot(NOW, Duration.ofSeconds(30)).get("web").get().payload()))
+    assertThat(text(snapshot(store, NOW, Duration.ofSeconds(30)).get("web").get().payload()))
         .isEqualTo("a 1\n");
 
     Store reopened = new Store(dir);
@@ -76,7 +79,7 @@ class StoreTest {
     store.open();
     store.put(entry("n1", "old", "old-1", "old", "a 1\n", NOW.minusSeconds(31)));
     store.put(entry("n1", "new", "new-1", "new", "a 1\n", NOW.minusSeconds(29)));
-    Snapshot s = store.snapshot(NOW, Duration.ofSeconds(30));
+    Snapshot s = snapshot(store, NOW, Duration.ofSeconds(30));
     assertThat(s.get("old")).isEmpty();
     assertThat(s.get("new")).isPresent();
   }
@@ -126,19 +129,19 @@ class StoreTest {
     store.open();
     store.put(entry("n1", "a", "web-1", "web", "req 1\n", NOW));
     store.put(entry("n1", "b", "web-2", "web", "req 2\n", NOW));
-    Served first = store.snapshot(NOW, MAX_AGE).get("web").get();
+    Served first = snapshot(store, NOW, MAX_AGE).get("web").get();
 
     store.put(entry("n1", "a", "web-1", "web", "req 1\n", NOW.plusSeconds(10)));
     store.put(entry("n1", "b", "web-2", "web", "req 2\n", NOW.plusSeconds(10)));
-    Served unchanged = store.snapshot(NOW.plusSeconds(10), MAX_AGE).get("web").get();
+    Served unchanged = snapshot(store, NOW.plusSeconds(10), MAX_AGE).get("web").get();
     assertThat(unchanged.payload()).as("the same merge, not a new one").isSameAs(first.payload());
     assertThat(unchanged.lastModified()).isEqualTo(NOW.plusSeconds(10));
 
     store.put(entry("n1", "b", "web-2", "web", "req 3\n", NOW.plusSeconds(20)));
-    Served changed = store.snapshot(NOW.plusSeconds(20), MAX_AGE).get("web").get();
+    Served changed = snapshot(store, NOW.plusSeconds(20), MAX_AGE).get("web").get();
     assertThat(text(changed.payload())).contains("req{container=\"web-2\"} 3");
     store.put(entry("n1", "c", "web-3", "web", "req 4\n", NOW.plusSeconds(30)));
-    assertThat(text(store.snapshot(NOW.plusSeconds(30), MAX_AGE).get("web").get().payload()))
+    assertThat(text(snapshot(store, NOW.plusSeconds(30), MAX_AGE).get("web").get().payload()))
         .as("a new replica")
         .contains("req{container=\"web-3\"} 4");
   }
@@ -174,7 +177,7 @@ class StoreTest {
     FileTime written = Files.getLastModifiedTime(shared("n1/abc.entry"));
     store.put(entry("n1", "abc", "web-1", "web", "a 1\n", NOW.plusSeconds(25)));
     assertThat(Files.getLastModifiedTime(shared("n1/abc.entry"))).isEqualTo(written);
-    assertThat(store.snapshot(NOW.plusSeconds(50), MAX_AGE).get("web")).isPresent();
+    assertThat(snapshot(store, NOW.plusSeconds(50), MAX_AGE).get("web")).isPresent();
   }
 
   @Test
@@ -222,11 +225,11 @@ class StoreTest {
     Entry theirs = entry("n2", "theirs", "web-2", "web", "a 2\n", NOW.minusSeconds(300));
     store.receive("n2", "theirs.entry", encoded(theirs), NOW.minusSeconds(300));
     store.receive("n2", ".alive", new byte[0], NOW);
-    Served web = store.snapshot(NOW.plusSeconds(10), MAX_AGE).get("web").get();
+    Served web = snapshot(store, NOW.plusSeconds(10), MAX_AGE).get("web").get();
     assertThat(new String(web.payload().toByteArray(), StandardCharsets.UTF_8))
         .contains("web-1", "web-2", "node=\"n2\"");
     store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW.plusSeconds(20)));
-    assertThat(store.snapshot(NOW.plusSeconds(31), MAX_AGE).get("web").get().entries())
+    assertThat(snapshot(store, NOW.plusSeconds(31), MAX_AGE).get("web").get().entries())
         .extracting(Entry::node)
         .containsExactly("n1");
 

@@ -1,4 +1,4 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
 import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeResult;

@@ -1,5 +1,7 @@
-package io.appmetricsproxy.store;
+package io.appmetricsproxy.status;
 
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Servable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,10 +49,13 @@ public final class Snapshot {
 
   /**
    * As {@link #of(Collection)}, keeping {@code previous}'s merge of each name whose entries did not
-   * change; with a {@code maxAge}, {@link #at} stops serving each entry once it is older. {@code
-   * expired} names the names left out for their age, with the newest scrape each had.
+   * change; {@link #at} stops serving each entry once it is older than the servable's MAX_AGE.
    */
-  static Snapshot of(
+  public static Snapshot of(Servable servable, Snapshot previous) {
+    return of(servable.entries(), previous, servable.maxAge(), servable.expired());
+  }
+
+  private static Snapshot of(
       Collection<Entry> entries, Snapshot previous, Duration maxAge, Map<String, Instant> expired) {
     Map<String, List<Entry>> grouped = new TreeMap<>();
     for (Entry e : entries) {

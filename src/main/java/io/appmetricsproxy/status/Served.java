@@ -1,4 +1,4 @@
-package io.appmetricsproxy.store;
+package io.appmetricsproxy.status;
 
 import io.appmetricsproxy.exposition.Exposition;
 import io.appmetricsproxy.exposition.ExpositionMerger;
@@ -6,6 +6,7 @@ import io.appmetricsproxy.exposition.ExpositionWriter;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Label;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.Entry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
-import io.appmetricsproxy.store.Snapshot;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

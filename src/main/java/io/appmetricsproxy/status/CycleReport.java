@@ -1,4 +1,4 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
 import io.appmetricsproxy.discover.Skipped;
 import io.appmetricsproxy.scrape.ScrapeResult;

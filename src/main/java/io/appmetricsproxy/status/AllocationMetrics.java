@@ -1,4 +1,4 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;

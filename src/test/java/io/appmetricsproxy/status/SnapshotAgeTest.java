@@ -1,8 +1,11 @@
-package io.appmetricsproxy.store;
+package io.appmetricsproxy.status;
 
+import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static io.appmetricsproxy.store.StoreTest.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +32,7 @@ class SnapshotAgeTest {
   void withinMaxAgeTheSnapshotIsServedAsPublished() {
     Store store = store();
     store.put(entry("n1", "a", "web-1", "web", "a 1\n", T));
-    Snapshot published = store.snapshot(T, MAX_AGE);
+    Snapshot published = snapshot(store, T, MAX_AGE);
     assertThat(published.at(T.plusSeconds(5))).isSameAs(published);
     assertThat(published.at(T.plus(MAX_AGE).minusMillis(1)).get("web")).isPresent();
   }
@@ -39,7 +42,7 @@ class SnapshotAgeTest {
     Store store = store();
     store.put(entry("n1", "a", "web-1", "web", "a 1\n", T));
     store.put(entry("n1", "b", "db-1", "db", "b 1\n", T.plusSeconds(3)));
-    Snapshot published = store.snapshot(T.plusSeconds(3), MAX_AGE);
+    Snapshot published = snapshot(store, T.plusSeconds(3), MAX_AGE);
 
     Snapshot later = published.at(T.plus(MAX_AGE));
     assertThat(later.get("web")).isEmpty();
@@ -60,7 +63,7 @@ class SnapshotAgeTest {
     Store store = store();
     store.put(entry("n1", "a", "app-1", "app", "# TYPE x gauge\nx 1\n", T));
     store.put(entry("n1", "b", "app-2", "app", "# TYPE x gauge\nx 2\n", T.plusSeconds(4)));
-    Snapshot published = store.snapshot(T.plusSeconds(4), MAX_AGE);
+    Snapshot published = snapshot(store, T.plusSeconds(4), MAX_AGE);
     assertThat(published.get("app").orElseThrow().entries()).hasSize(2);
 
     Served later = published.at(T.plusSeconds(7)).get("app").orElseThrow();
@@ -72,7 +75,7 @@ class SnapshotAgeTest {
   void theStoreTellsWhichNamesItLeftOutForTheirAge() {
     Store store = store();
     store.put(entry("n1", "a", "web-1", "web", "a 1\n", T));
-    Snapshot snapshot = store.snapshot(T.plusSeconds(10), MAX_AGE);
+    Snapshot snapshot = snapshot(store, T.plusSeconds(10), MAX_AGE);
     assertThat(snapshot.get("web")).isEmpty();
     assertThat(snapshot.expired("web")).contains(T);
     assertThat(snapshot.maxAge()).contains(MAX_AGE);

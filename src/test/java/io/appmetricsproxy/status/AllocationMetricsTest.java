@@ -1,4 +1,4 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.appmetricsproxy.serve;
+package io.appmetricsproxy.status;
 
 import java.time.Duration;
 import java.time.Instant;
