@@ -1,6 +1,6 @@
 package io.appmetricsproxy.replicate;
 
-import io.appmetricsproxy.store.SharedNames;
+import io.appmetricsproxy.store.Layout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,10 +56,10 @@ final class Exchange {
     TreeSet<String> nodes = new TreeSet<>(local.nodes());
     nodes.addAll(peer.nodes());
     for (String node : nodes) {
-      long mine = mtime(local.stat(node, SharedNames.ALIVE));
-      Optional<FileStat> theirs = peer.stat(node, SharedNames.ALIVE);
+      long mine = mtime(local.stat(node, Layout.ALIVE));
+      Optional<FileStat> theirs = peer.stat(node, Layout.ALIVE);
       // each side's generation, read only when asked for
-      Supplier<byte[]> localSide = () -> local.read(node, SharedNames.ALIVE, MAX_GENERATION);
+      Supplier<byte[]> localSide = () -> local.read(node, Layout.ALIVE, MAX_GENERATION);
       Supplier<byte[]> peerSide = () -> generation(peer, node, theirs.orElseThrow(), memo);
       if (mine > mtime(theirs) && !node.equals(other)) {
         byte[] written =
@@ -81,7 +81,7 @@ final class Exchange {
     return memo.generation(node, stat)
         .orElseGet(
             () -> {
-              byte[] read = peer.read(node, SharedNames.ALIVE, MAX_GENERATION);
+              byte[] read = peer.read(node, Layout.ALIVE, MAX_GENERATION);
               memo.remember(node, stat, read);
               return read;
             });
@@ -104,8 +104,7 @@ final class Exchange {
       boolean sending) {
     byte[] generation = fromGeneration.get();
     if (generation.length > 0 && held && Arrays.equals(generation, toGeneration.get())) {
-      to.touch(
-          node, SharedNames.ALIVE, alive); // the same generation, confirmed later: nothing to list
+      to.touch(node, Layout.ALIVE, alive); // the same generation, confirmed later: nothing to list
       return generation;
     }
     int errors = tally.errors.size();
@@ -135,7 +134,7 @@ final class Exchange {
     }
     // Without the generation after a refused file, the next exchange lists the folder again.
     byte[] written = tally.errors.size() == errors ? generation : new byte[0];
-    to.write(node, SharedNames.ALIVE, written, alive);
+    to.write(node, Layout.ALIVE, written, alive);
     return written;
   }
 

@@ -1,6 +1,6 @@
 package io.appmetricsproxy.replicate;
 
-import io.appmetricsproxy.store.SharedNames;
+import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.io.IOException;
@@ -16,13 +16,15 @@ import java.util.TreeMap;
 
 /**
  * This node's shared folder seen through the same contract as a peer's: reads come from the folder,
- * writes go through the {@link Store}, which checks each file before it can be served.
+ * writes go through {@link Arrivals}, which checks each file before it can be served.
  */
 final class LocalStore implements RemoteStore {
   private final Store store;
+  private final Arrivals arrivals;
 
   LocalStore(Store store) {
     this.store = store;
+    this.arrivals = new Arrivals(store);
   }
 
   @Override
@@ -51,7 +53,7 @@ final class LocalStore implements RemoteStore {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path f : stream) {
         String name = f.getFileName().toString();
-        if (SharedNames.entry(name)) {
+        if (Layout.entry(name)) {
           stat(f).ifPresent(s -> files.put(name, s));
         }
       }
@@ -64,7 +66,7 @@ final class LocalStore implements RemoteStore {
   @Override
   public Optional<FileStat> stat(String node, String file) {
     try {
-      return stat(folder(node).resolve(Names.checkedFile(file)));
+      return stat(folder(node).resolve(checkedFile(file)));
     } catch (IOException e) {
       throw failure("cannot read " + node + "/" + file, e);
     }
@@ -81,7 +83,7 @@ final class LocalStore implements RemoteStore {
 
   @Override
   public byte[] read(String node, String file, long maxBytes) {
-    Path f = folder(node).resolve(Names.checkedFile(file));
+    Path f = folder(node).resolve(checkedFile(file));
     try {
       if (Files.size(f) > maxBytes) {
         throw new ReplicationException(node + "/" + file + " is larger than " + maxBytes + " B");
@@ -95,11 +97,8 @@ final class LocalStore implements RemoteStore {
   @Override
   public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
     try {
-      store.receive(
-          Names.checkedNode(node),
-          Names.checkedFile(file),
-          bytes,
-          Instant.ofEpochSecond(mtimeSeconds));
+      arrivals.receive(
+          checkedNode(node), checkedFile(file), bytes, Instant.ofEpochSecond(mtimeSeconds));
     } catch (StoreException e) {
       throw new ReplicationException(e.getMessage(), e);
     }
@@ -108,8 +107,7 @@ final class LocalStore implements RemoteStore {
   @Override
   public void touch(String node, String file, long mtimeSeconds) {
     try {
-      store.touch(
-          Names.checkedNode(node), Names.checkedFile(file), Instant.ofEpochSecond(mtimeSeconds));
+      arrivals.touch(checkedNode(node), checkedFile(file), Instant.ofEpochSecond(mtimeSeconds));
     } catch (StoreException e) {
       throw new ReplicationException(e.getMessage(), e);
     }
@@ -118,7 +116,7 @@ final class LocalStore implements RemoteStore {
   @Override
   public void delete(String node, String file) {
     try {
-      store.delete(Names.checkedNode(node), Names.checkedFile(file));
+      arrivals.delete(checkedNode(node), checkedFile(file));
     } catch (StoreException e) {
       throw new ReplicationException(e.getMessage(), e);
     }
@@ -128,7 +126,23 @@ final class LocalStore implements RemoteStore {
   public void close() {}
 
   private Path folder(String node) {
-    return store.sharedRoot().resolve(Names.checkedNode(node));
+    return store.sharedRoot().resolve(checkedNode(node));
+  }
+
+  private static String checkedNode(String node) {
+    try {
+      return Layout.checkedNode(node);
+    } catch (StoreException e) {
+      throw new ReplicationException(e.getMessage(), e);
+    }
+  }
+
+  private static String checkedFile(String file) {
+    try {
+      return Layout.checkedFile(file);
+    } catch (StoreException e) {
+      throw new ReplicationException(e.getMessage(), e);
+    }
   }
 
   private static ReplicationException failure(String what, IOException e) {

@@ -1,11 +1,10 @@
 package io.appmetricsproxy.replicate;
 
-import io.appmetricsproxy.store.SharedNames;
+import io.appmetricsproxy.store.Layout;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
-/** Where a path under the SFTP root sits in the replication layout; anything else is OTHER. */
+/** Where a path under the SFTP root sits in the store's {@link Layout}; anything else is OTHER. */
 record Place(Kind kind, String node, String file) {
   enum Kind {
     ROOT,
@@ -16,15 +15,6 @@ record Place(Kind kind, String node, String file) {
     OTHER
   }
 
-  static final String NAME = SharedNames.PATTERN;
-  private static final Pattern NODE_NAME = Pattern.compile(NAME);
-
-  /** Entry files, and {@code .alive}: it moves like one (see {@link Exchange}). */
-  private static final Pattern ENTRY_NAME = Pattern.compile(NAME + "\\.entry|\\.alive");
-
-  private static final Pattern TEMP_NAME =
-      Pattern.compile("\\.(" + NAME + "\\.entry|\\.alive)\\.part-[A-Za-z0-9]+");
-
   /** Classifies the normalized absolute form of {@code path}, so {@code ..} cannot mislead it. */
   static Place of(Path path) {
     Path p = path.toAbsolutePath().normalize();
@@ -34,19 +24,19 @@ record Place(Kind kind, String node, String file) {
     }
     String first = p.getName(0).toString();
     if (count == 1) {
-      if (first.equals(RemoteStore.NODE_FILE)) {
+      if (first.equals(Layout.NODE_FILE)) {
         return new Place(Kind.NODE_FILE, null, first);
       }
-      if (NODE_NAME.matcher(first).matches()) {
+      if (Layout.valid(first)) {
         return new Place(Kind.NODE, first, null);
       }
     }
-    if (count == 2 && NODE_NAME.matcher(first).matches()) {
+    if (count == 2 && Layout.valid(first)) {
       String second = p.getName(1).toString();
-      if (ENTRY_NAME.matcher(second).matches()) {
+      if (Layout.moved(second)) {
         return new Place(Kind.ENTRY, first, second);
       }
-      if (TEMP_NAME.matcher(second).matches()) {
+      if (Layout.uploadOf(second).isPresent()) {
         return new Place(Kind.TEMP, first, second);
       }
     }
@@ -55,11 +45,9 @@ record Place(Kind kind, String node, String file) {
 
   /** The entry file name that this temp file is renamed to. */
   String entryOfTemp() {
-    Matcher m = TEMP_NAME.matcher(file);
-    if (kind != Kind.TEMP || !m.matches()) {
-      throw new IllegalStateException("not a temp file: " + this);
-    }
-    return m.group(1);
+    return Optional.ofNullable(kind == Kind.TEMP ? file : null)
+        .flatMap(Layout::uploadOf)
+        .orElseThrow(() -> new IllegalStateException("not a temp file: " + this));
   }
 
   boolean is(Kind k) {

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.Layout;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +10,7 @@ import java.util.Map;
  * ReplicationException} with a message naming what failed.
  */
 interface RemoteStore extends AutoCloseable {
-  /** File at the root holding the node name of the proxy that serves the folder. */
-  String NODE_FILE = ".node";
-
-  /** The peer's own node name, from {@link #NODE_FILE}. */
+  /** The peer's own node name, from {@link Layout#NODE_FILE}. */
   String node();
 
   /** The node folders under the root (names only, no dot files). */

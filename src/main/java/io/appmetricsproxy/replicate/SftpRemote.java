@@ -6,12 +6,11 @@ import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import io.appmetricsproxy.discover.Peer;
-import io.appmetricsproxy.store.SharedNames;
+import io.appmetricsproxy.store.Layout;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,9 +23,6 @@ import java.util.logging.Logger;
 final class SftpRemote implements RemoteStore {
   private static final Logger logger = Logger.getLogger(SftpRemote.class.getName());
   private static final String POSIX_RENAME = "posix-rename@openssh.com";
-  private static final String ALNUM =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  private static final SecureRandom random = new SecureRandom();
   private static final int MAX_NODE_FILE = 1024;
 
   private final Peer peer;
@@ -63,22 +59,24 @@ final class SftpRemote implements RemoteStore {
   public String node() {
     byte[] bytes;
     try {
-      bytes = readLimited(NODE_FILE, MAX_NODE_FILE);
+      bytes = readLimited(Layout.NODE_FILE, MAX_NODE_FILE);
     } catch (SftpException e) {
       if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
-        throw fail("peer has not written its node name yet (no " + NODE_FILE + " file)", null);
+        throw fail(
+            "peer has not written its node name yet (no " + Layout.NODE_FILE + " file)", null);
       }
-      throw fail("read " + NODE_FILE, e);
+      throw fail("read " + Layout.NODE_FILE, e);
     }
     if (bytes == null) {
-      throw fail(NODE_FILE + " is larger than " + MAX_NODE_FILE + " bytes", null);
+      throw fail(Layout.NODE_FILE + " is larger than " + MAX_NODE_FILE + " bytes", null);
     }
     String name = new String(bytes, StandardCharsets.UTF_8).trim();
     if (name.isEmpty()) {
-      throw fail("peer has not written its node name yet (" + NODE_FILE + " is empty)", null);
+      throw fail(
+          "peer has not written its node name yet (" + Layout.NODE_FILE + " is empty)", null);
     }
-    if (!SharedNames.valid(name)) {
-      throw fail(NODE_FILE + " holds an invalid node name \"" + name + "\"", null);
+    if (!Layout.valid(name)) {
+      throw fail(Layout.NODE_FILE + " holds an invalid node name \"" + name + "\"", null);
     }
     return name;
   }
@@ -88,7 +86,7 @@ final class SftpRemote implements RemoteStore {
     List<String> nodes = new ArrayList<>();
     try {
       for (LsEntry entry : ls(".")) {
-        if (entry.getAttrs().isDir() && SharedNames.valid(entry.getFilename())) {
+        if (entry.getAttrs().isDir() && Layout.valid(entry.getFilename())) {
           nodes.add(entry.getFilename());
         }
       }
@@ -107,7 +105,7 @@ final class SftpRemote implements RemoteStore {
       for (LsEntry entry : ls(node)) {
         String name = entry.getFilename();
         SftpATTRS attrs = entry.getAttrs();
-        if (attrs.isReg() && SharedNames.entry(name)) {
+        if (attrs.isReg() && Layout.entry(name)) {
           long mtime = Integer.toUnsignedLong(attrs.getMTime());
           files.put(name, new FileStat(attrs.getSize(), mtime));
         }
@@ -154,7 +152,7 @@ final class SftpRemote implements RemoteStore {
   public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
     String path = path(node, file);
     int mtime = mtime(mtimeSeconds);
-    String temp = node + "/." + file + ".part-" + randomAlnum(10);
+    String temp = node + "/" + Layout.upload(file);
     boolean uploaded = false;
     try {
       ensureFolder(node);
@@ -288,16 +286,15 @@ final class SftpRemote implements RemoteStore {
 
   private String path(String node, String file) {
     check("node", node);
-    if (!file.equals(SharedNames.ALIVE)) {
+    if (!file.equals(Layout.ALIVE)) {
       check("file", file);
     }
     return node + "/" + file;
   }
 
   private void check(String what, String name) {
-    if (name == null || !SharedNames.valid(name)) {
-      throw fail(
-          "invalid " + what + " name \"" + name + "\": expected " + SharedNames.PATTERN, null);
+    if (name == null || !Layout.valid(name)) {
+      throw fail("invalid " + what + " name \"" + name + "\": expected " + Layout.NAME, null);
     }
   }
 
@@ -306,14 +303,6 @@ final class SftpRemote implements RemoteStore {
       throw fail("mtime " + seconds + " is outside what SFTP v3 can carry", null);
     }
     return (int) seconds; // the wire carries it as an unsigned 32-bit number
-  }
-
-  private static String randomAlnum(int length) {
-    StringBuilder s = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      s.append(ALNUM.charAt(random.nextInt(ALNUM.length())));
-    }
-    return s.toString();
   }
 
   private ReplicationException fail(String what, SftpException e) {

@@ -2,7 +2,7 @@ package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
-import io.appmetricsproxy.store.SharedNames;
+import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -44,7 +44,7 @@ public final class SshTransport implements AutoCloseable {
                 r.sshDir().resolve(HOST_KEY),
                 store.sharedRoot(),
                 store::ownFolder),
-            new StoreArrivals(store, changed));
+            new ServerArrivals(new Arrivals(store), changed));
     SshConnector client =
         new SshConnector(
             new PinnedHostKeys(r.sshDir().resolve(PINNED_KEYS)),
@@ -63,8 +63,8 @@ public final class SshTransport implements AutoCloseable {
     server.close();
   }
 
-  /** Hands every change the server made to the store, which reads it again (or drops it). */
-  private record StoreArrivals(Store store, Runnable changed) implements ArrivalListener {
+  /** Hands every change the server made to {@link Arrivals}, which reads it again (or drops it). */
+  private record ServerArrivals(Arrivals arrivals, Runnable changed) implements ArrivalListener {
     @Override
     public void arrived(String node, String file) {
       reload(node, file);
@@ -81,8 +81,8 @@ public final class SshTransport implements AutoCloseable {
     }
 
     private void reload(String node, String file) {
-      store.reload(node, file);
-      if (file.equals(SharedNames.ALIVE)) {
+      arrivals.arrived(node, file);
+      if (file.equals(Layout.ALIVE)) {
         changed.run();
       }
     }

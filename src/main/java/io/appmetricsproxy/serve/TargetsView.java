@@ -5,6 +5,7 @@ import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.Layout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class TargetsView {
     }
     List<ApiModel.Target> targets = new ArrayList<>();
     for (ScrapeResult r : cycle.map(CycleReport::results).orElse(List.of())) {
-      Entry e = stored.remove(node.orElse("") + '/' + r.target().containerId());
+      Entry e = stored.remove(Layout.key(node.orElse(""), r.target().containerId()));
       targets.add(
           seen(
               r,

@@ -58,6 +58,6 @@ public record Entry(
 
   /** Unique across the cluster: two replicas on two nodes never share it. */
   public String key() {
-    return node + "/" + containerId;
+    return Layout.key(node, containerId);
   }
 }

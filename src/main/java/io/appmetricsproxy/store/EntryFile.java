@@ -18,12 +18,12 @@ import java.util.Map;
  * exactly as scraped. One self-describing file per entry, so that a copy of the file is a copy of
  * the entry.
  */
-final class EntryFile {
+public final class EntryFile {
   static final String MAGIC = "app-metrics-proxy-entry 1";
 
   private EntryFile() {}
 
-  static byte[] encode(Entry e) throws IOException {
+  public static byte[] encode(Entry e) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(e.payload().size() + 256);
     String header =
         MAGIC
@@ -55,7 +55,7 @@ final class EntryFile {
   /**
    * @throws IOException naming what is wrong with the file, which is then not served
    */
-  static Entry decode(byte[] bytes, boolean shared) throws IOException {
+  public static Entry decode(byte[] bytes, boolean shared) throws IOException {
     int end = headerEnd(bytes);
     String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
     if (lines.length == 0 || !lines[0].equals(MAGIC)) {

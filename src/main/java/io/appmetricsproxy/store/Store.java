@@ -48,7 +48,7 @@ public final class Store {
             read(f, shared).ifPresent(e -> entries.put(f, e));
           }
           if (shared) {
-            StoreFolder.mtime(folder.file(true, node, SharedNames.ALIVE))
+            StoreFolder.mtime(folder.file(true, node, Layout.ALIVE))
                 .ifPresent(at -> alive.put(node, at));
           }
         }
@@ -93,9 +93,9 @@ public final class Store {
    * file or the new one); an unchanged scrape only refreshes the entry in memory.
    */
   public void put(Entry entry) {
-    String node = StoreFolder.safe(entry.node());
+    String node = Layout.safe(entry.node());
     own = node; // only this node's cycles put entries
-    String name = StoreFolder.entryFile(entry.containerId());
+    String name = Layout.entryFile(entry.containerId());
     Path target = folder.file(entry.shared(), node, name);
     Entry previous = entries.get(target);
     try {
@@ -142,7 +142,7 @@ public final class Store {
     for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
       Entry entry = e.getValue();
       if (entry.containerId().equals(containerId)
-          && (!entry.shared() || StoreFolder.safe(entry.node()).equals(own))) {
+          && (!entry.shared() || Layout.safe(entry.node()).equals(own))) {
         remove(e.getKey(), entry.containerName());
         removed = true;
       }
@@ -170,22 +170,22 @@ public final class Store {
    * not confirmed theirs within {@code maxAge}.
    */
   public void confirm(String node, Instant now, Duration maxAge) {
-    own = StoreFolder.safe(node);
+    own = Layout.safe(node);
     Instant oldest = now.minus(maxAge);
     try {
-      Path nodeFile = folder.sharedRoot().resolve(StoreFolder.NODE_FILE);
+      Path nodeFile = folder.sharedRoot().resolve(Layout.NODE_FILE);
       byte[] name = (own + "\n").getBytes(StandardCharsets.UTF_8);
       if (!Files.exists(nodeFile) || !java.util.Arrays.equals(Files.readAllBytes(nodeFile), name)) {
         StoreFolder.write(nodeFile, name, now);
       }
       for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
         Entry entry = e.getValue();
-        boolean mine = StoreFolder.safe(entry.node()).equals(own);
+        boolean mine = Layout.safe(entry.node()).equals(own);
         if (mine && entry.scrapedAt().isBefore(oldest) && Files.deleteIfExists(e.getKey())) {
           changedSinceConfirm = true; // still in memory, no longer offered to peers
         }
       }
-      Path alivePath = folder.file(true, own, SharedNames.ALIVE);
+      Path alivePath = folder.file(true, own, Layout.ALIVE);
       Instant confirmed = now;
       Optional<Instant> previous = StoreFolder.mtime(alivePath);
       if (previous.isPresent() && changedSinceConfirm) {
@@ -222,93 +222,73 @@ public final class Store {
     }
     Path dir = folder.sharedRoot().resolve(node);
     entries.keySet().removeIf(p -> p.getParent().equals(dir));
-    Files.deleteIfExists(folder.file(true, node, SharedNames.ALIVE));
+    Files.deleteIfExists(folder.file(true, node, Layout.ALIVE));
     alive.remove(node);
   }
 
   /**
-   * Takes a file of another node's shared folder from a peer: an entry file is checked (it must
-   * decode, and name the node and container its path names) before it replaces the old one, and
-   * {@code .alive} records when that node last confirmed its folder.
-   *
-   * @throws StoreException when the file is refused; nothing was written then
+   * Writes a file of another node's shared folder that replication checked: an entry file, whose
+   * decoded {@code entry} is served from now on, or {@code .alive}, which records when that node
+   * last confirmed its folder.
    */
-  public void receive(String node, String file, byte[] bytes, Instant mtime) {
-    Path target = checked(node, file);
+  public void keep(String node, String file, byte[] bytes, Optional<Entry> entry, Instant mtime) {
+    Path target = folder.file(true, node, file);
     try {
-      if (file.equals(SharedNames.ALIVE)) {
-        StoreFolder.write(target, bytes, mtime);
-        alive.put(node, mtime);
-        return;
-      }
-      Entry e = verified(node, file, bytes);
       StoreFolder.write(target, bytes, mtime);
-      entries.put(target, e);
     } catch (IOException e) {
       throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
+    }
+    record(node, file, target, entry, Optional.of(mtime));
+  }
+
+  /** Reads a file of another node's shared folder as it is on disk now: bytes and mtime. */
+  public Optional<Stored> read(String node, String file) throws IOException {
+    Path target = folder.file(true, node, file);
+    Optional<Instant> mtime = StoreFolder.mtime(target);
+    if (mtime.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Stored(Files.readAllBytes(target), mtime.get()));
+  }
+
+  /** A file of another node's folder as read back: its bytes and mtime. */
+  public record Stored(byte[] bytes, Instant mtime) {}
+
+  /**
+   * Records a file of another node's shared folder that is on disk already (the SFTP server wrote
+   * it) and that replication checked; an absent {@code mtime} means the file is gone.
+   */
+  public void placed(String node, String file, Optional<Entry> entry, Optional<Instant> mtime) {
+    record(node, file, folder.file(true, node, file), entry, mtime);
+  }
+
+  private void record(
+      String node, String file, Path target, Optional<Entry> entry, Optional<Instant> mtime) {
+    if (file.equals(Layout.ALIVE)) {
+      mtime.ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
+    } else if (mtime.isEmpty() || entry.isEmpty()) {
+      entries.remove(target);
+    } else {
+      entries.put(target, entry.get());
     }
   }
 
   /** Sets the mtime of a file of another node's shared folder, e.g. a newer {@code .alive}. */
   public void touch(String node, String file, Instant mtime) {
-    Path target = checked(node, file);
+    Path target = folder.file(true, node, file);
     try {
       StoreFolder.touch(target, mtime);
     } catch (IOException e) {
       throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
     }
-    reload(node, file);
   }
 
   /** Removes a file of another node's shared folder. */
   public void delete(String node, String file) {
-    Path target = checked(node, file);
-    remove(target, node + "/" + file);
-    if (file.equals(SharedNames.ALIVE)) {
+    remove(folder.file(true, node, file), node + "/" + file);
+    if (file.equals(Layout.ALIVE)) {
       alive.remove(node);
     }
-  }
-
-  /**
-   * Reads again a file that the SFTP server changed in another node's shared folder; a file that
-   * fails the checks of {@link #receive} is deleted, so that it is never served.
-   */
-  public void reload(String node, String file) {
-    Path target = checked(node, file);
-    try {
-      Optional<Instant> mtime = StoreFolder.mtime(target);
-      if (file.equals(SharedNames.ALIVE)) {
-        mtime.ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
-      } else if (mtime.isEmpty()) {
-        entries.remove(target);
-      } else {
-        entries.put(target, verified(node, file, Files.readAllBytes(target)));
-      }
-    } catch (IOException e) {
-      logger.log(Level.WARNING, "Refusing {0}/{1}: {2}", new Object[] {node, file, e.getMessage()});
-      remove(target, node + "/" + file);
-    }
-  }
-
-  private Path checked(String node, String file) {
-    if (!SharedNames.valid(node) || !SharedNames.file(file)) {
-      throw new StoreException("not a store file: " + node + "/" + file, null);
-    }
-    if (node.equals(own)) {
-      throw new StoreException(
-          node + "/" + file + ": the folder of this node is written by this node only", null);
-    }
-    return folder.file(true, node, file);
-  }
-
-  private static Entry verified(String node, String file, byte[] bytes) throws IOException {
-    Entry e = EntryFile.decode(bytes, true);
-    if (!StoreFolder.safe(e.node()).equals(node)
-        || !StoreFolder.entryFile(e.containerId()).equals(file)) {
-      throw new IOException(
-          "its header names node \"" + e.node() + "\" and container " + e.containerId());
-    }
-    return e;
   }
 
   public List<Entry> entries() {
@@ -325,7 +305,7 @@ public final class Store {
     List<Entry> served = new ArrayList<>();
     Map<String, Instant> expired = new HashMap<>();
     for (Entry e : entries.values()) {
-      String node = StoreFolder.safe(e.node());
+      String node = Layout.safe(e.node());
       Instant at = node.equals(own) || !e.shared() ? e.scrapedAt() : alive.get(node);
       if (at != null && at.isAfter(oldest)) {
         served.add(at.equals(e.scrapedAt()) ? e : e.withScrapedAt(at));
@@ -342,7 +322,7 @@ public final class Store {
   }
 
   Path file(String node, String containerId) {
-    return folder.file(true, StoreFolder.safe(node), StoreFolder.entryFile(containerId));
+    return folder.file(true, Layout.safe(node), Layout.entryFile(containerId));
   }
 
   StoreFolder folder() {

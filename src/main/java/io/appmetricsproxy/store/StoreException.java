@@ -2,7 +2,7 @@ package io.appmetricsproxy.store;
 
 /** The store folder could not be written or read. */
 public final class StoreException extends RuntimeException {
-  StoreException(String message, Throwable cause) {
+  public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -12,23 +12,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The store's files: {@code shared/<node>/<container>.entry} (what replication moves, the SFTP
- * root), {@code local/<node>/…} (entries that stay on this node), {@code shared/<node>/.alive} (its
- * mtime: when the node last confirmed its folder) and {@code shared/.node} (this node's name).
- * Every write goes to a dot-named temp file in the same folder, then is renamed into place.
+ * The store's files, named as {@link Layout} says: every write goes to a dot-named temp file in the
+ * same folder, then is renamed into place.
  */
 final class StoreFolder {
-  static final String NODE_FILE = ".node";
-
   private final Path shared;
   private final Path local;
 
   StoreFolder(Path dir) {
-    this.shared = dir.resolve("shared");
-    this.local = dir.resolve("local");
+    this.shared = dir.resolve(Layout.SHARED);
+    this.local = dir.resolve(Layout.LOCAL);
   }
 
   Path sharedRoot() {
@@ -38,16 +33,6 @@ final class StoreFolder {
   void create() throws IOException {
     Files.createDirectories(shared);
     Files.createDirectories(local);
-  }
-
-  /** A node name or container id as a file name: unsafe characters become "_". */
-  static String safe(String s) {
-    String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "_");
-    return cleaned.startsWith(".") || cleaned.isEmpty() ? "_" + cleaned : cleaned;
-  }
-
-  static String entryFile(String containerId) {
-    return safe(containerId) + SharedNames.ENTRY_SUFFIX;
   }
 
   Path file(boolean sharedEntry, String nodeFolder, String fileName) {
@@ -60,7 +45,7 @@ final class StoreFolder {
     try (DirectoryStream<Path> dirs =
         Files.newDirectoryStream(sharedEntries ? shared : local, Files::isDirectory)) {
       for (Path d : dirs) {
-        if (SharedNames.valid(d.getFileName().toString())) {
+        if (Layout.valid(d.getFileName().toString())) {
           nodes.add(d.getFileName().toString());
         }
       }
@@ -78,9 +63,9 @@ final class StoreFolder {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path f : stream) {
         String name = f.getFileName().toString();
-        if (name.startsWith(".") && !name.equals(SharedNames.ALIVE) && isOld(f)) {
+        if (Layout.temp(name) && isOld(f)) {
           Files.deleteIfExists(f); // a temp file that a killed writer left behind
-        } else if (SharedNames.entry(name)) {
+        } else if (Layout.entry(name)) {
           files.add(f);
         }
       }
@@ -99,9 +84,7 @@ final class StoreFolder {
   /** Writes {@code bytes} to a temp file, sets its mtime, and renames it over {@code target}. */
   static void write(Path target, byte[] bytes, Instant mtime) throws IOException {
     Files.createDirectories(target.getParent());
-    Path temp =
-        target.resolveSibling(
-            "." + target.getFileName() + ".tmp-" + Long.toString(randomSuffix(), 36));
+    Path temp = Layout.storeTemp(target);
     try {
       Files.write(temp, bytes);
       Files.setLastModifiedTime(temp, FileTime.from(mtime));
@@ -113,10 +96,6 @@ final class StoreFolder {
     } finally {
       Files.deleteIfExists(temp);
     }
-  }
-
-  private static long randomSuffix() {
-    return ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
   }
 
   static Optional<Instant> mtime(Path f) throws IOException {

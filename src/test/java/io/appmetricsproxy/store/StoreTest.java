@@ -2,7 +2,6 @@ package io.appmetricsproxy.store;
 
 import static io.appmetricsproxy.status.StoreSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
@@ -215,68 +214,5 @@ public class StoreTest {
     assertThat(Files.getLastModifiedTime(shared("n1/.alive")).toInstant()).isEqualTo(NOW);
     assertThat(shared("n1/old.entry")).doesNotExist();
     assertThat(shared("n1/new.entry")).exists();
-  }
-
-  @Test
-  void anotherNodesEntryIsServedWhileThatNodeConfirmsItsFolder() throws IOException {
-    Store store = new Store(dir);
-    store.open();
-    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
-    Entry theirs = entry("n2", "theirs", "web-2", "web", "a 2\n", NOW.minusSeconds(300));
-    store.receive("n2", "theirs.entry", encoded(theirs), NOW.minusSeconds(300));
-    store.receive("n2", ".alive", new byte[0], NOW);
-    Served web = snapshot(store, NOW.plusSeconds(10), MAX_AGE).get("web").get();
-    assertThat(new String(web.payload().toByteArray(), StandardCharsets.UTF_8))
-        .contains("web-1", "web-2", "node=\"n2\"");
-    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW.plusSeconds(20)));
-    assertThat(snapshot(store, NOW.plusSeconds(31), MAX_AGE).get("web").get().entries())
-        .extracting(Entry::node)
-        .containsExactly("n1");
-
-    store.confirm("n1", NOW.plusSeconds(31), MAX_AGE);
-    assertThat(shared("n2")).isEmptyDirectory();
-    assertThat(store.entries()).extracting(Entry::node).containsExactly("n1");
-  }
-
-  @Test
-  void aReceivedFileThatDoesNotMatchItsPathIsRefusedAndNothingIsWritten() throws IOException {
-    Store store = new Store(dir);
-    store.open();
-    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
-    byte[] n2 = encoded(entry("n2", "c2", "web-2", "web", "a 2\n", NOW));
-    assertThatThrownBy(() -> store.receive("n3", "c2.entry", n2, NOW))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("names node \"n2\"");
-    assertThatThrownBy(() -> store.receive("n2", "other.entry", n2, NOW))
-        .isInstanceOf(StoreException.class);
-    assertThatThrownBy(() -> store.receive("n2", "c2.entry", "junk".getBytes(), NOW))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("not an entry file");
-    assertThatThrownBy(
-            () ->
-                store.receive(
-                    "n1", "mine.entry", encoded(entry("n1", "mine", "x", "x", "a 9\n", NOW)), NOW))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("written by this node only");
-    assertThatThrownBy(() -> store.receive("..", "c2.entry", n2, NOW))
-        .isInstanceOf(StoreException.class);
-    assertThat(shared("n3")).doesNotExist();
-    assertThat(shared("n2")).doesNotExist();
-    assertThat(store.entries()).extracting(Entry::containerId).containsExactly("mine");
-  }
-
-  @Test
-  void aFileTheServerWroteIsReadAgainAndDeletedWhenBad() throws IOException {
-    Store store = new Store(dir);
-    store.open();
-    store.put(entry("n1", "mine", "web-1", "web", "a 1\n", NOW));
-    Files.createDirectories(shared("n2"));
-    Files.write(shared("n2/c2.entry"), encoded(entry("n2", "c2", "web-2", "web", "a 2\n", NOW)));
-    store.reload("n2", "c2.entry");
-    assertThat(store.entries()).hasSize(2);
-    Files.write(shared("n2/c2.entry"), "a 1\n".getBytes());
-    store.reload("n2", "c2.entry");
-    assertThat(shared("n2/c2.entry")).doesNotExist();
-    assertThat(store.entries()).hasSize(1);
   }
 }

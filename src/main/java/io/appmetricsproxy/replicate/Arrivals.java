@@ -1,0 +1,103 @@
+package io.appmetricsproxy.replicate;
+
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.EntryFile;
+import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Store;
+import io.appmetricsproxy.store.StoreException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one way in for a file of another node's shared folder, whichever side wrote it: an exchange
+ * this node drives ({@link #receive}), or a peer through the SFTP server ({@link #arrived}). Each
+ * file passes one check before it is served: a store name, not in this node's own folder, and an
+ * entry file must decode and name the node and container its path names.
+ */
+public final class Arrivals {
+  private static final Logger logger = Logger.getLogger(Arrivals.class.getName());
+
+  private final Store store;
+
+  public Arrivals(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * Takes a file pulled from a peer: checked, then written in place.
+   *
+   * @throws StoreException when the file is refused; nothing was written then
+   */
+  public void receive(String node, String file, byte[] bytes, Instant mtime) {
+    store.keep(node, file, bytes, checked(node, file, bytes), mtime);
+  }
+
+  /**
+   * Takes a file that the SFTP server wrote: read back and checked; a file that fails the check is
+   * deleted, so that it is never served.
+   */
+  public void arrived(String node, String file) {
+    named(node, file);
+    try {
+      Optional<Store.Stored> stored = store.read(node, file);
+      Optional<Entry> entry =
+          stored.isEmpty() ? Optional.empty() : checked(node, file, stored.get().bytes());
+      store.placed(node, file, entry, stored.map(Store.Stored::mtime));
+    } catch (IOException | StoreException e) {
+      logger.log(Level.WARNING, "Refusing {0}/{1}: {2}", new Object[] {node, file, e.getMessage()});
+      store.delete(node, file);
+    }
+  }
+
+  /** Sets the mtime of a file of another node's folder, e.g. a newer {@code .alive}. */
+  public void touch(String node, String file, Instant mtime) {
+    named(node, file);
+    store.touch(node, file, mtime);
+    arrived(node, file);
+  }
+
+  /** Removes a file of another node's folder. */
+  public void delete(String node, String file) {
+    named(node, file);
+    store.delete(node, file);
+  }
+
+  /** The check: the decoded entry of an entry file, empty for {@code .alive}. */
+  private Optional<Entry> checked(String node, String file, byte[] bytes) {
+    named(node, file);
+    if (file.equals(Layout.ALIVE)) {
+      return Optional.empty();
+    }
+    Entry e;
+    try {
+      e = EntryFile.decode(bytes, true);
+    } catch (IOException ex) {
+      throw new StoreException(node + "/" + file + ": " + ex.getMessage(), ex);
+    }
+    if (!Layout.safe(e.node()).equals(node) || !Layout.entryFile(e.containerId()).equals(file)) {
+      throw new StoreException(
+          node
+              + "/"
+              + file
+              + ": its header names node \""
+              + e.node()
+              + "\" and container "
+              + e.containerId(),
+          null);
+    }
+    return Optional.of(e);
+  }
+
+  private void named(String node, String file) {
+    if (!Layout.valid(node) || !Layout.file(file)) {
+      throw new StoreException("not a store file: " + node + "/" + file, null);
+    }
+    if (store.ownFolder().filter(node::equals).isPresent()) {
+      throw new StoreException(
+          node + "/" + file + ": the folder of this node is written by this node only", null);
+    }
+  }
+}
