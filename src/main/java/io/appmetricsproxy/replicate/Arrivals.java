@@ -46,10 +46,16 @@ public final class Arrivals {
       Optional<Entry> entry =
           stored.isEmpty() ? Optional.empty() : checked(node, file, stored.get().bytes());
       store.placed(node, file, entry, stored.map(Store.Stored::mtime));
-    } catch (IOException | StoreException e) {
-      logger.log(Level.WARNING, "Refusing {0}/{1}: {2}", new Object[] {node, file, e.getMessage()});
-      store.delete(node, file);
+    } catch (IOException e) {
+      refuse(node, file, node + "/" + file + ": " + e.getMessage());
+    } catch (StoreException e) {
+      refuse(node, file, e.getMessage());
     }
+  }
+
+  private void refuse(String node, String file, String why) {
+    logger.log(Level.WARNING, "Refusing {0}", why);
+    store.delete(node, file);
   }
 
   /** Sets the mtime of a file of another node's folder, e.g. a newer {@code .alive}. */

@@ -2,6 +2,9 @@ package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
+import io.appmetricsproxy.replicate.server.ArrivalListener;
+import io.appmetricsproxy.replicate.server.ReplicationServer;
+import io.appmetricsproxy.replicate.server.ServerSettings;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
 import java.nio.charset.StandardCharsets;

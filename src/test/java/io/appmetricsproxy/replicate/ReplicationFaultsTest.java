@@ -12,6 +12,7 @@ import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.replicate.server.ReplicationServer;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
@@ -122,7 +123,7 @@ class ReplicationFaultsTest {
     try {
       assertThatThrownBy(() -> session.connect(30_000)).isInstanceOf(JSchException.class);
     } finally {
-      Logger.getLogger(PasswordCheck.class.getName()).removeHandler(handler);
+      Logger.getLogger("io.appmetricsproxy.replicate.server.PasswordCheck").removeHandler(handler);
       session.disconnect();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -287,7 +288,7 @@ class ReplicationFaultsTest {
           public void close() {}
         };
     handler.setLevel(Level.ALL);
-    Logger.getLogger(PasswordCheck.class.getName()).addHandler(handler);
+    Logger.getLogger("io.appmetricsproxy.replicate.server.PasswordCheck").addHandler(handler);
     return handler;
   }
 

@@ -1,6 +1,9 @@
 package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.replicate.server.ArrivalListener;
+import io.appmetricsproxy.replicate.server.ReplicationServer;
+import io.appmetricsproxy.replicate.server.ServerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

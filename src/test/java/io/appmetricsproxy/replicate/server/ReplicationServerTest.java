@@ -1,4 +1,4 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
+import io.appmetricsproxy.replicate.ReplicationException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -34,8 +35,11 @@ import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
  */
 public final class ReplicationServer implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(ReplicationServer.class.getName());
-  static final int MAX_AUTH_ATTEMPTS = 3;
-  static final int MAX_SESSIONS = 32;
+  /** Password attempts a client has on one connection. */
+  public static final int MAX_AUTH_ATTEMPTS = 3;
+
+  /** Sessions the server holds open at once. */
+  public static final int MAX_SESSIONS = 32;
   static final Duration FAILED_LOGIN_DELAY = Duration.ofSeconds(1);
   static final Duration AUTH_TIMEOUT = Duration.ofSeconds(15);
   static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);

@@ -1,4 +1,4 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

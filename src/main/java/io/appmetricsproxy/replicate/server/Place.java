@@ -1,4 +1,4 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 import io.appmetricsproxy.store.Layout;
 import java.nio.file.Path;

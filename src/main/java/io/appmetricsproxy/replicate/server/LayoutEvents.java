@@ -1,6 +1,6 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
-import io.appmetricsproxy.replicate.Place.Kind;
+import io.appmetricsproxy.replicate.server.Place.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

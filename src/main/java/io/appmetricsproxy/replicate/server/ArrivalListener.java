@@ -1,4 +1,4 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 /**
  * Hears of what clients changed in a node folder, after the change is on disk; {@code file} is the

@@ -1,4 +1,4 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;

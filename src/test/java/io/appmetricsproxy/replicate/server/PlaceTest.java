@@ -1,8 +1,8 @@
-package io.appmetricsproxy.replicate;
+package io.appmetricsproxy.replicate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appmetricsproxy.replicate.Place.Kind;
+import io.appmetricsproxy.replicate.server.Place.Kind;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
