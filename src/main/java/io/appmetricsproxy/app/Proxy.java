@@ -7,6 +7,7 @@ import io.appmetricsproxy.discover.EventWatcher;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.replicate.ReplicationException;
 import io.appmetricsproxy.replicate.Replicator;
@@ -98,12 +99,12 @@ public final class Proxy implements AutoCloseable {
 
   static List<Peer> configured(ReplicationSettings r) {
     return r.peers().stream()
-        .map(a -> new Peer(a.toString(), a.toString(), a.host(), a.port(), Peers.CONFIGURED))
+        .map(a -> new Peer(a.toString(), a.toString(), a.host(), a.port(), Role.CONFIGURED))
         .toList();
   }
 
   private static PeerSource configuredOnly(List<Peer> peers) {
-    return () -> new Peers(Peers.STANDALONE, Optional.empty(), peers, !peers.isEmpty(), List.of());
+    return () -> new Peers(Role.STANDALONE, Optional.empty(), peers, !peers.isEmpty(), List.of());
   }
 
   public Config config() {

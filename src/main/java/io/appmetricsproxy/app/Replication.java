@@ -1,5 +1,6 @@
 package io.appmetricsproxy.app;
 
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.replicate.Replicator;
 import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.ReplicationReport;
@@ -16,7 +17,7 @@ public final class Replication {
   private final ProxyState state;
   private final SelfMetrics metrics;
   private Optional<String> problem = Optional.empty();
-  private String role = "";
+  private Role role;
 
   Replication(Replicator replicator, ProxyState state, SelfMetrics metrics) {
     this.replicator = replicator;
@@ -28,7 +29,7 @@ public final class Replication {
     ReplicationReport report = replicator.round();
     state.publish(report);
     metrics.record(report);
-    if (!report.role().equals(role)) {
+    if (report.role() != role) {
       logger.log(
           Level.INFO,
           "Replication: this node is {0}{1}",

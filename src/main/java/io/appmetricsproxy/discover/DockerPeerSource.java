@@ -11,7 +11,6 @@ import com.github.dockerjava.api.model.TaskState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -29,7 +28,7 @@ final class DockerPeerSource implements PeerSource {
   private final String dockerHost;
   private final Optional<String> selfId;
   private final PeerRules rules;
-  private volatile String lastRole = "";
+  private volatile Role lastRole;
 
   DockerPeerSource(
       DockerClient client,
@@ -57,7 +56,7 @@ final class DockerPeerSource implements PeerSource {
                     "Docker engine at " + dockerHost + ": " + DockerEngine.reason(e), e);
               }
             });
-    if (!peers.role().equals(lastRole)) {
+    if (peers.role() != lastRole) {
       lastRole = peers.role();
       logger.info(
           "Swarm role "
@@ -83,10 +82,10 @@ final class DockerPeerSource implements PeerSource {
         String error = swarm.getError() == null ? "" : ": " + swarm.getError();
         problems.add("Swarm node state " + state.getValue() + error);
       }
-      return rules.combine(Peers.STANDALONE, nodeId, List.of(), problems);
+      return rules.combine(Role.STANDALONE, nodeId, List.of(), problems);
     }
     if (!Boolean.TRUE.equals(swarm.getControlAvailable())) {
-      return rules.combine(Peers.WORKER, nodeId, List.of(), List.of());
+      return rules.combine(Role.WORKER, nodeId, List.of(), List.of());
     }
     Optional<InspectContainerResponse> me = self();
     String serviceId =
@@ -98,7 +97,7 @@ final class DockerPeerSource implements PeerSource {
           me.isEmpty()
               ? "the proxy's own container is unknown (not run in a container of this engine?)"
               : "the proxy's own container is not a task of a Swarm service";
-      return rules.combine(Peers.MANAGER, nodeId, List.of(), List.of(why + ": no Swarm peers"));
+      return rules.combine(Role.MANAGER, nodeId, List.of(), List.of(why + ": no Swarm peers"));
     }
     List<PeerRules.Task> tasks =
         client
@@ -183,10 +182,10 @@ final class DockerPeerSource implements PeerSource {
         n.getDescription() == null || n.getDescription().getHostname() == null
             ? n.getId()
             : n.getDescription().getHostname();
-    String role =
+    Role role =
         n.getSpec() == null || n.getSpec().getRole() == null
-            ? Peers.WORKER
-            : n.getSpec().getRole().name().toLowerCase(Locale.ROOT);
+            ? Role.WORKER
+            : Role.valueOf(n.getSpec().getRole().name());
     return new PeerRules.Node(n.getId(), hostname, role);
   }
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param host address that reaches its replication port from here
  * @param role "manager" or "worker" in a Swarm, "configured" for REPLICATION_PEERS
  */
-public record Peer(String key, String name, String host, int port, String role) {
+public record Peer(String key, String name, String host, int port, Role role) {
   public Peer {
     Objects.requireNonNull(key);
     Objects.requireNonNull(name);

@@ -51,7 +51,7 @@ final class PeerRules {
   }
 
   /** A Swarm node: id, hostname, and "manager" or "worker". */
-  record Node(String id, String hostname, String role) {}
+  record Node(String id, String hostname, Role role) {}
 
   private final int port;
   private final List<Peer> configured;
@@ -60,7 +60,7 @@ final class PeerRules {
     this.port = port;
     this.configured =
         configured.stream()
-            .map(p -> new Peer(p.key(), p.name(), p.host(), p.port(), Peers.CONFIGURED))
+            .map(p -> new Peer(p.key(), p.name(), p.host(), p.port(), Role.CONFIGURED))
             .toList();
   }
 
@@ -98,18 +98,18 @@ final class PeerRules {
       }
       found.add(new Peer(node.id(), node.hostname(), host.get(), port, node.role()));
     }
-    return combine(Peers.MANAGER, nodeId, found, problems);
+    return combine(Role.MANAGER, nodeId, found, problems);
   }
 
   /** The configured peers after {@code found}, and whether this node drives. */
-  Peers combine(String role, Optional<String> nodeId, List<Peer> found, List<String> problems) {
+  Peers combine(Role role, Optional<String> nodeId, List<Peer> found, List<String> problems) {
     List<Peer> all = new ArrayList<>(found);
     for (Peer p : configured) {
       if (all.stream().noneMatch(q -> q.address().equals(p.address()))) {
         all.add(p);
       }
     }
-    boolean drives = role.equals(Peers.MANAGER) || !configured.isEmpty();
+    boolean drives = role == Role.MANAGER || !configured.isEmpty();
     return new Peers(role, nodeId, all, drives, problems);
   }
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * This node's place in a Swarm and the proxies to replicate with.
  *
- * @param role {@link #MANAGER}, {@link #WORKER} or {@link #STANDALONE} (not in an active Swarm)
+ * @param role {@link Role#MANAGER}, {@link Role#WORKER} or {@link Role#STANDALONE}
  * @param nodeId this node's Swarm node id, when it is in a Swarm
  * @param peers the other proxies: tasks of the proxy's own service, then configured peers
  * @param drives whether this node starts the exchanges: a manager, or any node with configured
@@ -15,12 +15,7 @@ import java.util.Optional;
  * @param problems what kept a peer out or the Swarm from being read, for operators; not fatal
  */
 public record Peers(
-    String role, Optional<String> nodeId, List<Peer> peers, boolean drives, List<String> problems) {
-  public static final String MANAGER = "manager";
-  public static final String WORKER = "worker";
-  public static final String STANDALONE = "standalone";
-  public static final String CONFIGURED = "configured";
-
+    Role role, Optional<String> nodeId, List<Peer> peers, boolean drives, List<String> problems) {
   public Peers {
     Objects.requireNonNull(role);
     Objects.requireNonNull(nodeId);

@@ -4,6 +4,7 @@ import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
@@ -94,10 +95,10 @@ public final class Replicator implements AutoCloseable {
     try {
       peers = source.discover();
     } catch (DiscoveryException e) {
-      return report(at, "unknown", false, Optional.of(e.getMessage()), List.of());
+      return report(at, Role.UNKNOWN, false, Optional.of(e.getMessage()), List.of());
     }
     List<String> problems = new ArrayList<>(peers.problems());
-    boolean wanted = peers.drives() || !peers.role().equals(Peers.STANDALONE);
+    boolean wanted = peers.drives() || peers.role() != Role.STANDALONE;
     if (setupProblem.isPresent()) {
       problems.add(0, setupProblem.get());
     } else if (transport.isEmpty() && wanted) {
@@ -118,7 +119,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   private ReplicationReport report(
-      Instant at, String role, boolean drives, Optional<String> problem, List<PeerReport> peers) {
+      Instant at, Role role, boolean drives, Optional<String> problem, List<PeerReport> peers) {
     return new ReplicationReport(
         at,
         role,

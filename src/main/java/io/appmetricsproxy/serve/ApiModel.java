@@ -14,9 +14,6 @@ final class ApiModel {
   /** {@link Target#origin()} of an entry that another node scraped and replicated here. */
   static final String REPLICATED = "replicated";
 
-  /** {@link Peers#role()} where replication does not run. */
-  static final String STANDALONE = "standalone";
-
   private ApiModel() {}
 
   /** {@code GET /api/targets}. */

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.ReplicationReport;
@@ -14,12 +15,12 @@ final class PeersView {
     String node = view.lastCycle().flatMap(CycleReport::node).orElse(null);
     if (view.replication().isEmpty()) {
       return new ApiModel.Peers(
-          node, ApiModel.STANDALONE, false, null, null, null, null, List.of());
+          node, Role.STANDALONE.label(), false, null, null, null, null, List.of());
     }
     ReplicationReport r = view.replication().get();
     return new ApiModel.Peers(
         node,
-        r.role(),
+        r.role().label(),
         r.drives(),
         r.problem().orElse(null),
         r.hostKey().orElse(null),
@@ -32,7 +33,7 @@ final class PeersView {
     return new ApiModel.Peer(
         p.name(),
         p.address(),
-        p.role(),
+        p.role().label(),
         p.up(),
         p.lastAttempt().toString(),
         p.lastSuccess().map(Instant::toString).orElse(null),

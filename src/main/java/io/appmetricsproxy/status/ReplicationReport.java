@@ -1,5 +1,6 @@
 package io.appmetricsproxy.status;
 
+import io.appmetricsproxy.discover.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Optional;
  * Where replication stands on this node after its last round: its role, whether it drives the
  * exchanges, what stops it, and each peer's last exchange.
  *
- * @param role "standalone", "manager" or "worker"
  * @param drives whether this node opens the exchanges (Swarm managers, configured peers)
  * @param problem what keeps replication from running as it should, e.g. SSHPASS unset
  * @param hostKey this node's SSH host key fingerprint, when its SFTP server runs
@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record ReplicationReport(
     Instant at,
-    String role,
+    Role role,
     boolean drives,
     Optional<String> problem,
     Optional<String> hostKey,
@@ -48,7 +48,7 @@ public record ReplicationReport(
   public record PeerReport(
       String name,
       String address,
-      String role,
+      Role role,
       Instant lastAttempt,
       Optional<Instant> lastSuccess,
       Optional<String> error,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Discovery;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.status.ReplicationReport;
@@ -211,7 +212,7 @@ class ReplicationIT {
     ReplicationReport report = m.round();
 
     assertThat(report.peers()).allSatisfy(p -> assertThat(p.error()).isEmpty());
-    assertThat(report.peers()).extracting(PeerReport::role).containsOnly("configured");
+    assertThat(report.peers()).extracting(PeerReport::role).containsOnly(Role.CONFIGURED);
     for (Node n : c) {
       String web = n.served("web").orElseThrow();
       assertThat(web)

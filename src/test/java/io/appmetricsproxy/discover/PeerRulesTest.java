@@ -19,7 +19,7 @@ class PeerRulesTest {
           Optional.of("task-self"),
           Map.of("net-mon", "mon_replication", "net-br", "bridge"));
   private static final List<Node> NODES =
-      List.of(new Node("n1", "alpha", "manager"), new Node("n2", "beta", "worker"));
+      List.of(new Node("n1", "alpha", Role.MANAGER), new Node("n2", "beta", Role.WORKER));
   private static final Attachment INGRESS =
       new Attachment("net-ingress", "ingress", true, List.of("10.0.0.9/24"));
 
@@ -105,9 +105,9 @@ class PeerRulesTest {
             NODES);
     assertThat(peers.peers())
         .containsExactly(
-            new Peer("n1", "alpha", "10.0.1.3", 2222, "manager"),
-            new Peer("n2", "beta", "10.0.1.4", 2222, "worker"));
-    assertThat(peers.role()).isEqualTo("manager");
+            new Peer("n1", "alpha", "10.0.1.3", 2222, Role.MANAGER),
+            new Peer("n2", "beta", "10.0.1.4", 2222, Role.WORKER));
+    assertThat(peers.role()).isEqualTo(Role.MANAGER);
     assertThat(peers.nodeId()).contains("n1");
     assertThat(peers.drives()).isTrue();
     assertThat(peers.problems()).isEmpty();
@@ -136,16 +136,16 @@ class PeerRulesTest {
 
   @Test
   void configuredPeersAreAddedLastAndMakeAnyNodeDrive() {
-    Peer configured = new Peer("backup:2222", "backup:2222", "backup", 2222, "whatever");
-    Peer duplicate = new Peer("10.0.1.3:2222", "10.0.1.3:2222", "10.0.1.3", 2222, "configured");
+    Peer configured = new Peer("backup:2222", "backup:2222", "backup", 2222, Role.WORKER);
+    Peer duplicate = new Peer("10.0.1.3:2222", "10.0.1.3:2222", "10.0.1.3", 2222, Role.CONFIGURED);
     PeerRules withConfigured = new PeerRules(2222, List.of(configured, duplicate));
 
-    Peers worker = withConfigured.combine(Peers.WORKER, Optional.of("n2"), List.of(), List.of());
+    Peers worker = withConfigured.combine(Role.WORKER, Optional.of("n2"), List.of(), List.of());
     assertThat(worker.peers())
         .extracting(Peer::role, Peer::host)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("configured", "backup"),
-            org.assertj.core.groups.Tuple.tuple("configured", "10.0.1.3"));
+            org.assertj.core.groups.Tuple.tuple(Role.CONFIGURED, "backup"),
+            org.assertj.core.groups.Tuple.tuple(Role.CONFIGURED, "10.0.1.3"));
     assertThat(worker.drives()).isTrue();
 
     Peers manager =
@@ -159,11 +159,11 @@ class PeerRulesTest {
 
   @Test
   void withoutConfiguredPeersOnlyAManagerDrives() {
-    assertThat(rules.combine(Peers.WORKER, Optional.of("n2"), List.of(), List.of()).drives())
+    assertThat(rules.combine(Role.WORKER, Optional.of("n2"), List.of(), List.of()).drives())
         .isFalse();
-    assertThat(rules.combine(Peers.STANDALONE, Optional.empty(), List.of(), List.of()).drives())
+    assertThat(rules.combine(Role.STANDALONE, Optional.empty(), List.of(), List.of()).drives())
         .isFalse();
-    assertThat(rules.combine(Peers.MANAGER, Optional.of("n1"), List.of(), List.of()).drives())
+    assertThat(rules.combine(Role.MANAGER, Optional.of("n1"), List.of(), List.of()).drives())
         .isTrue();
   }
 }

@@ -274,7 +274,7 @@ class SwarmIT {
       peers = engine.peerSource(REPLICATION_PORT, List.of()).discover();
     }
 
-    assertThat(peers.role()).isEqualTo(Peers.MANAGER);
+    assertThat(peers.role()).isEqualTo(Role.MANAGER);
     assertThat(peers.nodeId()).contains(nodeId);
     assertThat(peers.drives()).isTrue();
     assertThat(peers.problems()).isEmpty();
@@ -282,7 +282,9 @@ class SwarmIT {
         .containsExactlyInAnyOrderElementsOf(
             others.stream()
                 .map(
-                    t -> new Peer(nodeId, hostname, overlayAddress(t), REPLICATION_PORT, "manager"))
+                    t ->
+                        new Peer(
+                            nodeId, hostname, overlayAddress(t), REPLICATION_PORT, Role.MANAGER))
                 .toList());
     assertThat(peers.peers()).extracting(Peer::host).allMatch(ip -> ip.startsWith("10.231.77."));
   }
@@ -290,7 +292,7 @@ class SwarmIT {
   @Test
   void theShortIdFromTheHostnameFindsItsOwnTaskTooAndConfiguredPeersComeLast() {
     Task self = replicatedTasks.get(1);
-    Peer configured = new Peer("backup:2222", "backup:2222", "backup", 2222, "configured");
+    Peer configured = new Peer("backup:2222", "backup:2222", "backup", 2222, Role.CONFIGURED);
 
     Peers peers;
     try (DockerEngine engine =
@@ -311,7 +313,7 @@ class SwarmIT {
     try (DockerEngine engine = new DockerEngine(config, Optional.empty())) {
       peers = engine.peerSource(REPLICATION_PORT, List.of()).discover();
     }
-    assertThat(peers.role()).isEqualTo(Peers.MANAGER);
+    assertThat(peers.role()).isEqualTo(Role.MANAGER);
     assertThat(peers.peers()).isEmpty();
     assertThat(peers.problems())
         .containsExactly(
@@ -321,7 +323,7 @@ class SwarmIT {
 
   @Test
   void outsideASwarmTheEngineIsStandaloneAndDoesNotDrive() {
-    assertThat(beforeSwarm.role()).isEqualTo(Peers.STANDALONE);
+    assertThat(beforeSwarm.role()).isEqualTo(Role.STANDALONE);
     assertThat(beforeSwarm.nodeId()).isEmpty();
     assertThat(beforeSwarm.peers()).isEmpty();
     assertThat(beforeSwarm.drives()).isFalse();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.testing.Prerequisite;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -144,7 +145,7 @@ class OpenSshInteropIT extends SftpRemoteContract {
 
   @Override
   Peer peer() {
-    return new Peer("swarm-node-id-7", "node-7", "127.0.0.1", port, "worker");
+    return new Peer("swarm-node-id-7", "node-7", "127.0.0.1", port, Role.WORKER);
   }
 
   @Override

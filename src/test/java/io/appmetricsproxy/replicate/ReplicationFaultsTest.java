@@ -12,6 +12,7 @@ import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.replicate.server.ReplicationServer;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
@@ -86,7 +87,7 @@ class ReplicationFaultsTest {
   }
 
   private static Peer peer(String name, int port) {
-    return new Peer(name + "-id", name, "127.0.0.1", port, Peers.WORKER);
+    return new Peer(name + "-id", name, "127.0.0.1", port, Role.WORKER);
   }
 
   private ReplicationReport round(Store self, SshTransport transport, Peer... peers)
@@ -94,8 +95,7 @@ class ReplicationFaultsTest {
     Replicator replicator =
         closed(
             new Replicator(
-                () ->
-                    new Peers(Peers.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of()),
+                () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of()),
                 Optional.of(transport.transport()),
                 Optional.empty(),
                 self,

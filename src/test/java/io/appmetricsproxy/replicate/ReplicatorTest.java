@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
@@ -47,7 +48,7 @@ class ReplicatorTest {
   }
 
   private static Peer peer(String name) {
-    return new Peer(name + "-id", name, "10.0.0." + name.length(), 2138, Peers.WORKER);
+    return new Peer(name + "-id", name, "10.0.0." + name.length(), 2138, Role.WORKER);
   }
 
   private Replicator replicator(
@@ -72,7 +73,7 @@ class ReplicatorTest {
   }
 
   private static Peers manager(Peer... peers) {
-    return new Peers(Peers.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of());
+    return new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of());
   }
 
   @Test
@@ -84,7 +85,7 @@ class ReplicatorTest {
     ReplicationReport report =
         replicator(m, manager(peer("w1"), peer("w2")), toStores(), Duration.ofSeconds(5)).round();
 
-    assertThat(report.role()).isEqualTo("manager");
+    assertThat(report.role()).isEqualTo(Role.MANAGER);
     assertThat(report.problem()).isEmpty();
     assertThat(report.hostKey()).contains("SHA256:test");
     assertThat(report.peers()).extracting(PeerReport::name).containsExactly("w1", "w2");
@@ -157,7 +158,7 @@ class ReplicatorTest {
   @Test
   void aStandaloneNodeWithoutPeersNeedsNoSshpass() throws Exception {
     Store s = node("s", "s1");
-    Peers standalone = new Peers(Peers.STANDALONE, Optional.empty(), List.of(), false, List.of());
+    Peers standalone = new Peers(Role.STANDALONE, Optional.empty(), List.of(), false, List.of());
     assertThat(replicator(s, standalone, null, Duration.ofSeconds(2)).round().problem()).isEmpty();
   }
 
@@ -165,7 +166,7 @@ class ReplicatorTest {
   void aWorkerWaitsForTheManagers() throws Exception {
     Store w = node("w", "w1");
     node("w2", "b1");
-    Peers worker = new Peers(Peers.WORKER, Optional.of("w-id"), List.of(), false, List.of());
+    Peers worker = new Peers(Role.WORKER, Optional.of("w-id"), List.of(), false, List.of());
     ReplicationReport report = replicator(w, worker, toStores(), Duration.ofSeconds(2)).round();
     assertThat(report.drives()).isFalse();
     assertThat(report.peers()).isEmpty();

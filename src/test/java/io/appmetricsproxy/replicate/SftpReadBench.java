@@ -1,6 +1,7 @@
 package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.replicate.server.ArrivalListener;
 import io.appmetricsproxy.replicate.server.ReplicationServer;
 import io.appmetricsproxy.replicate.server.ServerSettings;
@@ -55,7 +56,7 @@ public final class SftpReadBench {
               USER,
               PASSWORD,
               Duration.ofSeconds(10));
-      Peer peer = new Peer("bench-peer", "bench-peer", "127.0.0.1", server.port(), "manager");
+      Peer peer = new Peer("bench-peer", "bench-peer", "127.0.0.1", server.port(), Role.MANAGER);
       double[] open = new double[rounds];
       double[] stat = new double[rounds];
       double[] read = new double[rounds];

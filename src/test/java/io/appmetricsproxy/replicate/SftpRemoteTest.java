@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.discover.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ class SftpRemoteTest extends SftpRemoteContract {
   }
 
   static Peer peer(int port) {
-    return new Peer("swarm-node-id-2", "node-2", "127.0.0.1", port, "manager");
+    return new Peer("swarm-node-id-2", "node-2", "127.0.0.1", port, Role.MANAGER);
   }
 
   @Test

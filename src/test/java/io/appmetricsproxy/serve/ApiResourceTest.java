@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.discover.Skipped;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.scrape.ScrapeError;
@@ -64,7 +65,7 @@ class ApiResourceTest {
     STATE.publish(
         new ReplicationReport(
             TargetsViewTest.T,
-            "manager",
+            Role.MANAGER,
             true,
             Optional.of("SSHPASS is not set: cannot log in to workers"),
             Optional.of("SHA256:abc"),
@@ -73,7 +74,7 @@ class ApiResourceTest {
                 new ReplicationReport.PeerReport(
                     "n2",
                     "10.0.1.2",
-                    "worker",
+                    Role.WORKER,
                     TargetsViewTest.T,
                     Optional.of(TargetsViewTest.T),
                     Optional.empty(),
@@ -86,7 +87,7 @@ class ApiResourceTest {
                 new ReplicationReport.PeerReport(
                     "n3",
                     "10.0.1.3",
-                    "worker",
+                    Role.WORKER,
                     TargetsViewTest.T,
                     Optional.empty(),
                     Optional.of("10.0.1.3:2222: connection refused"),

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.discover.Skipped;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Format;
@@ -65,7 +66,7 @@ final class IndexFixture {
     state.publish(
         new ReplicationReport(
             now.minusSeconds(2),
-            "manager",
+            Role.MANAGER,
             true,
             Optional.empty(),
             Optional.of("SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8"),
@@ -74,7 +75,7 @@ final class IndexFixture {
                 new ReplicationReport.PeerReport(
                     "n2",
                     "10.0.0.2",
-                    "worker",
+                    Role.WORKER,
                     now.minusSeconds(2),
                     Optional.of(now.minusSeconds(2)),
                     Optional.empty(),
@@ -87,7 +88,7 @@ final class IndexFixture {
                 new ReplicationReport.PeerReport(
                     "n3",
                     "10.0.0.3",
-                    "worker",
+                    Role.WORKER,
                     now.minusSeconds(2),
                     Optional.of(now.minusSeconds(95)),
                     Optional.of("10.0.0.3:2222: connection refused"),

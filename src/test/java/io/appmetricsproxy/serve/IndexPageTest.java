@@ -2,6 +2,7 @@ package io.appmetricsproxy.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.discover.Skipped;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Format;
@@ -154,7 +155,7 @@ class IndexPageTest {
     ReplicationReport replication =
         new ReplicationReport(
             NOW.minusSeconds(2),
-            "manager",
+            Role.MANAGER,
             true,
             Optional.of("SSHPASS is not set: cannot log in to <workers>"),
             Optional.of("SHA256:Zm9v"),
@@ -163,7 +164,7 @@ class IndexPageTest {
                 new ReplicationReport.PeerReport(
                     "n2",
                     "10.0.1.2",
-                    "worker",
+                    Role.WORKER,
                     NOW.minusSeconds(2),
                     Optional.of(NOW.minusSeconds(2)),
                     Optional.empty(),
@@ -176,7 +177,7 @@ class IndexPageTest {
                 new ReplicationReport.PeerReport(
                     "n3",
                     "10.0.1.3",
-                    "worker",
+                    Role.WORKER,
                     NOW.minusSeconds(2),
                     Optional.empty(),
                     Optional.of("10.0.1.3:2222: <refused>"),

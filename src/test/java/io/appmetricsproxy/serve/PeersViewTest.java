@@ -2,6 +2,7 @@ package io.appmetricsproxy.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.Snapshot;
@@ -27,7 +28,7 @@ class PeersViewTest {
     ReplicationReport report =
         new ReplicationReport(
             TargetsViewTest.T,
-            "worker",
+            Role.WORKER,
             false,
             Optional.empty(),
             Optional.empty(),
@@ -36,7 +37,7 @@ class PeersViewTest {
                 new ReplicationReport.PeerReport(
                     "m1",
                     "10.0.1.1",
-                    "manager",
+                    Role.MANAGER,
                     TargetsViewTest.T,
                     Optional.empty(),
                     Optional.of("refused"),

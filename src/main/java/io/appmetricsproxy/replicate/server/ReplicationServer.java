@@ -35,11 +35,13 @@ import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
  */
 public final class ReplicationServer implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(ReplicationServer.class.getName());
+
   /** Password attempts a client has on one connection. */
   public static final int MAX_AUTH_ATTEMPTS = 3;
 
   /** Sessions the server holds open at once. */
   public static final int MAX_SESSIONS = 32;
+
   static final Duration FAILED_LOGIN_DELAY = Duration.ofSeconds(1);
   static final Duration AUTH_TIMEOUT = Duration.ofSeconds(15);
   static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
