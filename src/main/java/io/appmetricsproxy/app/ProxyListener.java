@@ -2,31 +2,25 @@ package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.config.ConfigException;
-import io.appmetricsproxy.serve.AccessFilter;
 import io.appmetricsproxy.serve.AccessPolicy;
-import io.appmetricsproxy.serve.MetricsFastPath;
-import io.appmetricsproxy.serve.ServeApplication;
-import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
-import jakarta.servlet.DispatcherType;
+import io.appmetricsproxy.serve.WebappContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.ServletRegistration;
-import jakarta.servlet.annotation.WebListener;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
-/** Starts the proxy with the webapp and stops it, leaving no thread behind, on undeploy. */
-@WebListener
+/**
+ * Starts the proxy with the webapp and stops it, leaving no thread behind, on undeploy; declared in
+ * web.xml with the filters and servlets it hands the proxy to.
+ */
 public final class ProxyListener implements ServletContextListener {
   private static final Logger logger = Logger.getLogger(ProxyListener.class.getName());
 
@@ -43,31 +37,15 @@ public final class ProxyListener implements ServletContextListener {
       logger.severe(e.getMessage());
       throw new IllegalStateException(e.getMessage(), e);
     }
-    // Registered before the servlets, for "/*": the index, /metrics and /-/... are behind it too.
-    AccessPolicy.of(config)
-        .ifPresent(
-            policy ->
-                context
-                    .addFilter("access", new AccessFilter(policy))
-                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*"));
     try {
       proxy = Proxy.create(config);
     } catch (RuntimeException e) {
       logger.severe("app-metrics-proxy not started: " + e.getMessage());
       throw e;
     }
-    // After the access filter: the fast path of /<name>/metrics is behind it too.
-    context
-        .addFilter("metrics-fast-path", new MetricsFastPath(proxy.state()))
-        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
-    ServletRegistration.Dynamic api =
-        context.addServlet(
-            "app-metrics-proxy", new ServletContainer(new ServeApplication(proxy.state())));
-    api.addMapping("/*");
-    api.setLoadOnStartup(1);
-    context
-        .addServlet("own-metrics", new PrometheusMetricsServlet(proxy.metrics().registry()))
-        .addMapping("/metrics");
+    // For the filters and servlets of web.xml, which the container starts after this listener.
+    WebappContext.publish(
+        context, proxy.state(), AccessPolicy.of(config), proxy.metrics().registry());
     try {
       scheduler =
           Schedules.start(

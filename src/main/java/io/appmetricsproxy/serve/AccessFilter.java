@@ -7,18 +7,35 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Applies an {@link AccessPolicy} to every request before any servlet sees it. */
+/**
+ * Applies an {@link AccessPolicy} to every request before any servlet sees it; made by the
+ * container from web.xml, it takes the policy the listener published, and without one lets every
+ * request through.
+ */
 public final class AccessFilter extends HttpFilter {
   static final String CHALLENGE = "Basic realm=\"app-metrics-proxy\", charset=\"UTF-8\"";
   private static final Logger logger = Logger.getLogger(AccessFilter.class.getName());
 
-  private final transient AccessPolicy policy;
+  private static final AccessPolicy OPEN = new AccessPolicy(List.of(), Optional.empty());
+
+  private transient AccessPolicy policy;
+
+  public AccessFilter() {}
 
   public AccessFilter(AccessPolicy policy) {
     this.policy = policy;
+  }
+
+  @Override
+  public void init() {
+    if (policy == null) {
+      policy = WebappContext.accessPolicy(getServletContext()).orElse(OPEN);
+    }
   }
 
   @Override

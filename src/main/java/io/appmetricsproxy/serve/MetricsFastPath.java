@@ -11,14 +11,24 @@ import java.io.IOException;
 /**
  * Answers GET and HEAD of {@code /<name>/metrics} for names that need no decoding without going
  * through JAX-RS, as {@link MetricsResource} would: what Prometheus asks most often costs a lookup
- * and a write. Everything else goes on down the chain.
+ * and a write. Everything else goes on down the chain. Made by the container from web.xml, it takes
+ * the state the listener published.
  */
 public final class MetricsFastPath extends HttpFilter {
   private static final String SUFFIX = "/metrics";
-  private final ProxyState state;
+  private ProxyState state;
+
+  public MetricsFastPath() {}
 
   public MetricsFastPath(ProxyState state) {
     this.state = state;
+  }
+
+  @Override
+  public void init() {
+    if (state == null) {
+      state = WebappContext.state(getServletContext());
+    }
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.status.ProxyState;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.core.Context;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -11,6 +13,11 @@ import org.glassfish.jersey.server.ServerProperties;
  * state.
  */
 public final class ServeApplication extends ResourceConfig {
+  /** Made by Jersey, named by web.xml: over the state the listener published. */
+  public ServeApplication(@Context ServletContext context) {
+    this(WebappContext.state(context));
+  }
+
   public ServeApplication(ProxyState state) {
     register(IndexResource.class);
     register(HealthResource.class);

@@ -159,7 +159,7 @@ class ConformanceIT {
         });
   }
 
-  /** The proxy's resources registered as {@link ProxyListener} does: fast path, then JAX-RS. */
+  /** The proxy's resources as web.xml declares them: fast path, then JAX-RS. */
   private TestTomcat webapp(Proxy proxy) throws Exception {
     return TestTomcat.start(
         dir.resolve("tomcat"),

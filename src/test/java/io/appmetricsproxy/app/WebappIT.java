@@ -11,6 +11,7 @@ import io.appmetricsproxy.testing.TestEngine;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -58,21 +59,25 @@ class WebappIT {
   static WebArchive deployment() throws IOException {
     File war = new File(System.getProperty("war.file", "target/app-metrics-proxy.war"));
     Path dir = Folders.deletedAtExit("amp-webapp-it");
-    String webXml =
-        "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
-            + param("DOCKER_HOST", TestEngine.get().dockerHost())
+    WebArchive archive =
+        ShrinkWrap.create(ZipImporter.class, "app-metrics-proxy.war")
+            .importFrom(war)
+            .as(WebArchive.class);
+    String params =
+        param("DOCKER_HOST", TestEngine.get().dockerHost())
             + param("SCRAPE_INTERVAL", "1")
             + param("STORE_DIR", dir.resolve("store").toString())
             + param("SSH_DIR", dir.resolve("ssh").toString())
             + param("SSHPASS", SSHPASS)
             + param("REPLICATION_PORT", Integer.toString(freePort()))
             + param("REPLICATION_PEERS", "127.0.0.1:" + DEAD_PEER)
-            + param("REPLICATION_INTERVAL", "1")
-            + "</web-app>";
-    return ShrinkWrap.create(ZipImporter.class, "app-metrics-proxy.war")
-        .importFrom(war)
-        .as(WebArchive.class)
-        .setWebXML(new StringAsset(webXml));
+            + param("REPLICATION_INTERVAL", "1");
+    // the WAR's own web.xml, with the settings as context parameters
+    String webXml;
+    try (InputStream in = archive.get("WEB-INF/web.xml").getAsset().openStream()) {
+      webXml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return archive.setWebXML(new StringAsset(webXml.replace("</web-app>", params + "</web-app>")));
   }
 
   private static int freePort() {

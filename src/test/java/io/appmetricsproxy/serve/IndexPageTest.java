@@ -14,7 +14,10 @@ import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.Snapshot;
 import io.appmetricsproxy.store.Entry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -131,6 +134,17 @@ class IndexPageTest {
     assertThat(html)
         .contains("no cycle has completed yet", "engine <b>not asked yet</b>", "No containers yet.")
         .doesNotContain("src=", "<link", "http:", "https:", "@import", "url(");
+  }
+
+  @Test
+  void inlinesTheStyleAndScriptOfTheWebappFolder() throws IOException {
+    Path folder = Path.of("src/main/webapp/WEB-INF/index");
+    String html = IndexPage.render(new ProxyState.View(Snapshot.empty(), Optional.empty()), NOW);
+    assertThat(html)
+        .contains("<style>" + Files.readString(folder.resolve("index.css")) + "</style>")
+        .contains("<script>" + Files.readString(folder.resolve("index.js")) + "</script>")
+        .contains("th[aria-sort=ascending]::after{content:\" \\25B2\"}")
+        .contains("vertical-align:top;white-space:nowrap}");
   }
 
   @Test

@@ -43,8 +43,19 @@ public final class TestTomcat implements AutoCloseable {
   /** Puts {@code filter} in front of every request of {@code context}. */
   public static void filter(Context context, String name, Filter filter) {
     FilterDef def = new FilterDef();
-    def.setFilterName(name);
     def.setFilter(filter);
+    add(context, name, def);
+  }
+
+  /** Puts a filter of {@code type}, made by Tomcat as from web.xml, in front of every request. */
+  public static void filter(Context context, String name, Class<? extends Filter> type) {
+    FilterDef def = new FilterDef();
+    def.setFilterClass(type.getName());
+    add(context, name, def);
+  }
+
+  private static void add(Context context, String name, FilterDef def) {
+    def.setFilterName(name);
     context.addFilterDef(def);
     FilterMap map = new FilterMap();
     map.setFilterName(name);
