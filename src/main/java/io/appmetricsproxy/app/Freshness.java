@@ -1,6 +1,7 @@
 package io.appmetricsproxy.app;
 
 import io.appmetricsproxy.discover.EventWatcher;
+import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +30,7 @@ final class Freshness implements EventWatcher.Listener, AutoCloseable {
   private final Map<String, Integer> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final ScheduledExecutorService worker =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "amp-refresh");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(Threads.named("amp-refresh"));
 
   Freshness(Cycle cycle) {
     this.cycle = cycle;
@@ -111,11 +107,6 @@ final class Freshness implements EventWatcher.Listener, AutoCloseable {
 
   @Override
   public void close() {
-    worker.shutdownNow();
-    try {
-      worker.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException ignored) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.stop(worker, Duration.ofSeconds(10));
   }
 }

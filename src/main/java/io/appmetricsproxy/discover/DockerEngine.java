@@ -6,6 +6,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.lang.Causes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -98,14 +99,13 @@ public final class DockerEngine implements AutoCloseable {
 
   /** The innermost message: "Connection refused", "No such file or directory", a status line. */
   static String reason(Throwable e) {
-    Throwable t = e;
     String message = e.getMessage();
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        message = t.getMessage();
+    for (Throwable c : Causes.chain(e)) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        message = c.getMessage();
       }
     }
+    Throwable t = Causes.innermost(e);
     if (message == null || message.isBlank()) {
       message = t.getClass().getSimpleName();
     }

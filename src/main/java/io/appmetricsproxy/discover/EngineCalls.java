@@ -1,5 +1,6 @@
 package io.appmetricsproxy.discover;
 
+import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,12 +30,7 @@ final class EngineCalls implements AutoCloseable {
   private final Map<String, Pending<?>> inFlight = new HashMap<>();
   private volatile boolean answered;
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "amp-engine");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(Threads.named("amp-engine"));
 
   EngineCalls(String dockerHost, Duration deadline) {
     this.dockerHost = dockerHost;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import io.appmetricsproxy.lang.Threads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,12 +44,7 @@ public final class EventWatcher implements AutoCloseable {
   private final String dockerHost;
   private final Listener listener;
   private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "amp-events");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(Threads.named("amp-events"));
   private volatile boolean closed;
   private volatile Closeable stream;
   private Duration backoff = FIRST_RETRY;
@@ -192,7 +188,7 @@ public final class EventWatcher implements AutoCloseable {
       }
     }
     try {
-      retries.awaitTermination(5, TimeUnit.SECONDS);
+      retries.awaitTermination(5, TimeUnit.SECONDS); // after the stream: a retry may wait on it
     } catch (InterruptedException ignored) {
       Thread.currentThread().interrupt();
     }

@@ -5,6 +5,7 @@ import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.PeerSource;
 import io.appmetricsproxy.discover.Peers;
 import io.appmetricsproxy.discover.Role;
+import io.appmetricsproxy.lang.Threads;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.store.Store;
@@ -20,12 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -333,27 +332,18 @@ public final class Replicator implements AutoCloseable {
   private static ThreadPoolExecutor pool(int concurrency) {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads());
+            concurrency,
+            concurrency,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Threads.numbered("amp-replicate-"));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
 
-  private static ThreadFactory threads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "amp-replicate-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   @Override
   public void close() {
-    pool.shutdownNow();
-    try {
-      pool.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.stop(pool, Duration.ofSeconds(5));
   }
 }

@@ -8,6 +8,7 @@ import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
 import io.appmetricsproxy.discover.Peer;
+import io.appmetricsproxy.lang.Causes;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -97,7 +98,7 @@ public final class SshConnector {
       return new ReplicationException(
           prefix + "password refused for user " + user + "; is SSHPASS the same on every node?", e);
     }
-    for (Throwable c = e; c != null; c = c.getCause()) {
+    for (Throwable c : Causes.chain(e)) {
       if (c instanceof ConnectException) {
         return new ReplicationException(prefix + "connection refused", e);
       }

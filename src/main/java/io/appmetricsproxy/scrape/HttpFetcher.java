@@ -3,6 +3,8 @@ package io.appmetricsproxy.scrape;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.lang.Causes;
+import io.appmetricsproxy.lang.Threads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -83,7 +85,7 @@ final class HttpFetcher implements AutoCloseable {
             .evictIdleConnections(TimeValue.ofMinutes(1))
             .evictExpiredConnections()
             .build();
-    this.deadlines = Executors.newSingleThreadScheduledExecutor(Scraper.named("amp-deadline-"));
+    this.deadlines = Executors.newSingleThreadScheduledExecutor(Threads.numbered("amp-deadline-"));
   }
 
   ScrapeResult fetch(Target target, List<Integer> ports) {
@@ -192,10 +194,7 @@ final class HttpFetcher implements AutoCloseable {
 
   /** "connection refused", "No route to host": the cause without the client's framing. */
   private static String message(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Causes.innermost(e);
     String m = root.getMessage() != null ? root.getMessage() : e.getMessage();
     if (m == null) {
       return e.getClass().getSimpleName();

@@ -2,6 +2,7 @@ package io.appmetricsproxy.scrape;
 
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,9 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +31,7 @@ public final class Scraper implements AutoCloseable {
 
   Scraper(HttpFetcher fetcher, int concurrency) {
     this.fetcher = fetcher;
-    this.workers = Executors.newFixedThreadPool(concurrency, named("amp-scrape-"));
+    this.workers = Executors.newFixedThreadPool(concurrency, Threads.numbered("amp-scrape-"));
   }
 
   /** One result per target, in the targets' order; never throws for a failing target. */
@@ -76,23 +74,9 @@ public final class Scraper implements AutoCloseable {
     return List.copyOf(order);
   }
 
-  static ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return runnable -> {
-      Thread t = new Thread(runnable, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   @Override
   public void close() {
-    workers.shutdownNow();
-    try {
-      workers.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException ignored) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.stop(workers, Duration.ofSeconds(10));
     fetcher.close();
   }
 }

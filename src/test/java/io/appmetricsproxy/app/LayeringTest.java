@@ -32,7 +32,8 @@ class LayeringTest {
           "scrape", 3,
           "discover", 3,
           "exposition", 4,
-          "config", 4);
+          "config", 4,
+          "lang", 4);
 
   /** The imports between packages of one rank: a scrape is of a discovered target. */
   static final Set<String> SIDEWAYS = Set.of("scrape -> discover");
