@@ -44,7 +44,7 @@ public final class ProxyListener implements ServletContextListener {
       throw new IllegalStateException(e.getMessage(), e);
     }
     // Registered before the servlets, for "/*": the index, /metrics and /-/... are behind it too.
-    AccessPolicy.of(config)
+    AccessPolicy.of(config.access())
         .ifPresent(
             policy ->
                 context
@@ -72,7 +72,7 @@ public final class ProxyListener implements ServletContextListener {
       scheduler =
           Schedules.start(
               proxy.cycle(),
-              config.scrapeInterval(),
+              config.scrape().interval(),
               proxy.replication(),
               config.replication().interval());
     } catch (SchedulerException e) {
@@ -85,12 +85,12 @@ public final class ProxyListener implements ServletContextListener {
         "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}, allowed {4},"
             + " basic auth {5}",
         new Object[] {
-          config.dockerHost(),
-          config.scrapeInterval().toSeconds(),
-          config.ports(),
-          config.metricsPath(),
-          config.allowCidrs().isEmpty() ? "any address" : config.allowCidrs(),
-          config.credentials().map(c -> "for " + c.username()).orElse("off")
+          config.docker().dockerHost(),
+          config.scrape().interval().toSeconds(),
+          config.docker().ports(),
+          config.docker().metricsPath(),
+          config.access().allowCidrs().isEmpty() ? "any address" : config.access().allowCidrs(),
+          config.access().credentials().map(c -> "for " + c.username()).orElse("off")
         });
   }
 

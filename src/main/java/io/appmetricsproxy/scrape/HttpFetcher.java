@@ -1,6 +1,6 @@
 package io.appmetricsproxy.scrape;
 
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.ScrapeSettings;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Payload;
 import java.io.IOException;
@@ -50,13 +50,13 @@ final class HttpFetcher implements AutoCloseable {
   private final long maxBodyBytes;
   private final LargeBodies largeBodies;
 
-  HttpFetcher(Config config) {
+  HttpFetcher(ScrapeSettings settings) {
     this(
-        config.scrapeTimeout(),
-        config.maxBodyBytes(),
-        config.scrapeConcurrency(),
+        settings.timeout(),
+        settings.maxBodyBytes(),
+        settings.concurrency(),
         LargeBodies.forHeap(
-            Runtime.getRuntime().maxMemory(), config.maxBodyBytes(), config.scrapeConcurrency()));
+            Runtime.getRuntime().maxMemory(), settings.maxBodyBytes(), settings.concurrency()));
   }
 
   HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency, LargeBodies largeBodies) {

@@ -1,6 +1,6 @@
 package io.appmetricsproxy.scrape;
 
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.ScrapeSettings;
 import io.appmetricsproxy.discover.Target;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +27,8 @@ public final class Scraper implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<String, Integer> rememberedPorts = new ConcurrentHashMap<>();
 
-  public Scraper(Config config) {
-    this(new HttpFetcher(config), config.scrapeConcurrency());
+  public Scraper(ScrapeSettings settings) {
+    this(new HttpFetcher(settings), settings.concurrency());
   }
 
   Scraper(HttpFetcher fetcher, int concurrency) {
