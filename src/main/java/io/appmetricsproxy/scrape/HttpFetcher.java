@@ -102,12 +102,12 @@ final class HttpFetcher implements AutoCloseable {
       }
       try {
         Payload payload = get(target, port, Duration.ofNanos(remaining));
-        return ScrapeResult.success(target, startedAt, since(start), port, payload);
+        return new ScrapeResult.Success(target, startedAt, since(start), port, payload);
       } catch (ScrapeFailure e) {
         failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
       }
     }
-    return ScrapeResult.failure(target, startedAt, since(start), summarize(failures));
+    return new ScrapeResult.Failure(target, startedAt, since(start), summarize(failures));
   }
 
   private Payload get(Target target, int port, Duration budget) throws ScrapeFailure {

@@ -59,7 +59,9 @@ public final class Scraper implements AutoCloseable {
       }
     }
     for (ScrapeResult result : results) {
-      result.port().ifPresent(port -> rememberedPorts.put(result.target().containerId(), port));
+      if (result instanceof ScrapeResult.Success s) {
+        rememberedPorts.put(s.target().containerId(), s.port());
+      }
     }
     return results;
   }
