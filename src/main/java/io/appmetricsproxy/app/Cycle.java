@@ -101,9 +101,9 @@ public final class Cycle {
       Set<String> again = new HashSet<>();
       List<ScrapeResult> results = scraper.scrapeSome(wanted);
       for (ScrapeResult r : results) {
-        if (r.ok()) {
+        if (r instanceof ScrapeResult.Success s) {
           try {
-            store.put(entry(discovery.node(), r));
+            store.put(entry(discovery.node(), s));
           } catch (StoreException e) {
             again.add(r.target().containerId());
           }
@@ -213,9 +213,9 @@ public final class Cycle {
   private List<String> keep(Discovery discovery, List<ScrapeResult> results, boolean listed) {
     List<String> errors = new ArrayList<>();
     for (ScrapeResult r : results) {
-      if (r.ok()) {
+      if (r instanceof ScrapeResult.Success s) {
         try {
-          store.put(entry(discovery.node(), r));
+          store.put(entry(discovery.node(), s));
         } catch (StoreException e) {
           errors.add(e.getMessage());
         }
@@ -234,15 +234,9 @@ public final class Cycle {
     return errors;
   }
 
-  private static Entry entry(String node, ScrapeResult r) {
+  private static Entry entry(String node, ScrapeResult.Success r) {
     Target t = r.target();
     return new Entry(
-        node,
-        t.containerId(),
-        t.containerName(),
-        t.name(),
-        r.startedAt(),
-        r.payload().get(),
-        t.shared());
+        node, t.containerId(), t.containerName(), t.name(), r.startedAt(), r.payload(), t.shared());
   }
 }

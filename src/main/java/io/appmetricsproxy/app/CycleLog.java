@@ -36,11 +36,9 @@ final class CycleLog {
     for (ScrapeResult r : report.results()) {
       String who = r.target().name() + " (" + r.target().containerName() + ")";
       Boolean before = upByContainer.get(r.target().containerId());
-      if (!r.ok() && !Boolean.FALSE.equals(before)) {
+      if (r instanceof ScrapeResult.Failure f && !Boolean.FALSE.equals(before)) {
         logger.log(
-            Level.WARNING,
-            "Scrape of {0} failing: {1}",
-            new Object[] {who, r.error().get().message()});
+            Level.WARNING, "Scrape of {0} failing: {1}", new Object[] {who, f.error().message()});
       } else if (r.ok() && Boolean.FALSE.equals(before)) {
         logger.log(Level.INFO, "Scrape of {0} recovered", who);
       }

@@ -49,7 +49,7 @@ public final class Proxy implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Store store = new Store(config.storeDir());
     store.open();
-    this.scraper = new Scraper(config);
+    this.scraper = new Scraper(config.scrape());
     this.metrics = new SelfMetrics();
     Snapshots snapshots = new Snapshots(store, config.maxAge(), clock);
     this.state = new ProxyState(snapshots.next());
@@ -73,7 +73,7 @@ public final class Proxy implements AutoCloseable {
             transport,
             problem,
             store,
-            config.maxBodyBytes() + 4096,
+            config.scrape().maxBodyBytes() + 4096,
             r.interval(),
             r.concurrency(),
             republish,
@@ -83,7 +83,7 @@ public final class Proxy implements AutoCloseable {
 
   /** A proxy for the Docker engine that {@code config} names. */
   public static Proxy create(Config config) {
-    DockerEngine engine = DockerEngine.create(config);
+    DockerEngine engine = DockerEngine.create(config.docker(), config.scrape().interval());
     try {
       ReplicationSettings r = config.replication();
       return new Proxy(

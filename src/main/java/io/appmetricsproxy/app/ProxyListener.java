@@ -45,12 +45,12 @@ public final class ProxyListener implements ServletContextListener {
     }
     // For the filters and servlets of web.xml, which the container starts after this listener.
     WebappContext.publish(
-        context, proxy.state(), AccessPolicy.of(config), proxy.metrics().registry());
+        context, proxy.state(), AccessPolicy.of(config.access()), proxy.metrics().registry());
     try {
       scheduler =
           Schedules.start(
               proxy.cycle(),
-              config.scrapeInterval(),
+              config.scrape().interval(),
               proxy.replication(),
               config.replication().interval());
     } catch (SchedulerException e) {
@@ -63,12 +63,12 @@ public final class ProxyListener implements ServletContextListener {
         "app-metrics-proxy started: engine {0}, every {1} s, ports {2}, path {3}, allowed {4},"
             + " basic auth {5}",
         new Object[] {
-          config.dockerHost(),
-          config.scrapeInterval().toSeconds(),
-          config.ports(),
-          config.metricsPath(),
-          config.allowCidrs().isEmpty() ? "any address" : config.allowCidrs(),
-          config.credentials().map(c -> "for " + c.username()).orElse("off")
+          config.docker().dockerHost(),
+          config.scrape().interval().toSeconds(),
+          config.docker().ports(),
+          config.docker().metricsPath(),
+          config.access().allowCidrs().isEmpty() ? "any address" : config.access().allowCidrs(),
+          config.access().credentials().map(c -> "for " + c.username()).orElse("off")
         });
   }
 

@@ -11,44 +11,29 @@ import java.util.TreeMap;
 
 /**
  * Every setting of the proxy, read once from the environment and validated, so that a bad value
- * stops start-up with one clear line.
+ * stops start-up with one clear line; each component is given its own part.
+ *
+ * @param maxAge how long a last good scrape is still served (MAX_AGE)
+ * @param storeDir folder of the stored scrapes (STORE_DIR)
  */
 public record Config(
-    Duration scrapeInterval,
-    Duration scrapeTimeout,
+    ScrapeSettings scrape,
     Duration maxAge,
-    String metricsPath,
-    List<Integer> ports,
-    long maxBodyBytes,
-    int scrapeConcurrency,
     Path storeDir,
-    Optional<String> nodeName,
-    Map<String, String> dockerEnvironment,
-    Optional<Credentials> credentials,
-    List<Cidr> allowCidrs,
+    DockerSettings docker,
+    AccessSettings access,
     ReplicationSettings replication) {
-
-  /** Ports tried on every container, before those of PORTS. */
-  public static final List<Integer> DEFAULT_PORTS = List.of(80, 8080, 9100);
 
   /** Large enough for any real setting, small enough that no duration arithmetic overflows. */
   private static final long MAX_SECONDS = 1L << 40;
 
   public Config {
-    Objects.requireNonNull(scrapeInterval);
-    Objects.requireNonNull(scrapeTimeout);
+    Objects.requireNonNull(scrape);
     Objects.requireNonNull(maxAge);
-    Objects.requireNonNull(metricsPath);
     Objects.requireNonNull(storeDir);
-    Objects.requireNonNull(nodeName);
-    ports = List.copyOf(ports);
-    dockerEnvironment = Map.copyOf(dockerEnvironment);
-    Objects.requireNonNull(credentials);
-    allowCidrs = List.copyOf(allowCidrs);
+    Objects.requireNonNull(docker);
+    Objects.requireNonNull(access);
     Objects.requireNonNull(replication);
-    if (scrapeTimeout.compareTo(scrapeInterval) >= 0) {
-      throw new IllegalArgumentException("scrape timeout must be shorter than the interval");
-    }
   }
 
   /**
@@ -77,22 +62,22 @@ public record Config(
                 MAX_SECONDS,
                 "a whole number of seconds >= SCRAPE_INTERVAL (" + interval.toSeconds() + ")"));
     Path storeDir = s.directory("STORE_DIR", defaultStoreDir);
-    LinkedHashSet<Integer> ports = new LinkedHashSet<>(DEFAULT_PORTS);
+    LinkedHashSet<Integer> ports = new LinkedHashSet<>(DockerSettings.DEFAULT_PORTS);
     ports.addAll(s.ports("PORTS"));
-    return new Config(
-        interval,
-        timeout,
-        maxAge,
-        s.path("METRICS_PATH", "/metrics"),
-        List.copyOf(ports),
-        s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
-        (int) s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"),
-        storeDir,
-        s.optional("NODE_NAME"),
-        dockerEnvironment(s),
-        s.credentials("AUTH_USERNAME", "AUTH_PASSWORD"),
-        s.cidrs("ALLOW_CIDRS"),
-        replication(s, interval, storeDir));
+    String metricsPath = s.path("METRICS_PATH", "/metrics");
+    ScrapeSettings scrape =
+        new ScrapeSettings(
+            interval,
+            timeout,
+            s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
+            (int)
+                s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"));
+    Optional<String> nodeName = s.optional("NODE_NAME");
+    DockerSettings docker =
+        new DockerSettings(dockerEnvironment(s), nodeName, List.copyOf(ports), metricsPath);
+    AccessSettings access =
+        new AccessSettings(s.credentials("AUTH_USERNAME", "AUTH_PASSWORD"), s.cidrs("ALLOW_CIDRS"));
+    return new Config(scrape, maxAge, storeDir, docker, access, replication(s, interval, storeDir));
   }
 
   private static ReplicationSettings replication(Settings s, Duration scrapeInterval, Path store) {
@@ -153,15 +138,5 @@ public record Config(
       s.optional(key).ifPresent(value -> docker.put(key, value));
     }
     return docker;
-  }
-
-  /** Whether port 2137 checks the client's address or credentials (both off by default). */
-  public boolean accessControlled() {
-    return credentials.isPresent() || !allowCidrs.isEmpty();
-  }
-
-  /** The DOCKER_HOST the proxy talks to. */
-  public String dockerHost() {
-    return dockerEnvironment.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
   }
 }

@@ -5,7 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.DockerSettings;
 import io.appmetricsproxy.lang.Causes;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,16 +17,17 @@ import java.util.Optional;
 public final class DockerEngine implements AutoCloseable {
   private static final Duration MAX_DEADLINE = Duration.ofSeconds(5);
 
-  private final Config config;
+  private final DockerSettings settings;
+  private final Duration deadline;
   private final DockerClient client;
   private final EngineCalls calls;
   private final Optional<String> selfId;
 
-  DockerEngine(Config config, Optional<String> selfId) {
-    this.config = config;
-    Duration deadline = deadline(config.scrapeInterval());
-    this.client = client(config, deadline, deadline);
-    this.calls = new EngineCalls(config.dockerHost(), deadline);
+  DockerEngine(DockerSettings settings, Duration interval, Optional<String> selfId) {
+    this.settings = settings;
+    this.deadline = deadline(interval);
+    this.client = client(settings, deadline, deadline);
+    this.calls = new EngineCalls(settings.dockerHost(), deadline);
     this.selfId = selfId;
   }
 
@@ -40,15 +41,23 @@ public final class DockerEngine implements AutoCloseable {
     return half.compareTo(MAX_DEADLINE) > 0 ? MAX_DEADLINE : half;
   }
 
-  /** The engine that {@code config} names, seen from the container the proxy runs in (if any). */
-  public static DockerEngine create(Config config) {
-    return new DockerEngine(config, SelfContainer.detect());
+  /**
+   * The engine that {@code settings} names, seen from the container the proxy runs in (if any); its
+   * calls' deadline follows the scrape {@code interval}.
+   */
+  public static DockerEngine create(DockerSettings settings, Duration interval) {
+    return new DockerEngine(settings, interval, SelfContainer.detect());
   }
 
   /** Targets of this engine, the proxy's own container left out; closing it leaves this open. */
   public TargetSource targetSource() {
     return new DockerTargetSource(
-        client, calls, config.dockerHost(), new TargetRules(config), selfId, config.nodeName());
+        client,
+        calls,
+        settings.dockerHost(),
+        new TargetRules(settings),
+        selfId,
+        settings.nodeName());
   }
 
   /**
@@ -57,7 +66,7 @@ public final class DockerEngine implements AutoCloseable {
    */
   public PeerSource peerSource(int replicationPort, List<Peer> configured) {
     return new DockerPeerSource(
-        client, calls, config.dockerHost(), selfId, new PeerRules(replicationPort, configured));
+        client, calls, settings.dockerHost(), selfId, new PeerRules(replicationPort, configured));
   }
 
   /**
@@ -68,20 +77,20 @@ public final class DockerEngine implements AutoCloseable {
     // a quiet stream is no failure: no read timeout worth the name on this connection
     EventWatcher watcher =
         new EventWatcher(
-            client(config, deadline(config.scrapeInterval()), Duration.ofDays(1)),
+            client(settings, deadline, Duration.ofDays(1)),
             client,
-            config.dockerHost(),
+            settings.dockerHost(),
             listener);
     watcher.start();
     return watcher;
   }
 
   private static DockerClient client(
-      Config config, Duration connectTimeout, Duration responseTimeout) {
-    Map<String, String> env = config.dockerEnvironment();
+      DockerSettings settings, Duration connectTimeout, Duration responseTimeout) {
+    Map<String, String> env = settings.environment();
     DockerClientConfig dockerConfig =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
-            .withDockerHost(config.dockerHost())
+            .withDockerHost(settings.dockerHost())
             .withDockerTlsVerify(env.get("DOCKER_TLS_VERIFY"))
             .withDockerCertPath(env.get("DOCKER_CERT_PATH"))
             .withDockerConfig(env.get("DOCKER_CONFIG"))

@@ -1,6 +1,6 @@
 package io.appmetricsproxy.discover;
 
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.DockerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,8 +33,8 @@ final class TargetRules {
   private final List<Integer> ports;
   private final String metricsPath;
 
-  TargetRules(Config config) {
-    this(config.ports(), config.metricsPath());
+  TargetRules(DockerSettings settings) {
+    this(settings.ports(), settings.metricsPath());
   }
 
   TargetRules(List<Integer> ports, String metricsPath) {

@@ -1,6 +1,6 @@
 package io.appmetricsproxy.scrape;
 
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.ScrapeSettings;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.lang.Causes;
@@ -52,13 +52,13 @@ final class HttpFetcher implements AutoCloseable {
   private final long maxBodyBytes;
   private final LargeBodies largeBodies;
 
-  HttpFetcher(Config config) {
+  HttpFetcher(ScrapeSettings settings) {
     this(
-        config.scrapeTimeout(),
-        config.maxBodyBytes(),
-        config.scrapeConcurrency(),
+        settings.timeout(),
+        settings.maxBodyBytes(),
+        settings.concurrency(),
         LargeBodies.forHeap(
-            Runtime.getRuntime().maxMemory(), config.maxBodyBytes(), config.scrapeConcurrency()));
+            Runtime.getRuntime().maxMemory(), settings.maxBodyBytes(), settings.concurrency()));
   }
 
   HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency, LargeBodies largeBodies) {
@@ -104,12 +104,12 @@ final class HttpFetcher implements AutoCloseable {
       }
       try {
         Payload payload = get(target, port, Duration.ofNanos(remaining));
-        return ScrapeResult.success(target, startedAt, since(start), port, payload);
+        return new ScrapeResult.Success(target, startedAt, since(start), port, payload);
       } catch (ScrapeFailure e) {
         failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
       }
     }
-    return ScrapeResult.failure(target, startedAt, since(start), summarize(failures));
+    return new ScrapeResult.Failure(target, startedAt, since(start), summarize(failures));
   }
 
   private Payload get(Target target, int port, Duration budget) throws ScrapeFailure {

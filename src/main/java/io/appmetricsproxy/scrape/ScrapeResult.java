@@ -5,44 +5,49 @@ import io.appmetricsproxy.exposition.Payload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The outcome of scraping one target once: a payload or an error, with when, how long and where.
  */
-public record ScrapeResult(
-    Target target,
-    Instant startedAt,
-    Duration duration,
-    Optional<Integer> port,
-    Optional<Payload> payload,
-    Optional<ScrapeError> error) {
+public sealed interface ScrapeResult permits ScrapeResult.Success, ScrapeResult.Failure {
+  Target target();
 
-  public ScrapeResult {
-    Objects.requireNonNull(target);
-    Objects.requireNonNull(startedAt);
-    Objects.requireNonNull(duration);
-    Objects.requireNonNull(port);
-    Objects.requireNonNull(payload);
-    Objects.requireNonNull(error);
-    if (payload.isPresent() == error.isPresent()) {
-      throw new IllegalArgumentException("a scrape has either a payload or an error");
+  Instant startedAt();
+
+  Duration duration();
+
+  /** Whether the target gave valid metrics. */
+  boolean ok();
+
+  /** Valid metrics, from {@code port}. */
+  record Success(Target target, Instant startedAt, Duration duration, int port, Payload payload)
+      implements ScrapeResult {
+    public Success {
+      Objects.requireNonNull(target);
+      Objects.requireNonNull(startedAt);
+      Objects.requireNonNull(duration);
+      Objects.requireNonNull(payload);
+    }
+
+    @Override
+    public boolean ok() {
+      return true;
     }
   }
 
-  static ScrapeResult success(
-      Target target, Instant startedAt, Duration duration, int port, Payload payload) {
-    return new ScrapeResult(
-        target, startedAt, duration, Optional.of(port), Optional.of(payload), Optional.empty());
-  }
+  /** No port gave valid metrics; {@code error} says why. */
+  record Failure(Target target, Instant startedAt, Duration duration, ScrapeError error)
+      implements ScrapeResult {
+    public Failure {
+      Objects.requireNonNull(target);
+      Objects.requireNonNull(startedAt);
+      Objects.requireNonNull(duration);
+      Objects.requireNonNull(error);
+    }
 
-  static ScrapeResult failure(
-      Target target, Instant startedAt, Duration duration, ScrapeError error) {
-    return new ScrapeResult(
-        target, startedAt, duration, Optional.empty(), Optional.empty(), Optional.of(error));
-  }
-
-  public boolean ok() {
-    return payload.isPresent();
+    @Override
+    public boolean ok() {
+      return false;
+    }
   }
 }

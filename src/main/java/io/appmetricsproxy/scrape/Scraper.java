@@ -1,6 +1,6 @@
 package io.appmetricsproxy.scrape;
 
-import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.config.ScrapeSettings;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
@@ -25,8 +25,8 @@ public final class Scraper implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<String, Integer> rememberedPorts = new ConcurrentHashMap<>();
 
-  public Scraper(Config config) {
-    this(new HttpFetcher(config), config.scrapeConcurrency());
+  public Scraper(ScrapeSettings settings) {
+    this(new HttpFetcher(settings), settings.concurrency());
   }
 
   Scraper(HttpFetcher fetcher, int concurrency) {
@@ -57,7 +57,9 @@ public final class Scraper implements AutoCloseable {
       }
     }
     for (ScrapeResult result : results) {
-      result.port().ifPresent(port -> rememberedPorts.put(result.target().containerId(), port));
+      if (result instanceof ScrapeResult.Success s) {
+        rememberedPorts.put(s.target().containerId(), s.port());
+      }
     }
     return results;
   }

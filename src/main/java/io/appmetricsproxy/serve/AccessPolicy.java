@@ -1,7 +1,7 @@
 package io.appmetricsproxy.serve;
 
+import io.appmetricsproxy.config.AccessSettings;
 import io.appmetricsproxy.config.Cidr;
-import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.config.Credentials;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -35,10 +35,10 @@ public final class AccessPolicy {
     this.credentials = credentials;
   }
 
-  /** The policy of {@code config}, or empty when it leaves access open. */
-  public static Optional<AccessPolicy> of(Config config) {
-    return config.accessControlled()
-        ? Optional.of(new AccessPolicy(config.allowCidrs(), config.credentials()))
+  /** The policy of {@code settings}, or empty when they leave access open. */
+  public static Optional<AccessPolicy> of(AccessSettings settings) {
+    return settings.accessControlled()
+        ? Optional.of(new AccessPolicy(settings.allowCidrs(), settings.credentials()))
         : Optional.empty();
   }
 

@@ -107,14 +107,16 @@ final class TargetsView {
         t.containerId(),
         node,
         ApiModel.LOCAL,
-        t.host() + r.port().map(p -> ":" + p).orElse(""),
+        r instanceof ScrapeResult.Success s ? t.host() + ":" + s.port() : t.host(),
         t.path(),
         r.ok(),
         e != null,
         e == null ? null : e.scrapedAt().toString(),
         seconds(r.duration()),
         e == null ? null : (long) e.payload().size(),
-        r.error().map(x -> new ApiModel.Error(x.reason().label(), x.message())).orElse(null),
+        r instanceof ScrapeResult.Failure f
+            ? new ApiModel.Error(f.error().reason().label(), f.error().message())
+            : null,
         fromDiscoveryAt);
   }
 

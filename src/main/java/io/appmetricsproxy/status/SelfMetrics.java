@@ -201,7 +201,9 @@ public final class SelfMetrics implements AutoCloseable {
     String container = r.target().containerName();
     up.labelValues(name, container).set(r.ok() ? 1 : 0);
     scrapeDuration.labelValues(name, container).set(r.duration().toNanos() / 1e9);
-    r.error().ifPresent(e -> scrapeErrors.labelValues(e.reason().label()).inc());
+    if (r instanceof ScrapeResult.Failure f) {
+      scrapeErrors.labelValues(f.error().reason().label()).inc();
+    }
     return List.of(name, container);
   }
 

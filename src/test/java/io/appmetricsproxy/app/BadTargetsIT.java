@@ -3,7 +3,6 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.config.Config;
-import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeError.Reason;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.status.CycleReport;
@@ -130,10 +129,11 @@ class BadTargetsIT {
       assertThat(report.duration()).as("cycle %d", cycle).isLessThan(TIMEOUT.plus(MARGIN));
       for (Map.Entry<String, Started> e : bad.entrySet()) {
         ScrapeResult result = result(report, e.getValue().name());
-        assertThat(result.error())
+        assertThat(result)
             .as("%s in cycle %d", e.getKey(), cycle)
-            .hasValueSatisfying(
-                err -> assertThat(err.reason()).isEqualTo(expected.get(e.getKey())));
+            .isInstanceOfSatisfying(
+                ScrapeResult.Failure.class,
+                f -> assertThat(f.error().reason()).isEqualTo(expected.get(e.getKey())));
         assertThat(result.duration()).isLessThan(TIMEOUT.plus(Duration.ofMillis(500)));
         assertThat(served(e.getValue().name())).as(e.getKey()).isEmpty();
       }
@@ -211,8 +211,7 @@ class BadTargetsIT {
     return proxy.state().view().lastCycle().orElseThrow().results().stream()
         .filter(r -> r.target().containerName().equals(s.name()))
         .findFirst()
-        .flatMap(ScrapeResult::error)
-        .map(ScrapeError::message)
+        .map(r -> ((ScrapeResult.Failure) r).error().message())
         .orElseThrow();
   }
 

@@ -184,7 +184,7 @@ class ConformanceIT {
                 c.source(),
                 "verdict",
                 kept(c)
-                    ? "refused, Prometheus accepts: " + r.error().map(e -> e.message()).orElse("")
+                    ? "refused, Prometheus accepts: " + ((ScrapeResult.Failure) r).error().message()
                     : "accepted, Prometheus refuses: " + c.prometheusError()));
       }
     }

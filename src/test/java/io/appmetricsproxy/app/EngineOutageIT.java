@@ -123,7 +123,7 @@ class EngineOutageIT {
         .as("threads after the outages")
         .isEqualTo(without(threadsBefore, "amp-scrape-"));
     assertThat(threadsAfter.stream().filter(n -> n.startsWith("amp-scrape-")))
-        .hasSizeLessThanOrEqualTo(proxy.config().scrapeConcurrency());
+        .hasSizeLessThanOrEqualTo(proxy.config().scrape().concurrency());
     assertThat(relay.openConnections()).isLessThanOrEqualTo(Math.max(connectionsBefore, 4));
   }
 

@@ -174,7 +174,7 @@ class EngineRestartIT {
         .as("threads after the restarts")
         .isEqualTo(without(threadsBefore, "amp-scrape-"));
     assertThat(threadsAfter.getOrDefault("amp-scrape-", 0L))
-        .isLessThanOrEqualTo(proxy.config().scrapeConcurrency());
+        .isLessThanOrEqualTo(proxy.config().scrape().concurrency());
     assertThat(connectionsAfter.open()).isLessThanOrEqualTo(connectionsBefore.open());
     assertThat(connectionsAfter.dead()).isLessThanOrEqualTo(connectionsBefore.dead());
   }

@@ -42,7 +42,7 @@ class EventsIT {
     proxy = Proxy.create(config);
     scheduler =
         Schedules.start(
-            proxy.cycle(), config.scrapeInterval(), proxy.replication(), Duration.ofSeconds(30));
+            proxy.cycle(), config.scrape().interval(), proxy.replication(), Duration.ofSeconds(30));
     proxy.watchEvents();
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.state().ready());
   }

@@ -95,7 +95,7 @@ public final class ReplicationBench {
       schedulers.add(
           Schedules.start(
               p.cycle(),
-              p.config().scrapeInterval(),
+              p.config().scrape().interval(),
               p.replication(),
               p.config().replication().interval()));
     }

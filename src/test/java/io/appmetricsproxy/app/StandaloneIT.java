@@ -123,17 +123,17 @@ class StandaloneIT {
         .hasValueSatisfying(
             body ->
                 assertThat(body).contains("node_cpu_seconds_total", "node_exporter_build_info"));
-    assertThat(result(report, on9100.name()).port()).contains(9100);
-    assertThat(result(report, extra.name()).port()).contains(9404);
+    assertThat(((ScrapeResult.Success) result(report, on9100.name())).port()).isEqualTo(9100);
+    assertThat(((ScrapeResult.Success) result(report, extra.name())).port()).isEqualTo(9404);
 
     assertThat(served(silent.name())).isEmpty();
-    assertThat(result(report, silent.name()).error().get().reason())
+    assertThat(((ScrapeResult.Failure) result(report, silent.name())).error().reason())
         .isEqualTo(ScrapeError.Reason.CONNECT);
     assertThat(served(hanging.name())).isEmpty();
-    assertThat(result(report, hanging.name()).error().get().reason())
+    assertThat(((ScrapeResult.Failure) result(report, hanging.name())).error().reason())
         .isEqualTo(ScrapeError.Reason.TIMEOUT);
     assertThat(served(html.name())).isEmpty();
-    assertThat(result(report, html.name()).error().get())
+    assertThat(((ScrapeResult.Failure) result(report, html.name())).error())
         .satisfies(
             e -> {
               assertThat(e.reason()).isEqualTo(ScrapeError.Reason.INVALID);

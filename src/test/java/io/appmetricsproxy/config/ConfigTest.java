@@ -23,19 +23,19 @@ class ConfigTest {
   @Test
   void defaultsAreTheOriginalScriptsOnes() {
     Config c = read(Map.of());
-    assertThat(c.scrapeInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.scrapeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.scrape().interval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.scrape().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.metricsPath()).isEqualTo("/metrics");
-    assertThat(c.ports()).containsExactly(80, 8080, 9100);
-    assertThat(c.maxBodyBytes()).isEqualTo(10L << 20);
-    assertThat(c.scrapeConcurrency()).isEqualTo(32);
+    assertThat(c.docker().metricsPath()).isEqualTo("/metrics");
+    assertThat(c.docker().ports()).containsExactly(80, 8080, 9100);
+    assertThat(c.scrape().maxBodyBytes()).isEqualTo(10L << 20);
+    assertThat(c.scrape().concurrency()).isEqualTo(32);
     assertThat(c.storeDir()).isEqualTo(STORE);
-    assertThat(c.nodeName()).isEmpty();
-    assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
-    assertThat(c.credentials()).isEmpty();
-    assertThat(c.allowCidrs()).isEmpty();
-    assertThat(c.accessControlled()).isFalse();
+    assertThat(c.docker().nodeName()).isEmpty();
+    assertThat(c.docker().dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    assertThat(c.access().credentials()).isEmpty();
+    assertThat(c.access().allowCidrs()).isEmpty();
+    assertThat(c.access().accessControlled()).isFalse();
   }
 
   @Test
@@ -53,32 +53,32 @@ class ConfigTest {
                 "STORE_DIR", "/var/lib/amp",
                 "NODE_NAME", "node-1",
                 "DOCKER_HOST", "tcp://10.0.0.1:2376"));
-    assertThat(c.scrapeInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.scrapeTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(c.scrape().interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.scrape().timeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(c.metricsPath()).isEqualTo("/actuator/prometheus");
-    assertThat(c.ports()).containsExactly(80, 8080, 9100, 9090, 8081, 9404);
-    assertThat(c.maxBodyBytes()).isEqualTo(512 * 1024);
-    assertThat(c.scrapeConcurrency()).isEqualTo(8);
+    assertThat(c.docker().metricsPath()).isEqualTo("/actuator/prometheus");
+    assertThat(c.docker().ports()).containsExactly(80, 8080, 9100, 9090, 8081, 9404);
+    assertThat(c.scrape().maxBodyBytes()).isEqualTo(512 * 1024);
+    assertThat(c.scrape().concurrency()).isEqualTo(8);
     assertThat(c.storeDir()).isEqualTo(Path.of("/var/lib/amp"));
-    assertThat(c.nodeName()).contains("node-1");
-    assertThat(c.dockerEnvironment()).containsEntry("DOCKER_HOST", "tcp://10.0.0.1:2376");
+    assertThat(c.docker().nodeName()).contains("node-1");
+    assertThat(c.docker().environment()).containsEntry("DOCKER_HOST", "tcp://10.0.0.1:2376");
   }
 
   @Test
   void shortIntervalsGetATimeoutInsideTheInterval() {
-    assertThat(read(Map.of("SCRAPE_INTERVAL", "1")).scrapeTimeout())
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "1")).scrape().timeout())
         .isEqualTo(Duration.ofMillis(800));
     assertThat(read(Map.of("SCRAPE_INTERVAL", "2")).maxAge()).isEqualTo(Duration.ofSeconds(6));
   }
 
   @Test
   void blankAndQuotedValuesMeanTheDefaultOrTheValue() {
-    assertThat(read(Map.of("SCRAPE_INTERVAL", "  ")).scrapeInterval())
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "  ")).scrape().interval())
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(read(Map.of("SCRAPE_INTERVAL", "'15'")).scrapeInterval())
+    assertThat(read(Map.of("SCRAPE_INTERVAL", "'15'")).scrape().interval())
         .isEqualTo(Duration.ofSeconds(15));
-    assertThat(read(Map.of("PORTS", "")).ports()).containsExactly(80, 8080, 9100);
+    assertThat(read(Map.of("PORTS", "")).docker().ports()).containsExactly(80, 8080, 9100);
   }
 
   static Stream<Arguments> badSettings() {
@@ -163,7 +163,7 @@ class ConfigTest {
 
   @Test
   void extraPortsAreTriedAfterTheDefaultsWithoutRepeats() {
-    assertThat(read(Map.of("PORTS", "9100 3000,3000")).ports())
+    assertThat(read(Map.of("PORTS", "9100 3000,3000")).docker().ports())
         .isEqualTo(List.of(80, 8080, 9100, 3000));
   }
 
@@ -175,19 +175,22 @@ class ConfigTest {
                 "AUTH_USERNAME", "prometheus",
                 "AUTH_PASSWORD", "s3cret-Pa55",
                 "ALLOW_CIDRS", "10.0.0.0/8, 127.0.0.1 ::1,fd00::/8"));
-    assertThat(c.credentials()).get().extracting(Credentials::username).isEqualTo("prometheus");
-    assertThat(c.allowCidrs())
+    assertThat(c.access().credentials())
+        .get()
+        .extracting(Credentials::username)
+        .isEqualTo("prometheus");
+    assertThat(c.access().allowCidrs())
         .extracting(Cidr::toString)
         .containsExactly(
             "10.0.0.0/8", "127.0.0.1/32", "0:0:0:0:0:0:0:1/128", "fd00:0:0:0:0:0:0:0/8");
-    assertThat(c.accessControlled()).isTrue();
+    assertThat(c.access().accessControlled()).isTrue();
     assertThat(c.toString()).doesNotContain("s3cret-Pa55").contains("password=***");
   }
 
   @Test
   void eitherAccessSettingAloneTurnsAccessControlOn() {
-    assertThat(read(Map.of("ALLOW_CIDRS", "127.0.0.1")).accessControlled()).isTrue();
-    assertThat(read(Map.of("AUTH_USERNAME", "u", "AUTH_PASSWORD", "p")).accessControlled())
+    assertThat(read(Map.of("ALLOW_CIDRS", "127.0.0.1")).access().accessControlled()).isTrue();
+    assertThat(read(Map.of("AUTH_USERNAME", "u", "AUTH_PASSWORD", "p")).access().accessControlled())
         .isTrue();
   }
 
@@ -309,7 +312,8 @@ class ConfigTest {
                 .get()
                 .matches("app-metrics-proxy".getBytes(), "s3cret-Pa55".getBytes()))
         .isTrue();
-    assertThat(c.credentials().get().matches("prometheus".getBytes(), "w3b-Pa55".getBytes()))
+    assertThat(
+            c.access().credentials().get().matches("prometheus".getBytes(), "w3b-Pa55".getBytes()))
         .isTrue();
     java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
     assertThatThrownBy(() -> read(Map.of("SSHPASS_FILE", dir.resolve("empty").toString())))

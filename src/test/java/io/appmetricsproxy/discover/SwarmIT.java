@@ -63,7 +63,8 @@ class SwarmIT {
     storeDir = Files.createTempDirectory("amp-swarm-it");
     config = Config.fromEnvironment(Map.of("DOCKER_HOST", kit.engine().dockerHost()), storeDir);
     leaveSwarm(); // a killed earlier run may have left the engine in one
-    try (DockerEngine engine = new DockerEngine(config, Optional.empty())) {
+    try (DockerEngine engine =
+        new DockerEngine(config.docker(), config.scrape().interval(), Optional.empty())) {
       beforeSwarm = engine.peerSource(REPLICATION_PORT, List.of()).discover();
     }
 
@@ -249,7 +250,8 @@ class SwarmIT {
             .id();
 
     Discovery d;
-    try (DockerEngine engine = new DockerEngine(config, Optional.empty())) {
+    try (DockerEngine engine =
+        new DockerEngine(config.docker(), config.scrape().interval(), Optional.empty())) {
       d = engine.targetSource().discover();
     }
     Map<String, Target> byId =
@@ -270,7 +272,9 @@ class SwarmIT {
     List<Task> others = replicatedTasks.subList(1, 3);
 
     Peers peers;
-    try (DockerEngine engine = new DockerEngine(config, Optional.of(containerId(self)))) {
+    try (DockerEngine engine =
+        new DockerEngine(
+            config.docker(), config.scrape().interval(), Optional.of(containerId(self)))) {
       peers = engine.peerSource(REPLICATION_PORT, List.of()).discover();
     }
 
@@ -296,7 +300,10 @@ class SwarmIT {
 
     Peers peers;
     try (DockerEngine engine =
-        new DockerEngine(config, Optional.of(containerId(self).substring(0, 12)))) {
+        new DockerEngine(
+            config.docker(),
+            config.scrape().interval(),
+            Optional.of(containerId(self).substring(0, 12)))) {
       peers = engine.peerSource(REPLICATION_PORT, List.of(configured)).discover();
     }
 
@@ -310,7 +317,8 @@ class SwarmIT {
   @Test
   void aProxyOutsideAServiceHasNoSwarmPeersButSaysWhy() {
     Peers peers;
-    try (DockerEngine engine = new DockerEngine(config, Optional.empty())) {
+    try (DockerEngine engine =
+        new DockerEngine(config.docker(), config.scrape().interval(), Optional.empty())) {
       peers = engine.peerSource(REPLICATION_PORT, List.of()).discover();
     }
     assertThat(peers.role()).isEqualTo(Role.MANAGER);

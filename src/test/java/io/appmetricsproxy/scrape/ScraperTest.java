@@ -126,9 +126,10 @@ class ScraperTest {
     Target t = target("/metrics", closed, port());
     ScrapeResult first = scrape(t);
     assertThat(first.ok()).isTrue();
-    assertThat(first.port()).contains(port());
-    assertThat(new String(first.payload().get().toByteArray(), UTF8)).isEqualTo(METRICS);
-    assertThat(first.payload().get().format()).isEqualTo(Format.TEXT);
+    assertThat(((ScrapeResult.Success) first).port()).isEqualTo(port());
+    assertThat(new String(((ScrapeResult.Success) first).payload().toByteArray(), UTF8))
+        .isEqualTo(METRICS);
+    assertThat(((ScrapeResult.Success) first).payload().format()).isEqualTo(Format.TEXT);
     assertThat(scraper.portOrder(t)).containsExactly(port(), closed);
     assertThat(accepts.get(0))
         .isEqualTo(
@@ -140,8 +141,8 @@ class ScraperTest {
   void htmlIsNotMetrics() throws Exception {
     ScrapeResult r = scrape(target("/login", port()));
     assertThat(r.ok()).isFalse();
-    assertThat(r.error().get().reason()).isEqualTo(ScrapeError.Reason.INVALID);
-    assertThat(r.error().get().message())
+    assertThat(((ScrapeResult.Failure) r).error().reason()).isEqualTo(ScrapeError.Reason.INVALID);
+    assertThat(((ScrapeResult.Failure) r).error().message())
         .startsWith(port() + ": HTTP 200 but not Prometheus text (line 1: ");
   }
 
@@ -149,36 +150,44 @@ class ScraperTest {
   void everyPortsFailureIsListedAndTheMostTellingReasonCounts() throws Exception {
     int closed = closedPort();
     ScrapeResult r = scrape(target("/broken", closed, port()));
-    assertThat(r.error().get().reason()).isEqualTo(ScrapeError.Reason.HTTP_STATUS);
-    assertThat(r.error().get().message())
+    assertThat(((ScrapeResult.Failure) r).error().reason())
+        .isEqualTo(ScrapeError.Reason.HTTP_STATUS);
+    assertThat(((ScrapeResult.Failure) r).error().message())
         .isEqualTo(closed + ": connection refused; " + port() + ": HTTP 500 Internal Server Error");
   }
 
   @Test
   void emptyAndOversizedBodiesAreErrors() throws Exception {
-    assertThat(scrape(target("/empty", port())).error().get().reason())
+    assertThat(((ScrapeResult.Failure) scrape(target("/empty", port()))).error().reason())
         .isEqualTo(ScrapeError.Reason.EMPTY);
     ScrapeResult huge = scrape(target("/huge", port()));
-    assertThat(huge.error().get().reason()).isEqualTo(ScrapeError.Reason.TOO_LARGE);
-    assertThat(huge.error().get().message()).contains("MAX_BODY_SIZE (4096 bytes)");
+    assertThat(((ScrapeResult.Failure) huge).error().reason())
+        .isEqualTo(ScrapeError.Reason.TOO_LARGE);
+    assertThat(((ScrapeResult.Failure) huge).error().message())
+        .contains("MAX_BODY_SIZE (4096 bytes)");
   }
 
   @Test
   void aGzippedBodyIsReadDecompressed() throws Exception {
     ScrapeResult r = scrape(target("/gzip", port()));
-    assertThat(new String(r.payload().get().toByteArray(), UTF8)).isEqualTo(METRICS);
+    assertThat(new String(((ScrapeResult.Success) r).payload().toByteArray(), UTF8))
+        .isEqualTo(METRICS);
   }
 
   @Test
   void aMissingFinalNewlineIsAdded() throws Exception {
     assertThat(
-            new String(scrape(target("/no-newline", port())).payload().get().toByteArray(), UTF8))
+            new String(
+                ((ScrapeResult.Success) scrape(target("/no-newline", port())))
+                    .payload()
+                    .toByteArray(),
+                UTF8))
         .isEqualTo("x 1\n");
   }
 
   @Test
   void openMetricsIsKeptAsOpenMetrics() throws Exception {
-    assertThat(scrape(target("/openmetrics", port())).payload().get().format())
+    assertThat(((ScrapeResult.Success) scrape(target("/openmetrics", port()))).payload().format())
         .isEqualTo(Format.OPENMETRICS);
   }
 
@@ -186,8 +195,10 @@ class ScraperTest {
   void aHangingTargetTimesOutWithoutHarmingTheOthers() throws Exception {
     List<ScrapeResult> results =
         scraper.scrape(List.of(target("/hang", port()), target("/metrics", port())));
-    assertThat(results.get(0).error().get().reason()).isEqualTo(ScrapeError.Reason.TIMEOUT);
-    assertThat(results.get(0).error().get().message()).contains("scrape timeout of 1.5s");
+    assertThat(((ScrapeResult.Failure) results.get(0)).error().reason())
+        .isEqualTo(ScrapeError.Reason.TIMEOUT);
+    assertThat(((ScrapeResult.Failure) results.get(0)).error().message())
+        .contains("scrape timeout of 1.5s");
     assertThat(results.get(1).ok()).isTrue();
   }
 

@@ -111,25 +111,22 @@ final class IndexFixture {
       int series) {
     Entry e = entry("n1", container, name, at, series);
     results.add(
-        new ScrapeResult(
+        new ScrapeResult.Success(
             target(container, name, host, port),
             at,
             Duration.ofMillis(2 + series),
-            Optional.of(port),
-            Optional.of(e.payload()),
-            Optional.empty()));
+            port,
+            e.payload()));
     entries.add(e);
   }
 
   private static ScrapeResult failed(
       Target t, Instant at, ScrapeError.Reason reason, String message) {
-    return new ScrapeResult(
+    return new ScrapeResult.Failure(
         t,
         at,
         Duration.ofMillis(reason == ScrapeError.Reason.CONNECT ? 2 : 35),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(new ScrapeError(reason, message)));
+        new ScrapeError(reason, message));
   }
 
   private static Target target(String container, String name, String host, int port) {

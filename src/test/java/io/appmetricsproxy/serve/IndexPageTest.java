@@ -53,13 +53,8 @@ class IndexPageTest {
             Optional.of("n1"),
             Optional.of("Docker engine at unix:///x.sock: Read timed out"),
             List.of(
-                new ScrapeResult(
-                    up,
-                    NOW.minusSeconds(1),
-                    Duration.ofMillis(3),
-                    Optional.of(8080),
-                    Optional.of(stored.payload()),
-                    Optional.empty())),
+                new ScrapeResult.Success(
+                    up, NOW.minusSeconds(1), Duration.ofMillis(3), 8080, stored.payload())),
             List.of(),
             List.of(),
             Optional.of(NOW.minusSeconds(9)));
@@ -88,23 +83,15 @@ class IndexPageTest {
             Optional.of("n1"),
             Optional.empty(),
             List.of(
-                new ScrapeResult(
-                    up,
-                    NOW.minusSeconds(4),
-                    Duration.ofMillis(3),
-                    Optional.of(8080),
-                    Optional.of(stored.payload()),
-                    Optional.empty()),
-                new ScrapeResult(
+                new ScrapeResult.Success(
+                    up, NOW.minusSeconds(4), Duration.ofMillis(3), 8080, stored.payload()),
+                new ScrapeResult.Failure(
                     down,
                     NOW.minusSeconds(4),
                     Duration.ofMillis(5),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of(
-                        new ScrapeError(
-                            ScrapeError.Reason.INVALID,
-                            "8080: HTTP 200 but not Prometheus text (line 1: found \"<html>\")")))),
+                    new ScrapeError(
+                        ScrapeError.Reason.INVALID,
+                        "8080: HTTP 200 but not Prometheus text (line 1: found \"<html>\")"))),
             List.of(new Skipped("c", "batch", "label prometheus.io/scrape=false")),
             List.of());
     String html =

@@ -33,18 +33,11 @@ class TargetsViewTest {
   }
 
   static ScrapeResult ok(Target t) {
-    return new ScrapeResult(
-        t, T, Duration.ofMillis(3), Optional.of(8080), Optional.of(BODY), Optional.empty());
+    return new ScrapeResult.Success(t, T, Duration.ofMillis(3), 8080, BODY);
   }
 
   static ScrapeResult failed(Target t, ScrapeError.Reason reason, String message) {
-    return new ScrapeResult(
-        t,
-        T,
-        Duration.ofMillis(250),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(new ScrapeError(reason, message)));
+    return new ScrapeResult.Failure(t, T, Duration.ofMillis(250), new ScrapeError(reason, message));
   }
 
   static Entry entry(String node, String id, String container, String name, Instant at) {
