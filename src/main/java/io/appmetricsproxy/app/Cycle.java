@@ -4,6 +4,7 @@ import io.appmetricsproxy.discover.Discovery;
 import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
+import io.appmetricsproxy.replicate.Confirmation;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.status.CycleReport;
@@ -33,6 +34,7 @@ public final class Cycle {
   private final TargetSource source;
   private final Scraper scraper;
   private final Store store;
+  private final Confirmation confirmation;
   private final Snapshots snapshots;
   private final ProxyState state;
   private final SelfMetrics metrics;
@@ -54,6 +56,7 @@ public final class Cycle {
     this.source = source;
     this.scraper = scraper;
     this.store = store;
+    this.confirmation = new Confirmation(store);
     this.snapshots = snapshots;
     this.state = state;
     this.metrics = metrics;
@@ -227,7 +230,7 @@ public final class Cycle {
       store.retain(discovery.node(), present);
     }
     try {
-      store.confirm(discovery.node(), clock.instant(), maxAge);
+      confirmation.confirm(discovery.node(), clock.instant(), maxAge);
     } catch (StoreException e) {
       errors.add(e.getMessage());
     }

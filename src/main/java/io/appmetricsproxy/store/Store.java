@@ -1,7 +1,6 @@
 package io.appmetricsproxy.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -165,19 +164,16 @@ public final class Store {
   }
 
   /**
-   * Ends a cycle of this node: names it in {@code .node}, confirms its shared folder as of {@code
-   * now}, removes from disk what is too old to serve, and forgets the folders of nodes that have
-   * not confirmed theirs within {@code maxAge}.
+   * Ends a cycle of this node: names its folder, removes from disk what is too old to serve, and
+   * forgets the folders of nodes that have not confirmed theirs within {@code maxAge}.
+   *
+   * @return whether this node's shared folder changed since it was last confirmed ({@link
+   *     #confirmed})
    */
-  public void confirm(String node, Instant now, Duration maxAge) {
+  public boolean endCycle(String node, Instant now, Duration maxAge) {
     own = Layout.safe(node);
     Instant oldest = now.minus(maxAge);
     try {
-      Path nodeFile = folder.sharedRoot().resolve(Layout.NODE_FILE);
-      byte[] name = (own + "\n").getBytes(StandardCharsets.UTF_8);
-      if (!Files.exists(nodeFile) || !java.util.Arrays.equals(Files.readAllBytes(nodeFile), name)) {
-        StoreFolder.write(nodeFile, name, now);
-      }
       for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
         Entry entry = e.getValue();
         boolean mine = Layout.safe(entry.node()).equals(own);
@@ -185,21 +181,6 @@ public final class Store {
           changedSinceConfirm = true; // still in memory, no longer offered to peers
         }
       }
-      Path alivePath = folder.file(true, own, Layout.ALIVE);
-      Instant confirmed = now;
-      Optional<Instant> previous = StoreFolder.mtime(alivePath);
-      if (previous.isPresent() && changedSinceConfirm) {
-        // peers compare whole seconds: a changed folder must be confirmed in a later second
-        Instant next = seconds(previous.get()).plusSeconds(1);
-        confirmed = next.isAfter(now) ? next : now;
-      }
-      if (changedSinceConfirm || previous.isEmpty()) {
-        // a new generation: peers that hold the old one list the folder again
-        StoreFolder.write(alivePath, generation(confirmed), confirmed);
-      } else {
-        StoreFolder.touch(alivePath, confirmed); // same content, confirmed later
-      }
-      changedSinceConfirm = false;
       alive.remove(own);
       for (Map.Entry<String, Instant> a : List.copyOf(alive.entrySet())) {
         if (a.getValue().isBefore(oldest)) {
@@ -209,10 +190,52 @@ public final class Store {
     } catch (IOException e) {
       throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
     }
+    return changedSinceConfirm;
   }
 
-  private static byte[] generation(Instant at) {
-    return (at.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8);
+  /** This node's folder was confirmed to peers as it is now. */
+  public void confirmed() {
+    changedSinceConfirm = false;
+  }
+
+  /**
+   * Writes a file of this node's own folder ({@code .alive}), or {@code .node} at the root of the
+   * shared folder when {@code node} is empty; only this node writes them.
+   */
+  public void writeOwn(Optional<String> node, String file, byte[] bytes, Instant mtime) {
+    try {
+      StoreFolder.write(own(node, file), bytes, mtime);
+    } catch (IOException e) {
+      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sets the mtime of a file of this node's own folder, as {@link #writeOwn} names it. */
+  public void touchOwn(Optional<String> node, String file, Instant mtime) {
+    try {
+      StoreFolder.touch(own(node, file), mtime);
+    } catch (IOException e) {
+      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a file of this node's own folder, as {@link #writeOwn} names it; empty when absent. */
+  public Optional<Stored> readOwn(Optional<String> node, String file) {
+    Path f = own(node, file);
+    try {
+      Optional<Instant> mtime = StoreFolder.mtime(f);
+      return mtime.isEmpty()
+          ? Optional.empty()
+          : Optional.of(new Stored(Files.readAllBytes(f), mtime.get()));
+    } catch (NoSuchFileException ignored) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path own(Optional<String> node, String file) {
+    return node.map(n -> folder.file(true, n, file)).orElse(folder.sharedRoot().resolve(file));
   }
 
   private void forgetNode(String node) throws IOException {

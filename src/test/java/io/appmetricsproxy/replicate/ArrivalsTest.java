@@ -51,7 +51,7 @@ class ArrivalsTest {
         .extracting(Entry::node)
         .containsExactly("n1");
 
-    store.confirm("n1", NOW.plusSeconds(31), MAX_AGE);
+    new Confirmation(store).confirm("n1", NOW.plusSeconds(31), MAX_AGE);
     assertThat(shared("n2")).isEmptyDirectory();
     assertThat(store.entries()).extracting(Entry::node).containsExactly("n1");
   }

@@ -40,7 +40,7 @@ class ExchangeTest {
     s.retain(
         node,
         Set.of(java.util.Arrays.stream(entries).map(Entry::containerId).toArray(String[]::new)));
-    s.confirm(node, at, MAX_AGE);
+    new Confirmation(s).confirm(node, at, MAX_AGE);
   }
 
   private static Entry entry(String node, String id, String name, String body, boolean shared) {

@@ -33,7 +33,7 @@ final class TestStores {
                   ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
     }
     s.retain(name, Set.of(ids));
-    s.confirm(name, at, maxAge);
+    new Confirmation(s).confirm(name, at, maxAge);
     return s;
   }
 }

@@ -5,6 +5,7 @@ import static io.appmetricsproxy.store.StoreTest.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.appmetricsproxy.replicate.Confirmation;
 import io.appmetricsproxy.testing.SmallDisk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class StoreFaultsTest {
       assertThatThrownBy(() -> store.put(entry("n1", "a", "a-1", "a", "a 2\n", NOW.plusSeconds(1))))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("Read-only file system");
-      assertThatThrownBy(() -> store.confirm("n1", NOW.plusSeconds(1), MAX_AGE))
+      assertThatThrownBy(() -> new Confirmation(store).confirm("n1", NOW.plusSeconds(1), MAX_AGE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("Read-only file system");
       assertThat(served(store, "a")).isEqualTo("a 2\n");

@@ -204,15 +204,16 @@ public class StoreTest {
   }
 
   @Test
-  void confirmNamesTheNodeAndOffersOnlyWhatIsFreshEnough() throws IOException {
+  void aChangeStaysUnconfirmedUntilTheFolderIsConfirmed() {
     Store store = new Store(dir);
     store.open();
-    store.put(entry("n1", "old", "o", "o", "a 1\n", NOW.minusSeconds(31)));
-    store.put(entry("n1", "new", "n", "n", "a 1\n", NOW));
-    store.confirm("n1", NOW, MAX_AGE);
-    assertThat(Files.readString(shared(".node"))).isEqualTo("n1\n");
-    assertThat(Files.getLastModifiedTime(shared("n1/.alive")).toInstant()).isEqualTo(NOW);
-    assertThat(shared("n1/old.entry")).doesNotExist();
-    assertThat(shared("n1/new.entry")).exists();
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
+    assertThat(store.endCycle("n1", NOW, MAX_AGE)).isTrue();
+    // the confirmation failed (a full disk): the next cycle still sees the change
+    assertThat(store.endCycle("n1", NOW.plusSeconds(10), MAX_AGE)).isTrue();
+    store.confirmed();
+    assertThat(store.endCycle("n1", NOW.plusSeconds(20), MAX_AGE)).isFalse();
+    store.put(entry("n1", "a", "web-1", "web", "a 2\n", NOW.plusSeconds(25)));
+    assertThat(store.endCycle("n1", NOW.plusSeconds(30), MAX_AGE)).isTrue();
   }
 }
