@@ -46,8 +46,6 @@ public final class Arrivals {
       Optional<Entry> entry =
           stored.isEmpty() ? Optional.empty() : checked(node, file, stored.get().bytes());
       store.placed(node, file, entry, stored.map(Store.Stored::mtime));
-    } catch (IOException e) {
-      refuse(node, file, node + "/" + file + ": " + e.getMessage());
     } catch (StoreException e) {
       refuse(node, file, e.getMessage());
     }

@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Tells peers, at the end of each cycle, which node serves this shared folder ({@code .node}) and
- * that its folder is current ({@code .alive}): its mtime is when the node confirmed it, its content
- * the folder's generation, new whenever the folder changed, so that a peer holding the old one
- * lists the folder again, and the same one confirmed later when nothing changed.
+ * Tells peers, at the end of each cycle, that this node's folder is current ({@code .alive}): its
+ * mtime is when the node confirmed it, its content the folder's generation, new whenever the folder
+ * changed, so that a peer holding the old one lists the folder again, and the same one confirmed
+ * later when nothing changed.
  */
 public final class Confirmation {
   private final Store store;
@@ -31,13 +30,7 @@ public final class Confirmation {
   public void confirm(String node, Instant now, Duration maxAge) {
     boolean changed = store.endCycle(node, now, maxAge);
     String own = store.ownFolder().orElseThrow();
-    byte[] name = (own + "\n").getBytes(StandardCharsets.UTF_8);
-    Optional<Store.Stored> named = store.readOwn(Optional.empty(), Layout.NODE_FILE);
-    if (named.isEmpty() || !Arrays.equals(named.get().bytes(), name)) {
-      store.writeOwn(Optional.empty(), Layout.NODE_FILE, name, now);
-    }
-    Optional<String> folder = Optional.of(own);
-    Optional<Instant> previous = store.readOwn(folder, Layout.ALIVE).map(Store.Stored::mtime);
+    Optional<Instant> previous = store.read(own, Layout.ALIVE).map(Store.Stored::mtime);
     Instant confirmed = now;
     if (previous.isPresent() && changed) {
       // peers compare whole seconds: a changed folder must be confirmed in a later second
@@ -45,9 +38,9 @@ public final class Confirmation {
       confirmed = next.isAfter(now) ? next : now;
     }
     if (changed || previous.isEmpty()) {
-      store.writeOwn(folder, Layout.ALIVE, generation(confirmed), confirmed);
+      store.keep(own, Layout.ALIVE, generation(confirmed), Optional.empty(), confirmed);
     } else {
-      store.touchOwn(folder, Layout.ALIVE, confirmed); // same content, confirmed later
+      store.touch(own, Layout.ALIVE, confirmed); // same content, confirmed later
     }
     store.confirmed();
   }

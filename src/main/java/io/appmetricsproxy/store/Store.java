@@ -1,6 +1,7 @@
 package io.appmetricsproxy.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ public final class Store {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+      throw failure("store folder " + folder.sharedRoot(), e);
     }
   }
 
@@ -78,7 +80,7 @@ public final class Store {
     try {
       return folder.nodes(true);
     } catch (IOException e) {
-      throw new StoreException("cannot list " + folder.sharedRoot() + ": " + e.getMessage(), e);
+      throw failure("cannot list " + folder.sharedRoot(), e);
     }
   }
 
@@ -164,8 +166,9 @@ public final class Store {
   }
 
   /**
-   * Ends a cycle of this node: names its folder, removes from disk what is too old to serve, and
-   * forgets the folders of nodes that have not confirmed theirs within {@code maxAge}.
+   * Ends a cycle of this node: names its folder (and itself in {@code .node}), removes from disk
+   * what is too old to serve, and forgets the folders of nodes that have not confirmed theirs
+   * within {@code maxAge}.
    *
    * @return whether this node's shared folder changed since it was last confirmed ({@link
    *     #confirmed})
@@ -174,6 +177,11 @@ public final class Store {
     own = Layout.safe(node);
     Instant oldest = now.minus(maxAge);
     try {
+      Path nodeFile = folder.sharedRoot().resolve(Layout.NODE_FILE);
+      byte[] name = (own + "\n").getBytes(StandardCharsets.UTF_8);
+      if (!Files.exists(nodeFile) || !Arrays.equals(Files.readAllBytes(nodeFile), name)) {
+        StoreFolder.write(nodeFile, name, now);
+      }
       for (Map.Entry<Path, Entry> e : List.copyOf(entries.entrySet())) {
         Entry entry = e.getValue();
         boolean mine = Layout.safe(entry.node()).equals(own);
@@ -188,7 +196,7 @@ public final class Store {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
+      throw failure("store folder " + folder.sharedRoot(), e);
     }
     return changedSinceConfirm;
   }
@@ -196,46 +204,6 @@ public final class Store {
   /** This node's folder was confirmed to peers as it is now. */
   public void confirmed() {
     changedSinceConfirm = false;
-  }
-
-  /**
-   * Writes a file of this node's own folder ({@code .alive}), or {@code .node} at the root of the
-   * shared folder when {@code node} is empty; only this node writes them.
-   */
-  public void writeOwn(Optional<String> node, String file, byte[] bytes, Instant mtime) {
-    try {
-      StoreFolder.write(own(node, file), bytes, mtime);
-    } catch (IOException e) {
-      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Sets the mtime of a file of this node's own folder, as {@link #writeOwn} names it. */
-  public void touchOwn(Optional<String> node, String file, Instant mtime) {
-    try {
-      StoreFolder.touch(own(node, file), mtime);
-    } catch (IOException e) {
-      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Reads a file of this node's own folder, as {@link #writeOwn} names it; empty when absent. */
-  public Optional<Stored> readOwn(Optional<String> node, String file) {
-    Path f = own(node, file);
-    try {
-      Optional<Instant> mtime = StoreFolder.mtime(f);
-      return mtime.isEmpty()
-          ? Optional.empty()
-          : Optional.of(new Stored(Files.readAllBytes(f), mtime.get()));
-    } catch (NoSuchFileException ignored) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new StoreException("store folder " + folder.sharedRoot() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private Path own(Optional<String> node, String file) {
-    return node.map(n -> folder.file(true, n, file)).orElse(folder.sharedRoot().resolve(file));
   }
 
   private void forgetNode(String node) throws IOException {
@@ -250,8 +218,8 @@ public final class Store {
   }
 
   /**
-   * Writes a file of another node's shared folder that replication checked: an entry file, whose
-   * decoded {@code entry} is served from now on, or {@code .alive}, which records when that node
+   * Writes a file of a node folder: an entry file of another node that replication checked, whose
+   * decoded {@code entry} is served from now on, or a {@code .alive}, which records when that node
    * last confirmed its folder.
    */
   public void keep(String node, String file, byte[] bytes, Optional<Entry> entry, Instant mtime) {
@@ -259,22 +227,31 @@ public final class Store {
     try {
       StoreFolder.write(target, bytes, mtime);
     } catch (IOException e) {
-      throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
+      throw failure(node + "/" + file, e);
     }
     record(node, file, target, entry, Optional.of(mtime));
   }
 
-  /** Reads a file of another node's shared folder as it is on disk now: bytes and mtime. */
-  public Optional<Stored> read(String node, String file) throws IOException {
+  /** Reads a file of a node folder as it is on disk now; empty when it is absent. */
+  public Optional<Stored> read(String node, String file) {
     Path target = folder.file(true, node, file);
-    Optional<Instant> mtime = StoreFolder.mtime(target);
-    if (mtime.isEmpty()) {
+    try {
+      Optional<Instant> mtime = StoreFolder.mtime(target);
+      return mtime.isEmpty()
+          ? Optional.empty()
+          : Optional.of(new Stored(Files.readAllBytes(target), mtime.get()));
+    } catch (NoSuchFileException ignored) {
       return Optional.empty();
+    } catch (IOException e) {
+      throw failure(node + "/" + file, e);
     }
-    return Optional.of(new Stored(Files.readAllBytes(target), mtime.get()));
   }
 
-  /** A file of another node's folder as read back: its bytes and mtime. */
+  private static StoreException failure(String what, IOException e) {
+    return new StoreException(what + ": " + e.getMessage(), e);
+  }
+
+  /** A file of a node folder as read back: its bytes and mtime. */
   public record Stored(byte[] bytes, Instant mtime) {}
 
   /**
@@ -288,7 +265,10 @@ public final class Store {
   private void record(
       String node, String file, Path target, Optional<Entry> entry, Optional<Instant> mtime) {
     if (file.equals(Layout.ALIVE)) {
-      mtime.ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
+      // other nodes' confirmations; this node's own entries age from their scrapes
+      mtime
+          .filter(at -> !node.equals(own))
+          .ifPresentOrElse(at -> alive.put(node, at), () -> alive.remove(node));
     } else if (mtime.isEmpty() || entry.isEmpty()) {
       entries.remove(target);
     } else {
@@ -296,13 +276,12 @@ public final class Store {
     }
   }
 
-  /** Sets the mtime of a file of another node's shared folder, e.g. a newer {@code .alive}. */
+  /** Sets the mtime of a file of a node folder, e.g. a newer {@code .alive}. */
   public void touch(String node, String file, Instant mtime) {
-    Path target = folder.file(true, node, file);
     try {
-      StoreFolder.touch(target, mtime);
+      StoreFolder.touch(folder.file(true, node, file), mtime);
     } catch (IOException e) {
-      throw new StoreException(node + "/" + file + ": " + e.getMessage(), e);
+      throw failure(node + "/" + file, e);
     }
   }
 
