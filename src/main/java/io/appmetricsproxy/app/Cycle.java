@@ -7,9 +7,9 @@ import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.replicate.Confirmation;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.scrape.Scraper;
+import io.appmetricsproxy.status.CycleMetrics;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.status.ProxyState;
-import io.appmetricsproxy.status.SelfMetrics;
 import io.appmetricsproxy.status.Snapshot;
 import io.appmetricsproxy.status.Snapshots;
 import io.appmetricsproxy.store.Entry;
@@ -37,7 +37,7 @@ public final class Cycle {
   private final Confirmation confirmation;
   private final Snapshots snapshots;
   private final ProxyState state;
-  private final SelfMetrics metrics;
+  private final CycleMetrics metrics;
   private final Duration maxAge;
   private final Clock clock;
   private final CycleLog log = new CycleLog();
@@ -50,7 +50,7 @@ public final class Cycle {
       Store store,
       Snapshots snapshots,
       ProxyState state,
-      SelfMetrics metrics,
+      CycleMetrics metrics,
       Duration maxAge,
       Clock clock) {
     this.source = source;

@@ -54,7 +54,8 @@ public final class Proxy implements AutoCloseable {
     Snapshots snapshots = new Snapshots(store, config.maxAge(), clock);
     this.state = new ProxyState(snapshots.next());
     this.cycle =
-        new Cycle(source, scraper, store, snapshots, state, metrics, config.maxAge(), clock);
+        new Cycle(
+            source, scraper, store, snapshots, state, metrics.cycle(), config.maxAge(), clock);
     Runnable republish = () -> state.publish(snapshots.next());
     ReplicationSettings r = config.replication();
     Optional<String> problem = Optional.empty();
@@ -78,7 +79,7 @@ public final class Proxy implements AutoCloseable {
             r.concurrency(),
             republish,
             clock);
-    this.replication = new Replication(replicator, state, metrics);
+    this.replication = new Replication(replicator, state, metrics.replication());
   }
 
   /** A proxy for the Docker engine that {@code config} names. */

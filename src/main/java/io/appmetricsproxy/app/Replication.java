@@ -3,8 +3,8 @@ package io.appmetricsproxy.app;
 import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.replicate.Replicator;
 import io.appmetricsproxy.status.ProxyState;
+import io.appmetricsproxy.status.ReplicationMetrics;
 import io.appmetricsproxy.status.ReplicationReport;
-import io.appmetricsproxy.status.SelfMetrics;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,11 +15,11 @@ public final class Replication {
 
   private final Replicator replicator;
   private final ProxyState state;
-  private final SelfMetrics metrics;
+  private final ReplicationMetrics metrics;
   private Optional<String> problem = Optional.empty();
   private Role role;
 
-  Replication(Replicator replicator, ProxyState state, SelfMetrics metrics) {
+  Replication(Replicator replicator, ProxyState state, ReplicationMetrics metrics) {
     this.replicator = replicator;
     this.state = state;
     this.metrics = metrics;
