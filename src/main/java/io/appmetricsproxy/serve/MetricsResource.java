@@ -2,6 +2,7 @@ package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.status.ProxyState;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -24,30 +25,39 @@ public final class MetricsResource {
     this.state = state;
   }
 
+  /** The headers an answer depends on. */
+  public static final class Headers {
+    @HeaderParam(HttpHeaders.ACCEPT)
+    String accept;
+
+    @HeaderParam(HttpHeaders.ACCEPT_ENCODING)
+    String acceptEncoding;
+
+    @HeaderParam(HttpHeaders.IF_NONE_MATCH)
+    String ifNoneMatch;
+
+    @HeaderParam(HttpHeaders.IF_MODIFIED_SINCE)
+    String ifModifiedSince;
+  }
+
   @GET
-  public Response get(
-      @PathParam("name") String name,
-      @HeaderParam(HttpHeaders.ACCEPT) String accept,
-      @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding,
-      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-      @HeaderParam(HttpHeaders.IF_MODIFIED_SINCE) String ifModifiedSince) {
-    return response(
-        MetricsAnswer.of(
-            state.view().snapshot(), name, accept, acceptEncoding, ifNoneMatch, ifModifiedSince),
-        true);
+  public Response get(@PathParam("name") String name, @BeanParam Headers headers) {
+    return response(answer(name, headers), true);
   }
 
   @HEAD
-  public Response head(
-      @PathParam("name") String name,
-      @HeaderParam(HttpHeaders.ACCEPT) String accept,
-      @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding,
-      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-      @HeaderParam(HttpHeaders.IF_MODIFIED_SINCE) String ifModifiedSince) {
-    return response(
-        MetricsAnswer.of(
-            state.view().snapshot(), name, accept, acceptEncoding, ifNoneMatch, ifModifiedSince),
-        false);
+  public Response head(@PathParam("name") String name, @BeanParam Headers headers) {
+    return response(answer(name, headers), false);
+  }
+
+  private MetricsAnswer answer(String name, Headers h) {
+    return MetricsAnswer.of(
+        state.view().snapshot(),
+        name,
+        h.accept,
+        h.acceptEncoding,
+        h.ifNoneMatch,
+        h.ifModifiedSince);
   }
 
   private static Response response(MetricsAnswer answer, boolean withBody) {
