@@ -106,7 +106,7 @@ public final class Cycle {
       for (ScrapeResult r : results) {
         if (r instanceof ScrapeResult.Success s) {
           try {
-            store.put(entry(discovery.node(), s));
+            store.put(entry(discovery, s));
           } catch (StoreException e) {
             again.add(r.target().containerId());
           }
@@ -202,7 +202,8 @@ public final class Cycle {
             results,
             scraped.map(Discovery::skipped).orElse(List.of()),
             storeErrors,
-            earlier.map(Listed::at));
+            earlier.map(Listed::at),
+            scraped.flatMap(Discovery::address));
     state.publish(snapshot, report);
     metrics.record(report, snapshot.size());
     log.record(report);
@@ -218,7 +219,7 @@ public final class Cycle {
     for (ScrapeResult r : results) {
       if (r instanceof ScrapeResult.Success s) {
         try {
-          store.put(entry(discovery.node(), s));
+          store.put(entry(discovery, s));
         } catch (StoreException e) {
           errors.add(e.getMessage());
         }
@@ -237,9 +238,17 @@ public final class Cycle {
     return errors;
   }
 
-  private static Entry entry(String node, ScrapeResult.Success r) {
+  private static Entry entry(Discovery d, ScrapeResult.Success r) {
     Target t = r.target();
     return new Entry(
-        node, t.containerId(), t.containerName(), t.name(), r.startedAt(), r.payload(), t.shared());
+        d.node(),
+        t.containerId(),
+        t.containerName(),
+        t.name(),
+        r.startedAt(),
+        r.payload(),
+        t.shared(),
+        t.labels(),
+        d.address());
   }
 }

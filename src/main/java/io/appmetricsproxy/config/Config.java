@@ -74,7 +74,13 @@ public record Config(
                 s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"));
     Optional<String> nodeName = s.optional("NODE_NAME");
     DockerSettings docker =
-        new DockerSettings(dockerEnvironment(s), nodeName, List.copyOf(ports), metricsPath);
+        new DockerSettings(
+            dockerEnvironment(s),
+            nodeName,
+            List.copyOf(ports),
+            metricsPath,
+            s.address("ADVERTISE_ADDRESS"),
+            s.labelValue("CLUSTER_NAME"));
     AccessSettings access =
         new AccessSettings(s.credentials("AUTH_USERNAME", "AUTH_PASSWORD"), s.cidrs("ALLOW_CIDRS"));
     return new Config(scrape, maxAge, storeDir, docker, access, replication(s, interval, storeDir));

@@ -12,12 +12,17 @@ import java.util.Optional;
  * @param nodeName NODE_NAME; empty: the engine's name
  * @param ports tried on every container: {@link #DEFAULT_PORTS}, then those of PORTS
  * @param metricsPath path scraped on each container (METRICS_PATH)
+ * @param advertiseAddress ADVERTISE_ADDRESS: where Prometheus reaches this node's proxy; empty: the
+ *     node's Swarm address
+ * @param clusterName CLUSTER_NAME: the {@code cluster} label of every target
  */
 public record DockerSettings(
     Map<String, String> environment,
     Optional<String> nodeName,
     List<Integer> ports,
-    String metricsPath) {
+    String metricsPath,
+    Optional<String> advertiseAddress,
+    Optional<String> clusterName) {
 
   /** Ports tried on every container, before those of PORTS. */
   public static final List<Integer> DEFAULT_PORTS = List.of(80, 8080, 9100);
@@ -27,6 +32,17 @@ public record DockerSettings(
     Objects.requireNonNull(nodeName);
     ports = List.copyOf(ports);
     Objects.requireNonNull(metricsPath);
+    Objects.requireNonNull(advertiseAddress);
+    Objects.requireNonNull(clusterName);
+  }
+
+  /** Settings without an advertised address or cluster name. */
+  public DockerSettings(
+      Map<String, String> environment,
+      Optional<String> nodeName,
+      List<Integer> ports,
+      String metricsPath) {
+    this(environment, nodeName, ports, metricsPath, Optional.empty(), Optional.empty());
   }
 
   /** The DOCKER_HOST the proxy talks to. */

@@ -225,6 +225,33 @@ final class Settings {
     return peers;
   }
 
+  /** One {@code host} or {@code host:port} (IPv6 in brackets), as given. */
+  Optional<String> address(String key) {
+    Optional<String> value = optional(key).map(String::strip);
+    if (value.isEmpty()) {
+      return value;
+    }
+    java.util.regex.Matcher m = ADDRESS.matcher(value.get());
+    if (!m.matches() || m.group(1) != null && Integer.parseInt(m.group(1)) > 65535) {
+      throw new ConfigException(key, "a host or host:port (IPv6 in brackets)", value.get());
+    }
+    return value;
+  }
+
+  private static final java.util.regex.Pattern ADDRESS =
+      java.util.regex.Pattern.compile(
+          "(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::([1-9][0-9]{0,4}))?");
+
+  /** A label value: one line, not blank. */
+  Optional<String> labelValue(String key) {
+    Optional<String> value = optional(key).map(String::strip);
+    if (value.isPresent()
+        && (value.get().isEmpty() || value.get().chars().anyMatch(c -> c < ' '))) {
+      throw new ConfigException(key, "one line of text", value.get());
+    }
+    return value;
+  }
+
   /**
    * A secret from {@code key}, or from the file that {@code key_FILE} names (a Docker or Swarm
    * secret, e.g. /run/secrets/sshpass), without its trailing line break. Never part of a message.

@@ -57,7 +57,8 @@ public final class DockerEngine implements AutoCloseable {
         settings.dockerHost(),
         new TargetRules(settings),
         selfId,
-        settings.nodeName());
+        settings.nodeName(),
+        settings.advertiseAddress());
   }
 
   /**

@@ -3,12 +3,17 @@ package io.appmetricsproxy.discover;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.SwarmInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Targets from the Docker engine: one list call per cycle, plus the engine's name once. */
+/**
+ * Targets from the Docker engine: one list call per cycle, plus the engine's name and Swarm address
+ * once.
+ */
 final class DockerTargetSource implements TargetSource {
   private final DockerClient client;
   private final EngineCalls calls;
@@ -16,6 +21,7 @@ final class DockerTargetSource implements TargetSource {
   private final TargetRules rules;
   private final Optional<String> selfId;
   private volatile String node;
+  private volatile Optional<String> address;
 
   DockerTargetSource(
       DockerClient client,
@@ -23,13 +29,15 @@ final class DockerTargetSource implements TargetSource {
       String dockerHost,
       TargetRules rules,
       Optional<String> selfId,
-      Optional<String> node) {
+      Optional<String> node,
+      Optional<String> advertised) {
     this.client = client;
     this.calls = calls;
     this.dockerHost = dockerHost;
     this.rules = rules;
     this.selfId = selfId;
     this.node = node.orElse(null);
+    this.address = advertised.isPresent() ? advertised : null;
   }
 
   /** One list call (and the engine's name, once) within the engine call deadline. */
@@ -40,16 +48,27 @@ final class DockerTargetSource implements TargetSource {
 
   private Discovery list() {
     try {
-      if (node == null) {
-        node = client.infoCmd().exec().getName();
+      if (node == null || address == null) {
+        Info info = client.infoCmd().exec();
+        node = node == null ? info.getName() : node;
+        address = address == null ? swarmAddress(info) : address;
       }
       List<Container> running =
           client.listContainersCmd().withStatusFilter(List.of("running")).exec();
-      return rules.classify(node, running.stream().map(DockerTargetSource::info).toList(), selfId);
+      return rules
+          .classify(node, running.stream().map(DockerTargetSource::info).toList(), selfId)
+          .at(address);
     } catch (RuntimeException e) {
       throw new DiscoveryException(
           "Docker engine at " + dockerHost + ": " + DockerEngine.reason(e), e);
     }
+  }
+
+  /** The node's address in its Swarm; empty outside one. */
+  static Optional<String> swarmAddress(Info info) {
+    return Optional.ofNullable(info.getSwarm())
+        .map(SwarmInfo::getNodeAddr)
+        .filter(a -> !a.isBlank());
   }
 
   static ContainerInfo info(Container c) {

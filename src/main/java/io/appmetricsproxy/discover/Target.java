@@ -1,7 +1,10 @@
 package io.appmetricsproxy.discover;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One container to scrape: where it is, which ports to try in order, the name it is served under,
@@ -9,6 +12,9 @@ import java.util.Objects;
  *
  * @param shared false for an entry that every node has its own of (a task of a global service) or
  *     that its container asks to keep local; see {@link TargetRules}
+ * @param labels where the container runs, for service discovery: {@code service}, {@code stack},
+ *     {@code task_slot}, {@code compose_project}, {@code compose_service}, {@code cluster}, as far
+ *     as they apply
  */
 public record Target(
     String containerId,
@@ -17,7 +23,8 @@ public record Target(
     String host,
     List<Integer> ports,
     String path,
-    boolean shared) {
+    boolean shared,
+    Map<String, String> labels) {
 
   public Target {
     Objects.requireNonNull(containerId);
@@ -26,9 +33,22 @@ public record Target(
     Objects.requireNonNull(host);
     Objects.requireNonNull(path);
     ports = List.copyOf(ports);
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a target needs at least one port");
     }
+  }
+
+  /** A target without labels. */
+  public Target(
+      String containerId,
+      String containerName,
+      String name,
+      String host,
+      List<Integer> ports,
+      String path,
+      boolean shared) {
+    this(containerId, containerName, name, host, ports, path, shared, Map.of());
   }
 
   /** A target that may be replicated. */

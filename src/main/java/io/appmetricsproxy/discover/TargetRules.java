@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns the running containers of an engine into targets: naming, labels, ports, address, and
@@ -23,6 +24,7 @@ final class TargetRules {
   static final String SWARM_SERVICE_LABEL = "com.docker.swarm.service.name";
   static final String STACK_LABEL = "com.docker.stack.namespace";
   static final String COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+  static final String COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
   static final String TASK_NAME_LABEL = "com.docker.swarm.task.name";
   static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
   static final String REPLICATE_LABEL = "app-metrics-proxy.replicate";
@@ -32,14 +34,20 @@ final class TargetRules {
 
   private final List<Integer> ports;
   private final String metricsPath;
+  private final Optional<String> cluster;
 
   TargetRules(DockerSettings settings) {
-    this(settings.ports(), settings.metricsPath());
+    this(settings.ports(), settings.metricsPath(), settings.clusterName());
   }
 
   TargetRules(List<Integer> ports, String metricsPath) {
+    this(ports, metricsPath, Optional.empty());
+  }
+
+  TargetRules(List<Integer> ports, String metricsPath, Optional<String> cluster) {
     this.ports = List.copyOf(ports);
     this.metricsPath = metricsPath;
+    this.cluster = cluster;
   }
 
   /** Every container but the proxy's own ({@code selfId}) becomes a target or a skipped entry. */
@@ -61,7 +69,15 @@ final class TargetRules {
         skipped.add(new Skipped(c.id(), c.name(), reason.get()));
       } else {
         targets.add(
-            new Target(c.id(), c.name(), name(c), host.get(), ports(c), path(c), shared(c)));
+            new Target(
+                c.id(),
+                c.name(),
+                name(c),
+                host.get(),
+                ports(c),
+                path(c),
+                shared(c),
+                labels(c, cluster)));
       }
     }
     return new Discovery(node, targets, skipped);
@@ -102,9 +118,48 @@ final class TargetRules {
    * (global mode) rather than a slot number (replicated mode).
    */
   static boolean globalTask(Map<String, String> labels) {
+    return taskMiddle(labels).filter(m -> !slot(m)).isPresent();
+  }
+
+  private static boolean slot(String middle) {
+    return middle.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+  }
+
+  /**
+   * Where the container runs, as service discovery labels it: the Swarm service (without its stack)
+   * and stack, the task's slot for a replicated service, the Compose project and service, and the
+   * cluster that CLUSTER_NAME names.
+   */
+  static Map<String, String> labels(ContainerInfo c, Optional<String> cluster) {
+    Map<String, String> labels = c.labels();
+    Map<String, String> sd = new TreeMap<>();
+    String service = labels.get(SWARM_SERVICE_LABEL);
+    String stack = labels.get(STACK_LABEL);
+    if (service != null && !service.isBlank()) {
+      boolean prefixed = stack != null && !stack.isEmpty() && service.startsWith(stack + "_");
+      sd.put("service", prefixed ? service.substring(stack.length() + 1) : service);
+      taskMiddle(labels).filter(TargetRules::slot).ifPresent(s -> sd.put("task_slot", s));
+    }
+    if (stack != null && !stack.isBlank()) {
+      sd.put("stack", stack);
+    }
+    putIfSet(sd, "compose_project", labels.get(COMPOSE_PROJECT_LABEL));
+    putIfSet(sd, "compose_service", labels.get(COMPOSE_SERVICE_LABEL));
+    cluster.ifPresent(name -> sd.put("cluster", name));
+    return sd;
+  }
+
+  private static void putIfSet(Map<String, String> labels, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      labels.put(key, value.strip());
+    }
+  }
+
+  /** The task name's middle part: a slot number or a node id; empty for no Swarm task. */
+  private static Optional<String> taskMiddle(Map<String, String> labels) {
     String taskName = labels.get(TASK_NAME_LABEL);
     if (taskName == null || taskName.isBlank()) {
-      return false;
+      return Optional.empty();
     }
     String middle = taskName;
     String service = labels.getOrDefault(SWARM_SERVICE_LABEL, "");
@@ -120,7 +175,7 @@ final class TargetRules {
     } else if (middle.contains(".")) {
       middle = middle.substring(0, middle.lastIndexOf('.'));
     }
-    return !middle.isEmpty() && !middle.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+    return middle.isEmpty() ? Optional.empty() : Optional.of(middle);
   }
 
   /** The override label, else the Swarm service without its stack, else the Compose service. */

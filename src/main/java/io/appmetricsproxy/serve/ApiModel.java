@@ -36,7 +36,8 @@ final class ApiModel {
   /**
    * One container: seen by the last cycle, only held in the store, or replicated from a peer;
    * {@code fromDiscoveryAt} is set when the engine could not be listed and it was scraped as the
-   * last discovery that succeeded found it.
+   * last discovery that succeeded found it; {@code labels} and {@code sdTarget} are what {@code
+   * /api/sd?scope=swarm} gives Prometheus for it.
    */
   record Target(
       String name,
@@ -52,7 +53,9 @@ final class ApiModel {
       Double scrapeDurationSeconds,
       Long sizeBytes,
       Error error,
-      String fromDiscoveryAt) {}
+      String fromDiscoveryAt,
+      Map<String, String> labels,
+      String sdTarget) {}
 
   /** {@code reason} is a scrape error reason or {@value TargetsView#NOT_SEEN}. */
   record Error(String reason, String message) {}

@@ -9,7 +9,6 @@ import io.appmetricsproxy.store.Layout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +32,11 @@ final class TargetsView {
   private TargetsView() {}
 
   static ApiModel.Targets targets(ProxyState.View view) {
+    return targets(view, Optional.empty());
+  }
+
+  /** {@code client}: the {@code host[:port]} the request reached, for the sd targets. */
+  static ApiModel.Targets targets(ProxyState.View view, Optional<String> client) {
     Optional<CycleReport> cycle = view.lastCycle();
     Optional<String> node = cycle.flatMap(CycleReport::node);
     Map<String, Entry> stored = new LinkedHashMap<>();
@@ -42,16 +46,20 @@ final class TargetsView {
     List<ApiModel.Target> targets = new ArrayList<>();
     for (ScrapeResult r : cycle.map(CycleReport::results).orElse(List.of())) {
       Entry e = stored.remove(Layout.key(node.orElse(""), r.target().containerId()));
+      String sd = SdTarget.of(cycle.get().address(), true, node.orElse(r.target().host()), client);
       targets.add(
           seen(
               r,
               node.orElse(null),
               e,
-              cycle.get().lastDiscoveryAt().map(Instant::toString).orElse(null)));
+              cycle.get().lastDiscoveryAt().map(Instant::toString).orElse(null),
+              sd));
     }
     for (Entry e : stored.values()) {
       // Without a node name (engine unreachable) every entry counts as this node's.
-      targets.add(node.isEmpty() || node.get().equals(e.node()) ? notSeen(e) : replicated(e));
+      boolean local = node.isEmpty() || node.get().equals(e.node());
+      String sd = SdTarget.of(e.address(), local, e.node(), client);
+      targets.add(local ? notSeen(e, sd) : replicated(e, sd));
     }
     targets.sort(ORDER);
     return new ApiModel.Targets(
@@ -77,29 +85,8 @@ final class TargetsView {
         c.storeErrors());
   }
 
-  /**
-   * One group per served name, all at {@code hostPort}; {@code basePath} is where the application
-   * is mounted (context and servlet path), without a trailing slash.
-   */
-  static List<ApiModel.SdGroup> sd(ProxyState.View view, String hostPort, String basePath) {
-    return view.snapshot().all().stream()
-        .map(
-            s ->
-                new ApiModel.SdGroup(
-                    List.of(hostPort),
-                    labels(basePath + "/" + Html.pathSegment(s.name()) + "/metrics", s.name())))
-        .toList();
-  }
-
-  private static Map<String, String> labels(String metricsPath, String name) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("__metrics_path__", metricsPath);
-    labels.put("name", name);
-    return Collections.unmodifiableMap(labels);
-  }
-
   private static ApiModel.Target seen(
-      ScrapeResult r, String node, Entry e, String fromDiscoveryAt) {
+      ScrapeResult r, String node, Entry e, String fromDiscoveryAt, String sdTarget) {
     var t = r.target();
     return new ApiModel.Target(
         t.name(),
@@ -117,11 +104,13 @@ final class TargetsView {
         r instanceof ScrapeResult.Failure f
             ? new ApiModel.Error(f.error().reason().label(), f.error().message())
             : null,
-        fromDiscoveryAt);
+        fromDiscoveryAt,
+        SdView.labels(t.labels()),
+        sdTarget);
   }
 
   /** Served from a peer's scrape: this node neither scraped it nor knows its failures. */
-  private static ApiModel.Target replicated(Entry e) {
+  private static ApiModel.Target replicated(Entry e, String sdTarget) {
     return new ApiModel.Target(
         e.name(),
         e.containerName(),
@@ -136,10 +125,12 @@ final class TargetsView {
         null,
         (long) e.payload().size(),
         null,
-        null);
+        null,
+        SdView.labels(e.labels()),
+        sdTarget);
   }
 
-  private static ApiModel.Target notSeen(Entry e) {
+  private static ApiModel.Target notSeen(Entry e, String sdTarget) {
     return new ApiModel.Target(
         e.name(),
         e.containerName(),
@@ -154,7 +145,9 @@ final class TargetsView {
         null,
         (long) e.payload().size(),
         new ApiModel.Error(NOT_SEEN, "not seen in the last cycle; its last good scrape is served"),
-        null);
+        null,
+        SdView.labels(e.labels()),
+        sdTarget);
   }
 
   private static double seconds(Duration d) {

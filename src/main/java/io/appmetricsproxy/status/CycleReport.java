@@ -17,6 +17,7 @@ import java.util.Set;
  *
  * @param lastDiscoveryAt when the engine could not be listed: the time of the last discovery that
  *     succeeded, whose targets were scraped instead; empty when this cycle listed them
+ * @param address where Prometheus reaches this node's proxy, as discovery found it
  */
 public record CycleReport(
     Instant startedAt,
@@ -26,7 +27,8 @@ public record CycleReport(
     List<ScrapeResult> results,
     List<Skipped> skipped,
     List<String> storeErrors,
-    Optional<Instant> lastDiscoveryAt) {
+    Optional<Instant> lastDiscoveryAt,
+    Optional<String> address) {
 
   public CycleReport {
     Objects.requireNonNull(startedAt);
@@ -34,6 +36,7 @@ public record CycleReport(
     Objects.requireNonNull(node);
     Objects.requireNonNull(engineError);
     Objects.requireNonNull(lastDiscoveryAt);
+    Objects.requireNonNull(address);
     results = List.copyOf(results);
     skipped = List.copyOf(skipped);
     storeErrors = List.copyOf(storeErrors);
@@ -48,7 +51,16 @@ public record CycleReport(
       List<ScrapeResult> results,
       List<Skipped> skipped,
       List<String> storeErrors) {
-    this(startedAt, duration, node, engineError, results, skipped, storeErrors, Optional.empty());
+    this(
+        startedAt,
+        duration,
+        node,
+        engineError,
+        results,
+        skipped,
+        storeErrors,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -64,7 +76,8 @@ public record CycleReport(
         results,
         skipped,
         storeErrors,
-        lastDiscoveryAt.or(() -> Optional.of(discoveredAt)));
+        lastDiscoveryAt.or(() -> Optional.of(discoveredAt)),
+        address);
   }
 
   /**
@@ -84,7 +97,8 @@ public record CycleReport(
         List.copyOf(byId.values()),
         skipped,
         storeErrors,
-        lastDiscoveryAt);
+        lastDiscoveryAt,
+        address);
   }
 
   public long up() {

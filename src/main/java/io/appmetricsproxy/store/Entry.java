@@ -2,13 +2,20 @@ package io.appmetricsproxy.store;
 
 import io.appmetricsproxy.exposition.Payload;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The latest good scrape of one container, as kept on disk and served: keyed by node and container.
  *
  * @param shared whether the entry goes to other nodes: false for a task of a global service, which
  *     every node scrapes for itself
+ * @param labels where the container runs (service, stack, task slot…), for service discovery
+ * @param address where Prometheus reaches the proxy of the node that scraped it (host or
+ *     host:port); empty where that node has none
  */
 public record Entry(
     String node,
@@ -17,7 +24,9 @@ public record Entry(
     String name,
     Instant scrapedAt,
     Payload payload,
-    boolean shared) {
+    boolean shared,
+    Map<String, String> labels,
+    Optional<String> address) {
 
   public Entry {
     Objects.requireNonNull(node);
@@ -26,9 +35,32 @@ public record Entry(
     Objects.requireNonNull(name);
     Objects.requireNonNull(scrapedAt);
     Objects.requireNonNull(payload);
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    Objects.requireNonNull(address);
     if (node.isEmpty() || containerId.isEmpty() || name.isEmpty()) {
       throw new IllegalArgumentException("an entry needs a node, a container id and a name");
     }
+  }
+
+  /** An entry without labels or address. */
+  public Entry(
+      String node,
+      String containerId,
+      String containerName,
+      String name,
+      Instant scrapedAt,
+      Payload payload,
+      boolean shared) {
+    this(
+        node,
+        containerId,
+        containerName,
+        name,
+        scrapedAt,
+        payload,
+        shared,
+        Map.of(),
+        Optional.empty());
   }
 
   /** A shared entry. */
@@ -43,7 +75,7 @@ public record Entry(
   }
 
   public Entry withScrapedAt(Instant at) {
-    return new Entry(node, containerId, containerName, name, at, payload, shared);
+    return new Entry(node, containerId, containerName, name, at, payload, shared, labels, address);
   }
 
   /** The same container, name and payload: a new scrape that changed nothing worth moving. */
@@ -53,6 +85,8 @@ public record Entry(
         && containerId.equals(other.containerId)
         && containerName.equals(other.containerName)
         && name.equals(other.name)
+        && labels.equals(other.labels)
+        && address.equals(other.address)
         && payload.equals(other.payload);
   }
 

@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The on-disk form of an entry: a few "key: value" header lines, a blank line, then the exposition
@@ -20,6 +22,7 @@ import java.util.Map;
  */
 public final class EntryFile {
   static final String MAGIC = "app-metrics-proxy-entry 1";
+  private static final String LABEL = "label.";
 
   private EntryFile() {}
 
@@ -46,6 +49,8 @@ public final class EntryFile {
             + "format: "
             + e.payload().format().name()
             + "\n"
+            + e.address().map(a -> "address: " + oneLine(a) + "\n").orElse("")
+            + labels(e)
             + "\n";
     out.write(header.getBytes(StandardCharsets.UTF_8));
     e.payload().writeTo(out);
@@ -80,10 +85,38 @@ public final class EntryFile {
           required(header, "name"),
           Instant.parse(required(header, "scraped-at")),
           payload,
-          shared);
+          shared,
+          labels(header),
+          Optional.ofNullable(header.get("address")).filter(a -> !a.isEmpty()));
     } catch (IllegalArgumentException | DateTimeParseException | InvalidExpositionException e) {
       throw new IOException("bad entry file: " + e.getMessage(), e);
     }
+  }
+
+  /** One {@code label.<key>: <value>} line per label; readers that know none ignore them. */
+  private static String labels(Entry e) {
+    StringBuilder lines = new StringBuilder();
+    e.labels()
+        .forEach(
+            (k, v) ->
+                lines
+                    .append(LABEL)
+                    .append(oneLine(k))
+                    .append(": ")
+                    .append(oneLine(v))
+                    .append('\n'));
+    return lines.toString();
+  }
+
+  private static Map<String, String> labels(Map<String, String> header) {
+    Map<String, String> labels = new TreeMap<>();
+    header.forEach(
+        (k, v) -> {
+          if (k.startsWith(LABEL) && k.length() > LABEL.length()) {
+            labels.put(k.substring(LABEL.length()), v);
+          }
+        });
+    return labels;
   }
 
   private static int headerEnd(byte[] bytes) throws IOException {

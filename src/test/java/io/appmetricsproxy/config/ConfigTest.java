@@ -150,7 +150,33 @@ class ConfigTest {
             "DOCKER_HOST",
             "docker.sock",
             "DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port,"
-                + " found \"docker.sock\""));
+                + " found \"docker.sock\""),
+        Arguments.of(
+            "ADVERTISE_ADDRESS",
+            "http://node1:2137",
+            "ADVERTISE_ADDRESS: expected a host or host:port (IPv6 in brackets),"
+                + " found \"http://node1:2137\""),
+        Arguments.of(
+            "ADVERTISE_ADDRESS",
+            "node1:70000",
+            "ADVERTISE_ADDRESS: expected a host or host:port (IPv6 in brackets),"
+                + " found \"node1:70000\""),
+        Arguments.of(
+            "CLUSTER_NAME",
+            "qa\tdev",
+            "CLUSTER_NAME: expected one line of text, found \"qa\tdev\""));
+  }
+
+  @Test
+  void readsTheAddressAndClusterThatServiceDiscoveryGives() {
+    assertThat(read(Map.of()).docker().advertiseAddress()).isEmpty();
+    assertThat(read(Map.of()).docker().clusterName()).isEmpty();
+    for (String address :
+        List.of("node1", "node1:2137", "10.0.0.3:80", "[fd00::3]:2137", "[::1]")) {
+      assertThat(read(Map.of("ADVERTISE_ADDRESS", address)).docker().advertiseAddress())
+          .hasValue(address);
+    }
+    assertThat(read(Map.of("CLUSTER_NAME", " qa ")).docker().clusterName()).hasValue("qa");
   }
 
   @ParameterizedTest(name = "{0}={1}")

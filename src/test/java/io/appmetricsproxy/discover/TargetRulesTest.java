@@ -228,4 +228,46 @@ class TargetRulesTest {
             bridged("bb", "local", Map.of("app-metrics-proxy.replicate", "false")));
     assertThat(d.targets()).extracting(Target::shared).containsExactly(true, false);
   }
+
+  @Test
+  void aTargetIsLabelledWithWhereItRuns() {
+    TargetRules qa = new TargetRules(List.of(80), "/metrics", Optional.of("qa"));
+    ContainerInfo replica =
+        bridged(
+            "a",
+            "shop_web.2.x1y2",
+            Map.of(
+                TargetRules.SWARM_SERVICE_LABEL, "shop_web",
+                TargetRules.STACK_LABEL, "shop",
+                TargetRules.TASK_NAME_LABEL, "shop_web.2.x1y2",
+                TargetRules.TASK_ID_LABEL, "x1y2"));
+    ContainerInfo global =
+        bridged(
+            "bb",
+            "agent.n0de1d.z9",
+            Map.of(
+                TargetRules.SWARM_SERVICE_LABEL, "agent",
+                TargetRules.TASK_NAME_LABEL, "agent.n0de1d.z9",
+                TargetRules.TASK_ID_LABEL, "z9"));
+    ContainerInfo compose =
+        bridged(
+            "ccc",
+            "blog-db-1",
+            Map.of(
+                TargetRules.COMPOSE_PROJECT_LABEL,
+                "blog",
+                TargetRules.COMPOSE_SERVICE_LABEL,
+                "db"));
+    ContainerInfo plain = bridged("dddd", "adhoc", Map.of());
+    List<Target> targets =
+        qa.classify("node-1", List.of(replica, global, compose, plain), Optional.empty()).targets();
+    assertThat(targets)
+        .extracting(Target::labels)
+        .containsExactly(
+            Map.of("service", "web", "stack", "shop", "task_slot", "2", "cluster", "qa"),
+            Map.of("service", "agent", "cluster", "qa"),
+            Map.of("compose_project", "blog", "compose_service", "db", "cluster", "qa"),
+            Map.of("cluster", "qa"));
+    assertThat(classify(plain).targets().get(0).labels()).isEmpty();
+  }
 }

@@ -130,24 +130,27 @@ class ApiResourceTest {
                    "address":"10.0.0.6","path":"/m","up":false,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.25,
                    "sizeBytes":4,"error":{"reason":"timeout","message":"8080: no answer in 5 s"},
-                   "fromDiscoveryAt":null},
+                   "fromDiscoveryAt":null,"labels":{},"sdTarget":"127.0.0.1:PORT"},
                   {"name":"api","container":"api-1","containerId":"c3","node":"n1","origin":"local",
                    "address":null,"path":null,"up":false,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
                    "sizeBytes":4,"error":{"reason":"not_seen",
                    "message":"not seen in the last cycle; its last good scrape is served"},
-                   "fromDiscoveryAt":null},
+                   "fromDiscoveryAt":null,"labels":{},"sdTarget":"127.0.0.1:PORT"},
                   {"name":"web","container":"web-1","containerId":"a1","node":"n1","origin":"local",
                    "address":"10.0.0.5:8080","path":"/metrics","up":true,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":0.003,
-                   "sizeBytes":4,"error":null,"fromDiscoveryAt":null},
+                   "sizeBytes":4,"error":null,"fromDiscoveryAt":null,"labels":{},
+                   "sdTarget":"127.0.0.1:PORT"},
                   {"name":"web","container":"web-2","containerId":"d4","node":"n2",
                    "origin":"replicated","address":null,"path":null,"up":true,"served":true,
                    "lastScrapeAt":"2026-11-25T12:00:00Z","scrapeDurationSeconds":null,
-                   "sizeBytes":4,"error":null,"fromDiscoveryAt":null}],
+                   "sizeBytes":4,"error":null,"fromDiscoveryAt":null,"labels":{},
+                   "sdTarget":"n2:PORT"}],
                  "skipped":[{"container":"batch","containerId":"c9",
                    "reason":"label prometheus.io/scrape=false"}]}
-                """));
+                """
+                    .replace("PORT", Integer.toString(port))));
   }
 
   @Test

@@ -57,7 +57,8 @@ class IndexPageTest {
                     up, NOW.minusSeconds(1), Duration.ofMillis(3), 8080, stored.payload())),
             List.of(),
             List.of(),
-            Optional.of(NOW.minusSeconds(9)));
+            Optional.of(NOW.minusSeconds(9)),
+            Optional.empty());
     ProxyState.View view = new ProxyState.View(Snapshot.of(List.of(stored)), Optional.of(report));
 
     assertThat(TargetsView.targets(view).targets())

@@ -83,7 +83,9 @@ class TargetsViewTest {
         duration,
         size,
         error,
-        null);
+        null,
+        Map.of(),
+        node);
   }
 
   static Stream<Arguments> rows() {
@@ -280,7 +282,9 @@ class TargetsViewTest {
                 null,
                 4L,
                 null,
-                null));
+                null,
+                Map.of(),
+                "n2"));
   }
 
   @Test
@@ -311,7 +315,7 @@ class TargetsViewTest {
                     entry("n1", "a2", "web-2", "web", T),
                     entry("n1", "b1", "x", "<a b>/ü", T))),
             Optional.empty());
-    assertThat(TargetsView.sd(view, "node1:2137", "/amp"))
+    assertThat(SdView.names(view, "node1:2137", "/amp"))
         .containsExactly(
             new ApiModel.SdGroup(
                 List.of("node1:2137"),
@@ -319,7 +323,7 @@ class TargetsViewTest {
             new ApiModel.SdGroup(
                 List.of("node1:2137"),
                 Map.of("__metrics_path__", "/amp/web/metrics", "name", "web")));
-    assertThat(TargetsView.sd(view, "node1:2137", "").get(1).labels())
+    assertThat(SdView.names(view, "node1:2137", "").get(1).labels())
         .containsEntry("__metrics_path__", "/web/metrics");
   }
 }
