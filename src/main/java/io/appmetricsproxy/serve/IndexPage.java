@@ -4,6 +4,7 @@ import io.appmetricsproxy.status.ProxyState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -15,7 +16,12 @@ final class IndexPage {
   private IndexPage() {}
 
   static String render(ProxyState.View view, Instant now) {
-    return render(TargetsView.targets(view), PeersView.peers(view), now);
+    return render(view, now, Optional.empty());
+  }
+
+  /** {@code client}: the {@code host[:port]} the request reached, for the sd targets. */
+  static String render(ProxyState.View view, Instant now, Optional<String> client) {
+    return render(TargetsView.targets(view, client), PeersView.peers(view), now);
   }
 
   static String render(ApiModel.Targets targets, ApiModel.Peers peers, Instant now) {
@@ -117,12 +123,13 @@ final class IndexPage {
     html.append("<div class=\"scroll\"><table class=\"sortable\" id=\"targets\"><thead><tr>")
         .append("<th>Name</th><th>Container</th><th>Origin node</th><th>Address</th>")
         .append("<th>Last scrape</th><th>Duration</th><th>Size</th><th>Status</th>")
+        .append("<th title=\"what /api/sd?scope=swarm gives Prometheus\">Swarm sd target</th>")
         .append("</tr></thead><tbody>");
     for (ApiModel.Target t : targets.targets()) {
       row(html, t, served.contains(t.name()), now);
     }
     if (targets.targets().isEmpty()) {
-      html.append("<tr><td colspan=\"8\" class=\"muted\">No containers yet.</td></tr>");
+      html.append("<tr><td colspan=\"9\" class=\"muted\">No containers yet.</td></tr>");
     }
     html.append("</tbody></table></div>");
   }
@@ -156,7 +163,22 @@ final class IndexPage {
     Long size = t.sizeBytes();
     Html.numberCell(
         html, size == null ? null : size.doubleValue(), size == null ? "" : Html.size(size));
-    html.append(status(t)).append("</tr>");
+    html.append(status(t)).append(sdTarget(t)).append("</tr>");
+  }
+
+  /** The node's proxy that a Prometheus scrapes it at, and where it runs. */
+  private static String sdTarget(ApiModel.Target t) {
+    StringBuilder cell = new StringBuilder("<td><code>");
+    cell.append(Html.escape(t.sdTarget() == null ? "" : t.sdTarget())).append("</code>");
+    t.labels()
+        .forEach(
+            (k, v) ->
+                cell.append(" <span class=\"muted\">")
+                    .append(Html.escape(k))
+                    .append('=')
+                    .append(Html.escape(v))
+                    .append("</span>"));
+    return cell.append("</td>").toString();
   }
 
   private static String status(ApiModel.Target t) {

@@ -3,9 +3,14 @@ package io.appmetricsproxy.serve;
 import io.appmetricsproxy.status.ProxyState;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.util.Optional;
 
 /** {@code GET /}: the HTML index of what this node found and serves. */
 @Path("/")
@@ -19,7 +24,8 @@ public final class IndexResource {
 
   @GET
   @Produces("text/html; charset=utf-8")
-  public String index() {
-    return IndexPage.render(state.view(), Instant.now());
+  public String index(@HeaderParam(HttpHeaders.HOST) String host, @Context UriInfo uriInfo) {
+    return IndexPage.render(
+        state.view(), Instant.now(), Optional.of(ApiResource.hostPort(host, uriInfo)));
   }
 }

@@ -236,4 +236,26 @@ class ApiResourceTest {
           .contains("\"targets\":[\"node1.example:2137\"]");
     }
   }
+
+  @Test
+  void sdOfTheSwarmHasEveryContainerAtItsNode() throws Exception {
+    HttpResponse<String> response = get("/amp/api/sd?scope=swarm");
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode groups = JSON.readTree(response.body());
+    assertThat(groups).hasSize(4);
+    JsonNode replicated = groups.get(3);
+    assertThat(replicated.get("targets").get(0).asText()).isEqualTo("n2:" + port);
+    assertThat(replicated.get("labels").get("__param_container").asText()).isEqualTo("web-2");
+    assertThat(replicated.get("labels").get("__metrics_path__").asText())
+        .isEqualTo("/amp/web/metrics");
+    assertThat(groups.get(2).get("targets").get(0).asText()).isEqualTo("127.0.0.1:" + port);
+    assertThat(groups.get(2).get("labels").get("node").asText()).isEqualTo("n1");
+  }
+
+  @Test
+  void anUnknownSdScopeIsABadRequest() throws Exception {
+    HttpResponse<String> response = get("/amp/api/sd?scope=nodes");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo("scope must be \"swarm\" or absent, found \"nodes\"\n");
+  }
 }

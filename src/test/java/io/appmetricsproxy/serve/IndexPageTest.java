@@ -235,4 +235,38 @@ class IndexPageTest {
             "Docker engine unreachable: Docker engine at unix:///var/run/docker.sock:"
                 + " &lt;refused&gt;");
   }
+
+  @Test
+  void eachContainerShowsTheSdTargetAndWhereItRuns() {
+    Entry replica =
+        new Entry(
+            "w1",
+            "c7",
+            "shop_web.2.y",
+            "web",
+            NOW.minusSeconds(2),
+            stored(NOW).payload(),
+            true,
+            java.util.Map.of("service", "web", "task_slot", "2"),
+            Optional.of("10.0.0.4"));
+    CycleReport report =
+        new CycleReport(
+            NOW.minusSeconds(1),
+            Duration.ofMillis(5),
+            Optional.of("m1"),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            List.of());
+    String html =
+        IndexPage.render(
+            new ProxyState.View(Snapshot.of(List.of(replica)), Optional.of(report)),
+            NOW,
+            Optional.of("m1.example:2137"));
+    assertThat(html)
+        .contains("<th title=\"what /api/sd?scope=swarm gives Prometheus\">Swarm sd target</th>")
+        .contains(
+            "<td><code>10.0.0.4:2137</code> <span class=\"muted\">service=web</span>"
+                + " <span class=\"muted\">task_slot=2</span></td>");
+  }
 }
