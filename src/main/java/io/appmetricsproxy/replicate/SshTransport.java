@@ -37,17 +37,22 @@ public final class SshTransport implements AutoCloseable {
     byte[] bytes = c.password();
     String password = new String(bytes, StandardCharsets.UTF_8);
     Arrays.fill(bytes, (byte) 0);
-    ReplicationServer server =
-        ReplicationServer.start(
-            new ServerSettings(
-                "0.0.0.0",
-                r.port(),
-                c.username(),
-                password,
-                r.sshDir().resolve(HOST_KEY),
-                store.sharedRoot(),
-                store::ownFolder),
-            new ServerArrivals(new Arrivals(store), changed));
+    ReplicationServer server;
+    try {
+      server =
+          ReplicationServer.start(
+              new ServerSettings(
+                  "0.0.0.0",
+                  r.port(),
+                  c.username(),
+                  password,
+                  r.sshDir().resolve(HOST_KEY),
+                  store.sharedRoot(),
+                  store::ownFolder),
+              new ServerArrivals(new Arrivals(store), changed));
+    } catch (IllegalStateException e) {
+      throw new ReplicationException(e.getMessage(), e);
+    }
     SshConnector client =
         new SshConnector(
             new PinnedHostKeys(r.sshDir().resolve(PINNED_KEYS)),

@@ -40,11 +40,24 @@ class LayeringTest {
 
   private static final Pattern EDGE =
       Pattern.compile(
-          "^\\s+io\\.appmetricsproxy\\.(\\w+)\\S*\\s+->\\s+io\\.appmetricsproxy\\.(\\w+)");
+          "^\\s+io\\.appmetricsproxy\\.([\\w.]+)\\s+->\\s+io\\.appmetricsproxy\\.([\\w.]+)");
+
+  @Test
+  void aSubpackageNeverImportsTheOneThatHoldsIt() {
+    List<String> edges = edges(false);
+    assertThat(edges).isNotEmpty();
+    assertThat(edges)
+        .as("no two packages import each other")
+        .noneMatch(edge -> edges.contains(String.join(" -> ", reversed(edge.split(" -> ")))));
+  }
+
+  private static List<String> reversed(String[] pair) {
+    return List.of(pair[1], pair[0]);
+  }
 
   @Test
   void noPackageImportsOneAboveIt() {
-    List<String> edges = edges();
+    List<String> edges = edges(true);
     assertThat(edges).isNotEmpty();
     List<String> upward = new ArrayList<>();
     for (String edge : edges) {
@@ -60,8 +73,11 @@ class LayeringTest {
     assertThat(upward).as("imports of a package above or beside the importing one").isEmpty();
   }
 
-  /** The package graph of target/classes, one "from -> to" per pair, top-level packages only. */
-  static List<String> edges() {
+  /**
+   * The package graph of target/classes, one "from -> to" per pair; with {@code topLevel}, each
+   * subpackage counts as the package that holds it.
+   */
+  static List<String> edges(boolean topLevel) {
     Path classes = Path.of("target/classes");
     assertThat(Files.isDirectory(classes)).as("compiled classes in %s", classes).isTrue();
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
@@ -77,8 +93,12 @@ class LayeringTest {
     TreeSet<String> edges = new TreeSet<>();
     for (String line : out.toString().split("\n")) {
       Matcher m = EDGE.matcher(line);
-      if (m.find() && !m.group(1).equals(m.group(2))) {
-        edges.add(m.group(1) + " -> " + m.group(2));
+      if (m.find()) {
+        String from = topLevel ? m.group(1).replaceAll("\\..*", "") : m.group(1);
+        String to = topLevel ? m.group(2).replaceAll("\\..*", "") : m.group(2);
+        if (!from.equals(to)) {
+          edges.add(from + " -> " + to);
+        }
       }
     }
     return List.copyOf(edges);

@@ -1,6 +1,5 @@
 package io.appmetricsproxy.replicate.server;
 
-import io.appmetricsproxy.replicate.ReplicationException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -54,7 +53,11 @@ public final class ReplicationServer implements AutoCloseable {
     this.fingerprint = fingerprint;
   }
 
-  /** Starts listening; the host key is read from its file, or made and saved there first. */
+  /**
+   * Starts listening; the host key is read from its file, or made and saved there first.
+   *
+   * @throws IllegalStateException naming the address when the server cannot start
+   */
   public static ReplicationServer start(ServerSettings settings, ArrivalListener listener) {
     // The JDK's providers do all this server needs. Registering Bouncy Castle (from the WAR) would
     // make it JVM-wide: after an undeploy the next deployment, or any other webapp, would find a
@@ -111,7 +114,7 @@ public final class ReplicationServer implements AutoCloseable {
       return server;
     } catch (IOException | RuntimeException e) {
       stop(sshd);
-      throw new ReplicationException(
+      throw new IllegalStateException(
           "cannot start the replication SFTP server on "
               + settings.bindHost()
               + ":"
