@@ -267,6 +267,26 @@ class SwarmIT {
   }
 
   @Test
+  void tasksAreLabelledWithTheirServiceAndSlotAndTheNodeWithItsSwarmAddress() {
+    Discovery d;
+    try (DockerEngine engine =
+        new DockerEngine(config.docker(), config.scrape().interval(), Optional.empty())) {
+      d = engine.targetSource().discover();
+    }
+    assertThat(d.address()).hasValue(kit.engine().bridgeGateway());
+    Map<String, Target> byId =
+        d.targets().stream().collect(Collectors.toMap(Target::containerId, Function.identity()));
+    for (Task t : replicatedTasks) {
+      assertThat(byId.get(containerId(t)).labels())
+          .as("task %s", t.getName())
+          .isEqualTo(
+              Map.of("service", replicatedService, "task_slot", Integer.toString(t.getSlot())));
+    }
+    assertThat(byId.get(containerId(globalTask)).labels())
+        .isEqualTo(Map.of("service", globalService));
+  }
+
+  @Test
   void aManagerFindsTheOtherTasksOfItsServiceOnTheSharedOverlay() {
     Task self = replicatedTasks.get(0);
     List<Task> others = replicatedTasks.subList(1, 3);
