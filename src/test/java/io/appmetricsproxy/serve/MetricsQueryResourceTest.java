@@ -15,9 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,7 +41,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MetricsQueryResourceTest {
   @TempDir static Path tomcatBase;
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String OPENMETRICS = "application/openmetrics-text;version=1.0.0";
   private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private static final Entry WEB_1 =
@@ -59,7 +55,6 @@ class MetricsQueryResourceTest {
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
   private static final ProxyState NO_NODE = new ProxyState(Snapshot.empty());
   private static TestTomcat tomcat;
-  private static int port;
 
   private static Entry entry(
       String node, String id, String container, String name, String body, Format format) {
@@ -90,20 +85,7 @@ class MetricsQueryResourceTest {
         new Servable(ENTRIES, Map.of("gone", AT.minusSeconds(7200)), Duration.ofHours(1));
     STATE.publish(Snapshot.of(servable, Snapshot.empty()), cycle(Optional.of("n1")));
     NO_NODE.publish(Snapshot.of(servable, Snapshot.empty()), cycle(Optional.empty()));
-    tomcat =
-        TestTomcat.start(
-            tomcatBase,
-            t -> {
-              TestTomcat.jersey(t, "/jaxrs", STATE);
-              TestTomcat.filter(
-                  TestTomcat.jersey(t, "/fast", STATE), "fast", new MetricsFastPath(STATE));
-              TestTomcat.jersey(t, "/jaxrs-no-node", NO_NODE);
-              TestTomcat.filter(
-                  TestTomcat.jersey(t, "/fast-no-node", NO_NODE),
-                  "fast",
-                  new MetricsFastPath(NO_NODE));
-            });
-    port = tomcat.port();
+    tomcat = TestTomcat.metrics(tomcatBase, Map.of("", STATE, "-no-node", NO_NODE));
   }
 
   @AfterAll
@@ -111,20 +93,9 @@ class MetricsQueryResourceTest {
     tomcat.close();
   }
 
-  private static HttpResponse<byte[]> send(String method, String path, String... headers)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
   private static HttpResponse<byte[]> get(String path, String... headers)
       throws IOException, InterruptedException {
-    return send("GET", path, headers);
+    return tomcat.send("GET", path, headers);
   }
 
   private static String text(HttpResponse<byte[]> r) {
@@ -190,7 +161,7 @@ class MetricsQueryResourceTest {
               "the last scrape of container \"web-2\" of \"web\" failed at 2026-11-25T12:00:00Z:"
                   + " connect: 8080: connection refused\n");
     }
-    HttpResponse<byte[]> head = send("HEAD", base + "/web/metrics?container=web-2");
+    HttpResponse<byte[]> head = tomcat.send("HEAD", base + "/web/metrics?container=web-2");
     assertThat(head.statusCode()).isEqualTo(503);
     assertThat(head.body()).isEmpty();
   }
@@ -204,7 +175,8 @@ class MetricsQueryResourceTest {
     assertThat(text(r)).isEqualTo("no metrics for container \"web-9\" of \"web\" on this node\n");
     assertThat(get(base + "/solo/metrics?container=web-1").statusCode()).isEqualTo(404);
     assertThat(get(base + "/never/metrics?container=web-1").statusCode()).isEqualTo(404);
-    assertThat(send("HEAD", base + "/web/metrics?container=web-9").statusCode()).isEqualTo(404);
+    assertThat(tomcat.send("HEAD", base + "/web/metrics?container=web-9").statusCode())
+        .isEqualTo(404);
   }
 
   @ParameterizedTest
@@ -282,9 +254,9 @@ class MetricsQueryResourceTest {
   @ParameterizedTest
   @ValueSource(strings = {"/jaxrs", "/fast"})
   void scopeLocalOfANameNotKnownIs404(String base) throws Exception {
-    HttpResponse<byte[]> r = get(base + "/never/metrics?scope=local");
-    assertThat(r.statusCode()).isEqualTo(404);
-    assertThat(text(r)).isEqualTo("no metrics for \"never\" on this node\n");
+    assertThat(text(get(base + "/never/metrics?scope=local")))
+        .isEqualTo("no metrics for \"never\" on this node\n");
+    assertThat(get(base + "/never/metrics?scope=local").statusCode()).isEqualTo(404);
   }
 
   @ParameterizedTest
@@ -319,7 +291,7 @@ class MetricsQueryResourceTest {
   @ParameterizedTest
   @ValueSource(strings = {"/jaxrs", "/fast"})
   void aMalformedPercentEncodingIs400(String base) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket("127.0.0.1", tomcat.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(
@@ -363,7 +335,7 @@ class MetricsQueryResourceTest {
 
     for (HttpResponse<byte[]> g : List.of(plain, gzip)) {
       HttpResponse<byte[]> head =
-          send("HEAD", path, "Accept-Encoding", g == gzip ? "gzip" : "identity");
+          tomcat.send("HEAD", path, "Accept-Encoding", g == gzip ? "gzip" : "identity");
       assertThat(head.statusCode()).isEqualTo(200);
       assertThat(head.body()).isEmpty();
       for (String h : List.of("Content-Length", "Content-Type", "ETag", "Last-Modified")) {

@@ -9,6 +9,7 @@ import io.appmetricsproxy.store.Servable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,9 +125,14 @@ class SnapshotPartsTest {
 
   @Test
   void aContainerOfThisNodeComesFirstThenTheNewest() {
-    Entry here = entry("n1", "a", "app-1", "x 1\n", T);
-    Entry there = entry("n2", "b", "app-1", "x 2\n", T.plusSeconds(2));
-    Entry newest = entry("n3", "c", "app-1", "x 3\n", T.plusSeconds(3));
+    // one container name on three nodes
+    List<Entry> same = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      same.add(entry("n" + i, "c" + i, "app-1", "x " + i + "\n", T.plusSeconds(i)));
+    }
+    Entry here = same.get(0);
+    Entry there = same.get(1);
+    Entry newest = same.get(2);
     Snapshot s = snapshot(Snapshot.empty(), there, newest, here);
     assertThat(s.ofContainer("app", "app-1", N1, false).orElseThrow().entries())
         .containsExactly(here);
