@@ -37,13 +37,16 @@ final class Conditional {
 
   private Conditional() {}
 
-  /** True when the client's copy is current and the answer is {@code 304 Not Modified}. */
+  /**
+   * True when the client's copy is current and the answer is {@code 304 Not Modified}; without a
+   * {@code lastModified} (null), If-Modified-Since is ignored.
+   */
   static boolean notModified(
       String ifNoneMatch, String ifModifiedSince, String etag, Instant lastModified) {
     if (ifNoneMatch != null) {
       return matches(ifNoneMatch, etag);
     }
-    if (ifModifiedSince != null) {
+    if (ifModifiedSince != null && lastModified != null) {
       return parseDate(ifModifiedSince) // an invalid date is ignored
           .map(since -> !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since))
           .orElse(false);

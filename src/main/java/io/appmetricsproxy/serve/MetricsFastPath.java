@@ -11,8 +11,8 @@ import java.io.IOException;
 /**
  * Answers GET and HEAD of {@code /<name>/metrics} for names that need no decoding without going
  * through JAX-RS, as {@link MetricsResource} would: what Prometheus asks most often costs a lookup
- * and a write. Everything else goes on down the chain. Made by the container from web.xml, it takes
- * the state the listener published.
+ * and a write; its query ({@link MetricsQuery}) too. Everything else goes on down the chain. Made
+ * by the container from web.xml, it takes the state the listener published.
  */
 public final class MetricsFastPath extends HttpFilter {
   private static final String SUFFIX = "/metrics";
@@ -42,8 +42,9 @@ public final class MetricsFastPath extends HttpFilter {
     }
     MetricsAnswer answer =
         MetricsAnswer.of(
-            state.view().snapshot(),
+            state.view(),
             name,
+            req.getQueryString(),
             req.getHeader("Accept"),
             req.getHeader("Accept-Encoding"),
             req.getHeader("If-None-Match"),

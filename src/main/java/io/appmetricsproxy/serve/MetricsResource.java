@@ -2,19 +2,21 @@ package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.status.ProxyState;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 /**
- * {@code GET /{name}/metrics}: the latest scrape of that name (see {@link MetricsAnswer}); in the
- * webapp, {@link MetricsFastPath} answers first for plain names.
+ * {@code GET /{name}/metrics[?query]}: the latest scrape of that name (see {@link MetricsAnswer}
+ * and {@link MetricsQuery}); in the webapp, {@link MetricsFastPath} answers first for plain names.
  */
 @Path("{name}/metrics")
 public final class MetricsResource {
@@ -25,8 +27,11 @@ public final class MetricsResource {
     this.state = state;
   }
 
-  /** The headers an answer depends on. */
+  /** The query and headers an answer depends on. */
   public static final class Headers {
+    /** For its query as sent, as the fast path reads it (JAX-RS re-encodes a bad escape). */
+    @Context HttpServletRequest request;
+
     @HeaderParam(HttpHeaders.ACCEPT)
     String accept;
 
@@ -52,8 +57,9 @@ public final class MetricsResource {
 
   private MetricsAnswer answer(String name, Headers h) {
     return MetricsAnswer.of(
-        state.view().snapshot(),
+        state.view(),
         name,
+        h.request.getQueryString(),
         h.accept,
         h.acceptEncoding,
         h.ifNoneMatch,

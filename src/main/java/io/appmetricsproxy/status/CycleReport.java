@@ -101,6 +101,18 @@ public record CycleReport(
         address);
   }
 
+  /** The scrape of container {@code containerName} under {@code name}, if it failed. */
+  public Optional<ScrapeResult.Failure> failure(String name, String containerName) {
+    for (ScrapeResult r : results) {
+      if (r instanceof ScrapeResult.Failure f
+          && f.target().name().equals(name)
+          && f.target().containerName().equals(containerName)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
   public long up() {
     return results.stream().filter(ScrapeResult::ok).count();
   }

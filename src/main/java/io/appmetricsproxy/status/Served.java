@@ -48,16 +48,17 @@ public final class Served {
 
   /**
    * The name's entries served: merged when there are several, unless {@code previous} (this name in
-   * the last snapshot, or null) merged the same content already, whose merge is kept.
+   * the last snapshot, or null) served the same content already, whose merge (and conversion to
+   * text) is kept.
    */
   static Served of(String name, List<Entry> group, Served previous) {
     List<Entry> sorted = new ArrayList<>(group);
     sorted.sort(Comparator.comparing(Entry::node).thenComparing(Entry::containerName));
-    if (sorted.size() == 1) {
-      return new Served(name, sorted, sorted.get(0).payload(), List.of(), null);
-    }
     if (previous != null && previous.sameContent(sorted)) {
       return new Served(name, sorted, previous.payload, previous.warnings, previous.text);
+    }
+    if (sorted.size() == 1) {
+      return new Served(name, sorted, sorted.get(0).payload(), List.of(), null);
     }
     boolean severalNodes = sorted.stream().map(Entry::node).distinct().count() > 1;
     List<ExpositionMerger.Source> sources = new ArrayList<>();

@@ -17,18 +17,24 @@ import java.util.TreeMap;
  * that knows its MAX_AGE ages by itself: {@link #at} leaves out what has grown older since.
  */
 public final class Snapshot {
-  private static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), null);
+  private static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), null, Selections.none());
 
   private final Map<String, Served> byName;
   private final Map<String, Instant> expired;
   private final Duration maxAge;
   private final Instant expiresAt;
+  private final Selections selections;
   private volatile Snapshot aged;
 
-  private Snapshot(Map<String, Served> byName, Map<String, Instant> expired, Duration maxAge) {
+  private Snapshot(
+      Map<String, Served> byName,
+      Map<String, Instant> expired,
+      Duration maxAge,
+      Selections selections) {
     this.byName = byName;
     this.expired = expired;
     this.maxAge = maxAge;
+    this.selections = selections;
     this.expiresAt =
         maxAge == null
             ? Instant.MAX
@@ -67,7 +73,10 @@ public final class Snapshot {
     Map<String, Instant> gone = new TreeMap<>(expired);
     gone.keySet().removeAll(byName.keySet());
     return new Snapshot(
-        Collections.unmodifiableMap(byName), Collections.unmodifiableMap(gone), maxAge);
+        Collections.unmodifiableMap(byName),
+        Collections.unmodifiableMap(gone),
+        maxAge,
+        Selections.after(previous.selections, byName));
   }
 
   /**
@@ -98,6 +107,56 @@ public final class Snapshot {
 
   public Optional<Served> get(String name) {
     return Optional.ofNullable(byName.get(name));
+  }
+
+  /**
+   * The entries of {@code name} that node {@code node} scraped, served as the name is (one as it
+   * came, several merged); all of them when {@code node} is empty (without its name this node
+   * counts every entry as its own). Empty when the name is not served or has none from the node. A
+   * part is merged once per snapshot, and not again in the next one while it does not change.
+   */
+  public Optional<Served> ofNode(String name, Optional<String> node) {
+    Served whole = byName.get(name);
+    if (whole == null || node.isEmpty()) {
+      return Optional.ofNullable(whole);
+    }
+    List<Entry> part = whole.entries().stream().filter(e -> e.node().equals(node.get())).toList();
+    if (part.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        part.size() == whole.entries().size() ? whole : selections.ofNode(name, node.get(), part));
+  }
+
+  /**
+   * The entry of container {@code containerName} among {@code name}'s, served alone as a name of
+   * one container is: the one node {@code node} scraped where there is one (with {@code nodeOnly},
+   * only that), else the newest. Empty where there is none.
+   */
+  public Optional<Served> ofContainer(
+      String name, String containerName, Optional<String> node, boolean nodeOnly) {
+    Served whole = byName.get(name);
+    if (whole == null) {
+      return Optional.empty();
+    }
+    Entry chosen = null;
+    for (Entry e : whole.entries()) {
+      if (!e.containerName().equals(containerName)) {
+        continue;
+      }
+      boolean own = node.isEmpty() || e.node().equals(node.get());
+      if (own) {
+        chosen = e;
+        break;
+      }
+      if (!nodeOnly && (chosen == null || e.scrapedAt().isAfter(chosen.scrapedAt()))) {
+        chosen = e;
+      }
+    }
+    if (chosen == null) {
+      return Optional.empty();
+    }
+    return Optional.of(whole.entries().size() == 1 ? whole : selections.ofEntry(name, chosen));
   }
 
   /**

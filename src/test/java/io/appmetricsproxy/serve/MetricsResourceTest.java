@@ -11,9 +11,6 @@ import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.catalina.LifecycleException;
 import org.junit.jupiter.api.AfterAll;
@@ -37,14 +35,12 @@ class MetricsResourceTest {
   @TempDir static Path tomcatBase;
   @TempDir static Path storeDir;
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00.250Z");
   private static final String LAST_MODIFIED = "Wed, 25 Nov 2026 12:00:00 GMT";
   private static final String BODY = body();
   private static final ProxyState STATE = new ProxyState(Snapshot.empty());
   private static final ProxyState AGING = new ProxyState(Snapshot.empty());
   private static TestTomcat tomcat;
-  private static int port;
 
   private static String body() {
     StringBuilder b = new StringBuilder("# TYPE web_requests_total counter\n");
@@ -58,18 +54,7 @@ class MetricsResourceTest {
   static void start() throws IOException, LifecycleException {
     Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
     STATE.publish(Snapshot.of(List.of(new Entry("n1", "a1", "web-1", "web", AT, payload))));
-    tomcat =
-        TestTomcat.start(
-            tomcatBase,
-            t -> {
-              TestTomcat.jersey(t, "/jaxrs", STATE);
-              TestTomcat.filter(
-                  TestTomcat.jersey(t, "/fast", STATE), "fast", new MetricsFastPath(STATE));
-              TestTomcat.jersey(t, "/jaxrs-aging", AGING);
-              TestTomcat.filter(
-                  TestTomcat.jersey(t, "/fast-aging", AGING), "fast", new MetricsFastPath(AGING));
-            });
-    port = tomcat.port();
+    tomcat = TestTomcat.metrics(tomcatBase, Map.of("", STATE, "-aging", AGING));
   }
 
   @AfterAll
@@ -79,13 +64,7 @@ class MetricsResourceTest {
 
   private static HttpResponse<byte[]> send(String method, String path, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return tomcat.send(method, path, headers);
   }
 
   private static String header(HttpResponse<?> r, String name) {

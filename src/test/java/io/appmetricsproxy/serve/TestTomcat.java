@@ -2,7 +2,13 @@ package io.appmetricsproxy.serve;
 
 import io.appmetricsproxy.status.ProxyState;
 import jakarta.servlet.Filter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -13,6 +19,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /** The embedded Tomcat of the serve tests: loopback, a free port, its base in the test's folder. */
 public final class TestTomcat implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final Tomcat tomcat;
 
   private TestTomcat(Tomcat tomcat) {
@@ -40,6 +47,23 @@ public final class TestTomcat implements AutoCloseable {
     return context;
   }
 
+  /**
+   * A Tomcat with two contexts of the JAX-RS application of each state, by a suffix of their paths:
+   * {@code /jaxrs<suffix>} alone and {@code /fast<suffix>} behind the {@link MetricsFastPath},
+   * started.
+   */
+  public static TestTomcat metrics(Path base, Map<String, ProxyState> bySuffix)
+      throws LifecycleException {
+    return start(
+        base,
+        t ->
+            bySuffix.forEach(
+                (suffix, state) -> {
+                  jersey(t, "/jaxrs" + suffix, state);
+                  filter(jersey(t, "/fast" + suffix, state), "fast", new MetricsFastPath(state));
+                }));
+  }
+
   /** Puts {@code filter} in front of every request of {@code context}. */
   public static void filter(Context context, String name, Filter filter) {
     FilterDef def = new FilterDef();
@@ -65,6 +89,20 @@ public final class TestTomcat implements AutoCloseable {
 
   public int port() {
     return tomcat.getConnector().getLocalPort();
+  }
+
+  /**
+   * A request without a body to {@code path} of this Tomcat, with {@code headers} (name, value).
+   */
+  public HttpResponse<byte[]> send(String method, String path, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Override
