@@ -39,18 +39,6 @@ public record Target(
     }
   }
 
-  /** A target without labels. */
-  public Target(
-      String containerId,
-      String containerName,
-      String name,
-      String host,
-      List<Integer> ports,
-      String path,
-      boolean shared) {
-    this(containerId, containerName, name, host, ports, path, shared, Map.of());
-  }
-
   /** A target that may be replicated. */
   public Target(
       String containerId,
@@ -59,6 +47,6 @@ public record Target(
       String host,
       List<Integer> ports,
       String path) {
-    this(containerId, containerName, name, host, ports, path, true);
+    this(containerId, containerName, name, host, ports, path, true, Map.of());
   }
 }

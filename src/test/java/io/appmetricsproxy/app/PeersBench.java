@@ -131,8 +131,7 @@ public final class PeersBench {
     for (int i = 1; i <= ENTRIES; i++) {
       String id = node + "-app-" + i;
       targets.add(
-          new Target(
-              id, id, "app", "127.0.0.1", List.of(http.getAddress().getPort()), "/metrics", true));
+          new Target(id, id, "app", "127.0.0.1", List.of(http.getAddress().getPort()), "/metrics"));
     }
     return ReplicationBench.proxy(dir, node, 10, port, peers, targets);
   }

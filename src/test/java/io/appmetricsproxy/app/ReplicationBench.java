@@ -80,8 +80,7 @@ public final class ReplicationBench {
               "app-" + i,
               "127.0.0.1",
               List.of(http.getAddress().getPort()),
-              "/t" + i,
-              true));
+              "/t" + i));
     }
     Proxy worker = proxy(dir, "worker", interval, workerPort, "", targets);
     Proxy manager =

@@ -104,7 +104,8 @@ class ReplicationIT {
               "127.0.0.1",
               List.of(http.getAddress().getPort()),
               "/" + container,
-              shared));
+              shared,
+              Map.of()));
     }
 
     void cycle() throws InterruptedException {
