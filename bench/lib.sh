@@ -59,11 +59,19 @@ body_file() {
   }' >"$2"
 }
 
-# containers COUNT PREFIX: two thirds serve /www/metrics on 8080, one third serve nothing
+# containers COUNT PREFIX [PORT...]: a third serve nothing (every third one runs `sleep`), the
+# others serve /www/metrics on the PORTs in turn (default 8080)
 containers() {
-  seq 1 "$1" | xargs -P 8 -I{} sh -c '
-    if [ $(( {} % 3 )) -eq 0 ]; then cmd="sleep 2147483647"; else cmd="httpd -f -p 8080 -h /www"; fi
-    '"$D"' run -d --name '"$2"'-{} --label amp-bench=1 '"$IMAGE"' $cmd >/dev/null'
+  local n=$1 prefix=$2 i
+  shift 2
+  local ports=("${@:-8080}")
+  for i in $(seq 1 "$n"); do
+    if ((i % 3 == 0)); then
+      echo "$i sleep 2147483647"
+    else
+      echo "$i httpd -f -p ${ports[$(((i - 1 - i / 3) % ${#ports[@]}))]} -h /www"
+    fi
+  done | xargs -P 8 -L 1 sh -c "$D run -d --name $prefix-\$0 --label amp-bench=1 $IMAGE \"\$@\" >/dev/null"
 }
 
 containers_remove() {
