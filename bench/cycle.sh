@@ -5,7 +5,7 @@
 # Usage: [MIX=large|small] bash bench/cycle.sh [COUNTS...]   (default: 60 300). Needs root; cleans
 # up on exit. A third of the containers serve nothing; the others serve, with MIX=large (default)
 # 100 KB on 8080, with MIX=small 2 KB on 8080 or 9100 (one in two each).
-# PROXY_JAVA_OPTS adds JVM options to the proxy's (e.g. -XX:StartFlightRecording=...).
+# PROXY_ENV adds settings (e.g. SCRAPE_CONCURRENCY=64), PROXY_JAVA_OPTS JVM options to the proxy's (e.g. -XX:StartFlightRecording=...).
 source "$(dirname "$0")/lib.sh"
 counts=("$@")
 [ $# -gt 0 ] || counts=(60 300)
@@ -23,7 +23,7 @@ probe_cp="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/ben
 engine_start
 body_file "$size" "$BENCH_DIR/body"
 image_import "$BENCH_DIR/body"
-proxy_start SCRAPE_INTERVAL=5
+proxy_start SCRAPE_INTERVAL=5 ${PROXY_ENV:-} # PROXY_ENV: more VAR=VALUE settings
 rows=()
 have=0
 for n in "${counts[@]}"; do

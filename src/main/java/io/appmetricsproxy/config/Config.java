@@ -71,7 +71,7 @@ public record Config(
             timeout,
             s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
             (int)
-                s.wholeNumber("SCRAPE_CONCURRENCY", 32, 1, 1024, "a whole number from 1 to 1024"));
+                s.wholeNumber("SCRAPE_CONCURRENCY", 64, 1, 1024, "a whole number from 1 to 1024"));
     Optional<String> nodeName = s.optional("NODE_NAME");
     DockerSettings docker =
         new DockerSettings(

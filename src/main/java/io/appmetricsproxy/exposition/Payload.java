@@ -93,6 +93,16 @@ public final class Payload {
     }
   }
 
+  /**
+   * Whether {@code bytes} in {@code format} are this payload's plain bytes: a digest, without the
+   * parse and compression that making a payload of them would cost.
+   */
+  public boolean hasBytes(byte[] bytes, Format format) {
+    return format == this.format
+        && bytes.length == size
+        && Arrays.equals(sha256(bytes, 0, bytes.length), sha256);
+  }
+
   /** Parses the bytes again, as they were validated when the payload was made. */
   public Exposition parse() {
     return ExpositionParser.parse(toByteArray(), format);

@@ -38,10 +38,27 @@ public final class BodyCheck {
    * empty (no byte at all); kept otherwise, a text body with its final newline added.
    */
   public static Verdict check(byte[] body, String contentType) {
+    return check(body, contentType, Optional.empty());
+  }
+
+  /**
+   * As {@link #check(byte[], String)}; a body with the very bytes and format of {@code last} (the
+   * target's previous payload, checked then) is accepted as {@code last} itself, neither parsed nor
+   * compressed again.
+   */
+  public static Verdict check(byte[] body, String contentType, Optional<Payload> last) {
     Objects.requireNonNull(body, "body");
     Format format = Format.ofContentType(contentType);
     if (body.length == 0) {
       return refused(ScrapeError.Reason.EMPTY, "HTTP 200 with an empty body");
+    }
+    byte[] kept = body;
+    if (format == Format.TEXT && body[body.length - 1] != '\n') {
+      kept = Arrays.copyOf(body, body.length + 1);
+      kept[body.length] = '\n';
+    }
+    if (last.isPresent() && last.get().hasBytes(kept, format)) {
+      return new Verdict(last, Optional.empty());
     }
     try {
       ExpositionParser.parse(body, format);
@@ -54,12 +71,7 @@ public final class BodyCheck {
               + e.getMessage()
               + ")");
     }
-    if (format == Format.TEXT && body[body.length - 1] != '\n') {
-      byte[] terminated = Arrays.copyOf(body, body.length + 1);
-      terminated[body.length] = '\n';
-      return new Verdict(Optional.of(Payload.of(terminated, format)), Optional.empty());
-    }
-    return new Verdict(Optional.of(Payload.of(body, format)), Optional.empty());
+    return new Verdict(Optional.of(Payload.of(kept, format)), Optional.empty());
   }
 
   private static Verdict refused(ScrapeError.Reason reason, String message) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -89,6 +90,11 @@ final class HttpFetcher implements AutoCloseable {
   }
 
   ScrapeResult fetch(Target target, List<Integer> ports) {
+    return fetch(target, ports, Optional.empty());
+  }
+
+  /** As {@link #fetch(Target, List)}; a body unchanged since {@code last} is {@code last}. */
+  ScrapeResult fetch(Target target, List<Integer> ports, Optional<Payload> last) {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
@@ -103,7 +109,7 @@ final class HttpFetcher implements AutoCloseable {
         break;
       }
       try {
-        Payload payload = get(target, port, Duration.ofNanos(remaining));
+        Payload payload = get(target, port, Duration.ofNanos(remaining), last);
         return new ScrapeResult.Success(target, startedAt, since(start), port, payload);
       } catch (ScrapeFailure e) {
         failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
@@ -112,7 +118,8 @@ final class HttpFetcher implements AutoCloseable {
     return new ScrapeResult.Failure(target, startedAt, since(start), summarize(failures));
   }
 
-  private Payload get(Target target, int port, Duration budget) throws ScrapeFailure {
+  private Payload get(Target target, int port, Duration budget, Optional<Payload> last)
+      throws ScrapeFailure {
     HttpGet request = new HttpGet("http://" + hostPart(target.host()) + ":" + port + target.path());
     request.setHeader(HttpHeaders.ACCEPT, ACCEPT);
     request.setConfig(
@@ -125,7 +132,7 @@ final class HttpFetcher implements AutoCloseable {
     ScheduledFuture<?> alarm =
         deadlines.schedule(request::cancel, budget.toNanos(), TimeUnit.NANOSECONDS);
     try (LargeBodies.Claim claim = largeBodies.claim()) {
-      return client.execute(request, response -> read(request, response, claim, deadline));
+      return client.execute(request, response -> read(request, response, claim, deadline, last));
     } catch (ScrapeFailure e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -137,7 +144,11 @@ final class HttpFetcher implements AutoCloseable {
 
   /** The body as a payload, made while {@code claim} holds a slot if the body is large. */
   private Payload read(
-      HttpGet request, ClassicHttpResponse response, LargeBodies.Claim claim, long deadline)
+      HttpGet request,
+      ClassicHttpResponse response,
+      LargeBodies.Claim claim,
+      long deadline,
+      Optional<Payload> last)
       throws IOException {
     if (response.getCode() != 200) {
       request.cancel();
@@ -154,7 +165,7 @@ final class HttpFetcher implements AutoCloseable {
             ? new byte[0]
             : LimitedBody.read(entity, maxBodyBytes, request, claim, deadline);
     BodyCheck.Verdict verdict =
-        BodyCheck.check(body, contentType == null ? null : contentType.getValue());
+        BodyCheck.check(body, contentType == null ? null : contentType.getValue(), last);
     if (verdict.error().isPresent()) {
       ScrapeError error = verdict.error().get();
       throw new ScrapeFailure(error.reason(), error.message());

@@ -2,12 +2,14 @@ package io.appmetricsproxy.scrape;
 
 import io.appmetricsproxy.config.ScrapeSettings;
 import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -18,12 +20,14 @@ import java.util.stream.Collectors;
 
 /**
  * Scrapes all targets of a cycle concurrently, trying each target's ports in order and remembering
- * the port that answered, so that later cycles ask it first.
+ * the port that answered, so that later cycles ask it first, and its payload, so that a body that
+ * did not change is not checked and compressed again.
  */
 public final class Scraper implements AutoCloseable {
   private final HttpFetcher fetcher;
   private final ExecutorService workers;
   private final Map<String, Integer> rememberedPorts = new ConcurrentHashMap<>();
+  private final Map<String, Payload> lastPayloads = new ConcurrentHashMap<>();
 
   public Scraper(ScrapeSettings settings) {
     this(new HttpFetcher(settings), settings.concurrency());
@@ -39,6 +43,7 @@ public final class Scraper implements AutoCloseable {
     List<ScrapeResult> results = scrapeSome(targets);
     Set<String> current = targets.stream().map(Target::containerId).collect(Collectors.toSet());
     rememberedPorts.keySet().retainAll(current);
+    lastPayloads.keySet().retainAll(current);
     return results;
   }
 
@@ -46,7 +51,8 @@ public final class Scraper implements AutoCloseable {
   public List<ScrapeResult> scrapeSome(List<Target> targets) throws InterruptedException {
     List<Future<ScrapeResult>> running = new ArrayList<>(targets.size());
     for (Target target : targets) {
-      running.add(workers.submit(() -> fetcher.fetch(target, portOrder(target))));
+      Optional<Payload> last = Optional.ofNullable(lastPayloads.get(target.containerId()));
+      running.add(workers.submit(() -> fetcher.fetch(target, portOrder(target), last)));
     }
     List<ScrapeResult> results = new ArrayList<>(targets.size());
     for (Future<ScrapeResult> future : running) {
@@ -59,6 +65,7 @@ public final class Scraper implements AutoCloseable {
     for (ScrapeResult result : results) {
       if (result instanceof ScrapeResult.Success s) {
         rememberedPorts.put(s.target().containerId(), s.port());
+        lastPayloads.put(s.target().containerId(), s.payload());
       }
     }
     return results;

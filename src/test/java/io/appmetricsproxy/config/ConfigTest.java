@@ -29,7 +29,7 @@ class ConfigTest {
     assertThat(c.docker().metricsPath()).isEqualTo("/metrics");
     assertThat(c.docker().ports()).containsExactly(80, 8080, 9100);
     assertThat(c.scrape().maxBodyBytes()).isEqualTo(10L << 20);
-    assertThat(c.scrape().concurrency()).isEqualTo(32);
+    assertThat(c.scrape().concurrency()).isEqualTo(64);
     assertThat(c.storeDir()).isEqualTo(STORE);
     assertThat(c.docker().nodeName()).isEmpty();
     assertThat(c.docker().dockerHost()).isEqualTo("unix:///var/run/docker.sock");

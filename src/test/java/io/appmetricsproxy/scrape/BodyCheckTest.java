@@ -3,8 +3,11 @@ package io.appmetricsproxy.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.exposition.Format;
+import io.appmetricsproxy.exposition.Payload;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,6 +53,22 @@ class BodyCheckTest {
     assertThat(verdict.accepted()).isTrue();
     assertThat(new String(verdict.payload().get().toByteArray(), StandardCharsets.UTF_8))
         .isEqualTo(served);
+  }
+
+  @Test
+  void anUnchangedBodyIsTheLastPayloadAndAChangedOneIsCheckedAgain() {
+    String text = Format.TEXT.contentType();
+    Payload last = BodyCheck.check(utf8("a 1"), text).payload().orElseThrow();
+
+    assertThat(BodyCheck.check(utf8("a 1"), text, Optional.of(last)).payload()).containsSame(last);
+    assertThat(BodyCheck.check(utf8("a 1\n"), text, Optional.of(last)).payload())
+        .containsSame(last);
+    Payload changed = BodyCheck.check(utf8("a 2\n"), text, Optional.of(last)).payload().get();
+    assertThat(changed).isNotEqualTo(last);
+    assertThat(changed.toByteArray()).isEqualTo(utf8("a 2\n"));
+    assertThat(BodyCheck.check(utf8("a 1\n"), Format.OPENMETRICS.contentType(), Optional.of(last)))
+        .extracting(v -> v.error().map(ScrapeError::reason))
+        .isEqualTo(Optional.of(ScrapeError.Reason.INVALID)); // no # EOF: checked again, refused
   }
 
   static Stream<Arguments> keptAsPrometheusKeepsThem() {
