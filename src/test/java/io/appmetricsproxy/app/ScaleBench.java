@@ -117,11 +117,16 @@ public final class ScaleBench {
       int warmRounds = 0;
       long warmStart = System.nanoTime();
       while (System.nanoTime() - warmStart < warmupMax * 1_000_000_000L) {
-        warm = tick(nodes, wire);
+        warm = tick(nodes, wire, true);
         warmRounds++;
         if (warmRounds >= 2 && converged(nodes, warm)) {
           break;
         }
+        System.out.printf(
+            "warm-up interval %d: %s; n1's errors %s%n",
+            warmRounds,
+            coverage(nodes),
+            warm.report().peers().stream().flatMap(p -> p.error().stream()).limit(2).toList());
       }
       System.out.printf(
           "warm-up: %d intervals, %.0f s, %s%n",
@@ -133,12 +138,16 @@ public final class ScaleBench {
               + " bytes | moved | changes served (s) |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|");
       List<Tick> measured = new ArrayList<>();
+      served.clear(); // the changes of the warm-up
       for (int r = 1; r <= rounds; r++) {
-        Tick t = tick(nodes, wire);
+        Tick t = tick(nodes, wire, true);
         measured.add(t);
         System.out.println(t.row(r));
       }
-      Summary s = new Summary(measured);
+      Tick tail = tick(nodes, wire, false); // serves the last interval's changes, makes none
+      Tick quiet = tick(nodes, wire, false); // nothing changed since n1's round before
+      System.out.println(quiet.row(0) + " (no change)");
+      Summary s = new Summary(measured, tail, quiet);
       System.out.printf(
           "medians: round wall %.2f s, client CPU %.2f s, requests %d, handshakes %d,"
               + " unchanged bytes per peer %d (%d exchanges), change to served %.2f s (%d changes,"
@@ -210,11 +219,10 @@ public final class ScaleBench {
    * One interval: every node's cycle, then the managers' rounds a third of an interval apart, n1's
    * measured, while a changer makes 1 % of all entries change at random moments.
    */
-  private Tick tick(List<Node> nodes, WireCounters wire) throws Exception {
+  private Tick tick(List<Node> nodes, WireCounters wire, boolean changes) throws Exception {
     long start = System.nanoTime();
     cycleAll(nodes);
-    served.clear();
-    int count = Math.max(1, Math.round(nodes.size() * ENTRIES / 100f));
+    int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
     Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
     changer.start();
     WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
@@ -238,12 +246,14 @@ public final class ScaleBench {
     changer.join();
     List<Double> times = new ArrayList<>();
     int lost = 0;
-    for (CompletableFuture<Double> f : served) {
-      double s = f.get();
-      if (s < 0) {
-        lost++;
-      } else {
-        times.add(s);
+    for (CompletableFuture<Double> f : served) { // changes of this interval and those before
+      if (f.isDone()) {
+        served.remove(f);
+        if (f.get() < 0) {
+          lost++;
+        } else {
+          times.add(f.get());
+        }
       }
     }
     return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost);
@@ -305,25 +315,26 @@ public final class ScaleBench {
     final int changes;
     final int lost;
 
-    Summary(List<Tick> ticks) {
+    /** {@code tail}: an interval after those measured, for the changes of their last one. */
+    Summary(List<Tick> ticks, Tick tail, Tick quiet) {
       wall = median(ticks.stream().map(Tick::wall).toList());
       cpu = median(ticks.stream().map(Tick::cpu).toList());
       requests = Math.round(median(ticks.stream().map(t -> (double) t.requests()).toList()));
       handshakes = Math.round(median(ticks.stream().map(t -> (double) t.handshakes()).toList()));
       List<Double> unchanged = new ArrayList<>();
-      for (Tick t : ticks) {
-        for (PeerReport p : t.report().peers()) {
-          if (p.error().isEmpty() && p.entriesSent() + p.entriesReceived() + p.deleted() == 0) {
-            unchanged.add((double) (p.bytesSent() + p.bytesReceived()));
-          }
+      for (PeerReport p : quiet.report().peers()) {
+        if (p.error().isEmpty() && p.entriesSent() + p.entriesReceived() + p.deleted() == 0) {
+          unchanged.add((double) (p.bytesSent() + p.bytesReceived()));
         }
       }
       unchangedCount = unchanged.size();
       unchangedBytes = unchanged.isEmpty() ? -1 : Math.round(median(unchanged));
-      List<Double> all = ticks.stream().flatMap(t -> t.served().stream()).toList();
+      List<Tick> withTail = new ArrayList<>(ticks);
+      withTail.add(tail);
+      List<Double> all = withTail.stream().flatMap(t -> t.served().stream()).toList();
       served = all.isEmpty() ? -1 : median(all);
-      changes = all.size() + ticks.stream().mapToInt(Tick::lost).sum();
-      lost = ticks.stream().mapToInt(Tick::lost).sum();
+      lost = withTail.stream().mapToInt(Tick::lost).sum();
+      changes = all.size() + lost;
     }
 
     private static double median(List<Double> values) {
