@@ -36,7 +36,12 @@ public final class ReplicationBench {
   private final HttpServer http;
 
   private ReplicationBench() throws IOException {
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http = serve(bodies, 8);
+  }
+
+  /** An HTTP server on loopback that answers each path with its body in {@code bodies}. */
+  static HttpServer serve(Map<String, byte[]> bodies, int threads) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext(
         "/",
         exchange -> {
@@ -46,8 +51,9 @@ public final class ReplicationBench {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
-    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(threads));
     http.start();
+    return http;
   }
 
   public static void main(String[] args) throws Exception {
@@ -201,7 +207,7 @@ public final class ReplicationBench {
     return new Proxy(Config.fromEnvironment(env, dir), source);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -7,8 +7,6 @@ import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.status.Served;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,24 +43,14 @@ public final class ScaleBench {
   private final int rounds;
   private final long warmupMax;
   private final Random random = new Random(42);
+  private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService watchers = Executors.newCachedThreadPool();
 
   private ScaleBench(int interval, int rounds, long warmupMax) throws IOException {
     this.interval = interval;
     this.rounds = rounds;
     this.warmupMax = warmupMax;
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext(
-        "/",
-        exchange -> {
-          byte[] body = bodies.get(exchange.getRequestURI().getPath());
-          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    http.setExecutor(Executors.newFixedThreadPool(4));
-    http.start();
+    http = ReplicationBench.serve(bodies, 4);
   }
 
   public static void main(String[] args) throws Exception {
@@ -96,22 +84,25 @@ public final class ScaleBench {
     List<Node> nodes = new ArrayList<>();
     long started = System.nanoTime();
     try {
-      List<Integer> ports = new ArrayList<>();
-      for (int i = 1; i <= n; i++) {
-        ports.add(freePort());
-      }
       WireCounters wire = new WireCounters();
-      for (int i = 1; i <= n; i++) {
-        List<String> peers = new ArrayList<>();
-        for (int j = 1; i <= MANAGERS && j <= n; j++) {
+      List<Integer> managerPorts = new ArrayList<>();
+      for (int i = 1; i <= MANAGERS; i++) {
+        managerPorts.add(ReplicationBench.freePort());
+      }
+      List<String> workers = new ArrayList<>();
+      for (int i = MANAGERS + 1; i <= n; i++) {
+        workers.add(start(dir, "n" + i, 0, List.of(), nodes, wire));
+      }
+      for (int i = 1; i <= MANAGERS; i++) {
+        List<String> peers = new ArrayList<>(workers);
+        for (int j = 1; j <= MANAGERS; j++) {
           if (j != i) {
-            peers.add("127.0.0.1:" + ports.get(j - 1));
+            peers.add("127.0.0.1:" + managerPorts.get(j - 1));
           }
         }
-        Node node = new Node("n" + i, proxy(dir, "n" + i, ports.get(i - 1), peers), i <= MANAGERS);
-        nodes.add(node);
-        wire.watch(node.proxy());
+        start(dir, "n" + i, managerPorts.get(i - 1), peers, nodes, wire);
       }
+      Collections.rotate(nodes, MANAGERS); // n1, n2, n3, then the workers
       System.out.printf("%n## N = %d (%d managers), interval %d s%n", n, MANAGERS, interval);
       Tick warm = null;
       int warmRounds = 0;
@@ -272,13 +263,18 @@ public final class ScaleBench {
         sleepUntil(at);
         Node node = nodes.get(random.nextInt(nodes.size()));
         String name = node.name() + "-app-" + (1 + random.nextInt(ENTRIES));
+        if (!pending.add(name)) {
+          continue; // its change before is not served yet: a new one would hide it
+        }
         String token = "bench_change_total " + System.nanoTime() + "\n";
         bodies.put("/" + name, body(name, token));
         node.proxy().cycle().run(); // the entry changes in that node's store now
         long made = System.nanoTime();
         List<Node> workers = nodes.stream().filter(w -> !w.manager() && w != node).toList();
         Change c = new Change(name, token, workers.get(random.nextInt(workers.size())), made);
-        served.add(CompletableFuture.supplyAsync(() -> awaitServed(c, 3L * interval), watchers));
+        served.add(
+            CompletableFuture.supplyAsync(() -> awaitServed(c, 3L * interval), watchers)
+                .whenComplete((seconds, e) -> pending.remove(c.name())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -373,6 +369,30 @@ public final class ScaleBench {
     }
   }
 
+  /**
+   * Starts node {@code name} with its SFTP server on {@code port} (0: a free one, another when it
+   * was taken meanwhile) and counts what the server receives; returns its address.
+   */
+  private String start(
+      Path dir, String name, int port, List<String> peers, List<Node> into, WireCounters wire)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      int p = port > 0 ? port : ReplicationBench.freePort();
+      Proxy proxy = proxy(dir, name, p, peers);
+      try {
+        wire.watch(proxy);
+      } catch (java.util.NoSuchElementException e) { // no SFTP server: the port was taken
+        proxy.close();
+        if (port > 0 || attempt == 5) {
+          throw new IllegalStateException(name + ": no SFTP server on port " + p, e);
+        }
+        continue;
+      }
+      into.add(new Node(name, proxy, peers.size() > 0));
+      return "127.0.0.1:" + p;
+    }
+  }
+
   private Proxy proxy(Path dir, String node, int port, List<String> peers) {
     List<Target> targets = new ArrayList<>();
     for (int i = 1; i <= ENTRIES; i++) {
@@ -415,12 +435,6 @@ public final class ScaleBench {
     long left = nanos - System.nanoTime();
     if (left > 0) {
       Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
