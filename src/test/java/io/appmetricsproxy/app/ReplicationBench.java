@@ -167,7 +167,8 @@ public final class ReplicationBench {
     return r.orElseThrow().peers().get(0);
   }
 
-  private static String served(Proxy p, String name) {
+  /** What {@code p} serves under {@code name}, as text; empty when nothing. */
+  static String served(Proxy p, String name) {
     return p.state()
         .view()
         .snapshot()

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
-import io.appmetricsproxy.status.Served;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,8 @@ public final class ScaleBench {
   private final long warmupMax;
   private final Random random = new Random(42);
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
-  private final ExecutorService watchers = Executors.newCachedThreadPool();
+  private final ExecutorService watchers =
+      Executors.newCachedThreadPool(io.appmetricsproxy.lang.Threads.numbered("bench-watch-"));
 
   private ScaleBench(int interval, int rounds, long warmupMax) throws IOException {
     this.interval = interval;
@@ -66,8 +66,7 @@ public final class ScaleBench {
       last = bench.run(Integer.parseInt(n));
     }
     System.out.println(last);
-    bench.http.stop(0);
-    System.exit(0);
+    System.exit(0); // ends the proxies' and the body server's threads too
   }
 
   /** A node's 5 containers, named {@code <node>-app-<i>}. */
@@ -285,7 +284,7 @@ public final class ScaleBench {
   /** Seconds from the change until the watcher serves it; -1 when not within {@code wait}. */
   private static double awaitServed(Change c, long waitSeconds) {
     long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
-    while (!served(c.watcher().proxy(), c.name()).contains(c.token())) {
+    while (!ReplicationBench.served(c.watcher().proxy(), c.name()).contains(c.token())) {
       if (System.nanoTime() > until) {
         return -1;
       }
@@ -350,7 +349,7 @@ public final class ScaleBench {
   private static String coverage(List<Node> nodes) {
     long served = nodes.stream().mapToLong(x -> x.proxy().state().view().snapshot().size()).sum();
     return String.format(
-        "%.0f %% of entries served across nodes",
+        "%.1f %% of entries served across nodes",
         100.0 * served / ((long) nodes.size() * nodes.size() * ENTRIES));
   }
 
@@ -414,16 +413,6 @@ public final class ScaleBench {
       b.append(line).append("\"} ").append(line * 7).append('\n');
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String served(Proxy p, String name) {
-    return p.state()
-        .view()
-        .snapshot()
-        .get(name)
-        .map(Served::payload)
-        .map(x -> new String(x.toByteArray(), StandardCharsets.UTF_8))
-        .orElse("");
   }
 
   private static long processCpu() {
