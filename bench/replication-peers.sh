@@ -5,7 +5,8 @@
 # REPLICATION_PEERS and drives the rounds. Prints, read from node 1's /api/peers: the time from
 # node 1's start until every peer's entries are served there and every exchange succeeded, then the median of 3 unchanged rounds
 # (round wall from the first exchange's start to the last one's end, slowest peer, sum over peers,
-# bytes on the wire).
+# bytes on the wire, SSH sessions opened: one per peer exchanged with, node 1's CPU time between two
+# rounds: its cycle and its round).
 # Usage: bash bench/replication-peers.sh [N...] (default 5 10 20 40); WAR=path picks another WAR,
 # NODE_JAVA_OPTS adds JVM options to every node (e.g. a JFR recording), INTERVAL (default 10) the
 # scrape interval, CONVERGE_MAX (default 600) the seconds to wait for
@@ -97,8 +98,8 @@ round_figures() {
     | "\(($fin | max) - ($beg | min)) \($p | map(.d) | max) \($p | map(.d) | add) \($p | map(.b) | add) \($p | map(select(.up)) | length)"'
 }
 
-echo "| N | converged after | round wall | slowest peer | sum over peers | bytes per round |"
-echo "|---|---|---|---|---|---|"
+echo "| N | converged after | round wall | slowest peer | sum over peers | bytes per round | sessions | node 1 CPU per interval |"
+echo "|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   peers=""
   for i in $(seq 2 "$n"); do
@@ -123,21 +124,25 @@ for n in "${sizes[@]}"; do
     sleep 0.5
   done
   if [ -z "$converged" ]; then
-    echo "| $n | not in ${CONVERGE_MAX:-600} s: $got of $want entries, $up of $((n - 1)) peers up | | | | |"
+    echo "| $n | not in ${CONVERGE_MAX:-600} s: $got of $want entries, $up of $((n - 1)) peers up | | | | | | |"
     nodes_stop
     continue
   fi
   rounds=()
   last=$(peers_json | jq -r .lastRound)
+  cpu0=""
   while ((${#rounds[@]} < 3)); do
     sleep 0.5
     json=$(peers_json)
     now=$(jq -r .lastRound <<<"$json")
     [ "$now" != "$last" ] || continue
     last=$now
-    rounds+=("$(round_figures <<<"$json")")
+    cpu1=$(cpu 1)
+    # the first new round only starts the CPU count
+    [ -z "$cpu0" ] || rounds+=("$(round_figures <<<"$json") $(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))")
+    cpu0=$cpu1
   done
   printf '%s\n' "${rounds[@]}" | sort -n | sed -n 2p | awk -v n="$n" -v c="$converged" \
-    '{ printf "| %d | %.1f s | %.2f s | %.3f s | %.1f s | %.0f KB |\n", n, c / 1000, $1, $2, $3, $4 / 1000 }'
+    '{ printf "| %d | %.1f s | %.2f s | %.3f s | %.1f s | %.0f KB | %d | %.2f s |\n", n, c / 1000, $1, $2, $3, $4 / 1000, $5, $6 / 1000 }'
   nodes_stop
 done

@@ -36,7 +36,12 @@ public final class ReplicationBench {
   private final HttpServer http;
 
   private ReplicationBench() throws IOException {
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http = serve(bodies, 8);
+  }
+
+  /** An HTTP server on loopback that answers each path with its body in {@code bodies}. */
+  static HttpServer serve(Map<String, byte[]> bodies, int threads) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext(
         "/",
         exchange -> {
@@ -46,8 +51,9 @@ public final class ReplicationBench {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
-    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(threads));
     http.start();
+    return http;
   }
 
   public static void main(String[] args) throws Exception {
@@ -161,7 +167,8 @@ public final class ReplicationBench {
     return r.orElseThrow().peers().get(0);
   }
 
-  private static String served(Proxy p, String name) {
+  /** What {@code p} serves under {@code name}, as text; empty when nothing. */
+  static String served(Proxy p, String name) {
     return p.state()
         .view()
         .snapshot()
@@ -201,7 +208,7 @@ public final class ReplicationBench {
     return new Proxy(Config.fromEnvironment(env, dir), source);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Today's replication at scale, in one JVM (io.appmetricsproxy.app.ScaleBench): for each N, N
+# proxies each with its own store, SFTP server on a loopback port and 5 entries of 10 KB; three
+# managers drive the rounds, the others answer; 1 % of all entries change each interval. Prints each
+# measured round of one manager (wall, CPU of its client threads, SFTP requests, SSH handshakes,
+# bytes on the wire, change -> served on another worker), the medians, and last the line
+#   replication-scale: nodes N managers 3 round_wall_s W round_cpu_s C requests R handshakes H
+#   unchanged_bytes_per_peer B change_to_served_s S
+# (unchanged bytes: the median per peer of a round after an interval without change)
+# for the largest N.
+#   bench/replication-scale.sh [N...] (default 10 50 200); INTERVAL (default 10 s), ROUNDS measured
+#   (default 5), WARMUP_MAX seconds to converge (default 300)
+sizes=("$@")
+((${#sizes[@]})) || sizes=(10 50 200)
+sorted=$(printf '%s\n' "${sizes[@]}" | sort -n | tr '\n' ' ')
+export JAVA_BENCH_OPTS="-Xmx12g -Xss512k -Dinterval=${INTERVAL:-10} -Drounds=${ROUNDS:-5} -Dwarmup=${WARMUP_MAX:-300}"
+
+# shellcheck disable=SC2086 # the sizes, smallest first, so that the last line is the largest N's
+exec bash "$(dirname "$0")/java.sh" io.appmetricsproxy.app.ScaleBench $sorted

@@ -1,0 +1,429 @@
+package io.appmetricsproxy.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.appmetricsproxy.discover.Target;
+import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.status.ReplicationReport.PeerReport;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Today's replication at scale in one JVM: N proxies, each with its own store, SFTP server on a
+ * loopback port and 5 entries of 10 KB; three are managers that drive rounds (every other node is
+ * their peer), the others answer. Each interval every node's cycle runs, 1 % of all entries change
+ * at random moments on random nodes, and the managers' rounds start a third of an interval apart
+ * (or when the one before ended). Manager n1's rounds are measured while the other managers are
+ * idle: wall, CPU of the client's threads, SFTP requests and SSH sessions the servers received,
+ * bytes on the wire; and each change's time until it is served on another worker. Run by {@code
+ * bench/replication-scale.sh N...}.
+ */
+public final class ScaleBench {
+  private static final int ENTRIES = 5;
+  private static final int MANAGERS = 3;
+  private static final int BODY_BYTES = 10_000;
+  private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
+  private final HttpServer http;
+  private final int interval;
+  private final int rounds;
+  private final long warmupMax;
+  private final Random random = new Random(42);
+  private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final ExecutorService watchers =
+      Executors.newCachedThreadPool(io.appmetricsproxy.lang.Threads.numbered("bench-watch-"));
+
+  private ScaleBench(int interval, int rounds, long warmupMax) throws IOException {
+    this.interval = interval;
+    this.rounds = rounds;
+    this.warmupMax = warmupMax;
+    http = ReplicationBench.serve(bodies, 4);
+  }
+
+  public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+    ScaleBench bench =
+        new ScaleBench(
+            Integer.getInteger("interval", 10),
+            Integer.getInteger("rounds", 5),
+            Long.getLong("warmup", 300));
+    List<String> sizes = args.length > 0 ? List.of(args) : List.of("10", "50", "200");
+    String last = "";
+    for (String n : sizes) {
+      last = bench.run(Integer.parseInt(n));
+    }
+    System.out.println(last);
+    System.exit(0); // ends the proxies' and the body server's threads too
+  }
+
+  /** A node's 5 containers, named {@code <node>-app-<i>}. */
+  private record Node(String name, Proxy proxy, boolean manager) {}
+
+  /** A change of entry {@code name}, to be served with {@code token} on {@code watcher}. */
+  private record Change(String name, String token, Node watcher, long madeNanos) {}
+
+  /** Seconds from each change until its watcher served it, -1 when not within 3 intervals. */
+  private final List<CompletableFuture<Double>> served = new CopyOnWriteArrayList<>();
+
+  private String run(int n) throws Exception {
+    Path dir = Files.createTempDirectory("amp-scale-bench");
+    List<Node> nodes = new ArrayList<>();
+    long started = System.nanoTime();
+    try {
+      WireCounters wire = new WireCounters();
+      List<Integer> managerPorts = new ArrayList<>();
+      for (int i = 1; i <= MANAGERS; i++) {
+        managerPorts.add(ReplicationBench.freePort());
+      }
+      List<String> workers = new ArrayList<>();
+      for (int i = MANAGERS + 1; i <= n; i++) {
+        workers.add(start(dir, "n" + i, 0, List.of(), nodes, wire));
+      }
+      for (int i = 1; i <= MANAGERS; i++) {
+        List<String> peers = new ArrayList<>(workers);
+        for (int j = 1; j <= MANAGERS; j++) {
+          if (j != i) {
+            peers.add("127.0.0.1:" + managerPorts.get(j - 1));
+          }
+        }
+        start(dir, "n" + i, managerPorts.get(i - 1), peers, nodes, wire);
+      }
+      Collections.rotate(nodes, MANAGERS); // n1, n2, n3, then the workers
+      System.out.printf("%n## N = %d (%d managers), interval %d s%n", n, MANAGERS, interval);
+      Tick warm = null;
+      int warmRounds = 0;
+      long warmStart = System.nanoTime();
+      while (System.nanoTime() - warmStart < warmupMax * 1_000_000_000L) {
+        warm = tick(nodes, wire, true);
+        warmRounds++;
+        if (warmRounds >= 2 && converged(nodes, warm)) {
+          break;
+        }
+        System.out.printf(
+            "warm-up interval %d: %s; n1's errors %s%n",
+            warmRounds,
+            coverage(nodes),
+            warm.report().peers().stream().flatMap(p -> p.error().stream()).limit(2).toList());
+      }
+      System.out.printf(
+          "warm-up: %d intervals, %.0f s, %s%n",
+          warmRounds,
+          (System.nanoTime() - warmStart) / 1e9,
+          converged(nodes, warm) ? "converged" : "NOT converged: " + coverage(nodes));
+      System.out.println(
+          "| round | wall | client CPU | JVM CPU | peers done / cut | SFTP requests | handshakes |"
+              + " bytes | moved | changes served (s) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+      List<Tick> measured = new ArrayList<>();
+      served.clear(); // the changes of the warm-up
+      for (int r = 1; r <= rounds; r++) {
+        Tick t = tick(nodes, wire, true);
+        measured.add(t);
+        System.out.println(t.row(r));
+      }
+      Tick tail = tick(nodes, wire, false); // serves the last interval's changes, makes none
+      Tick quiet = tick(nodes, wire, false); // nothing changed since n1's round before
+      System.out.println(quiet.row(0) + " (no change)");
+      Summary s = new Summary(measured, tail, quiet);
+      System.out.printf(
+          "medians: round wall %.2f s, client CPU %.2f s, requests %d, handshakes %d,"
+              + " unchanged bytes per peer %d (%d exchanges), change to served %.2f s (%d changes,"
+              + " %d not served in %d s); run %.0f s%n",
+          s.wall,
+          s.cpu,
+          s.requests,
+          s.handshakes,
+          s.unchangedBytes,
+          s.unchangedCount,
+          s.served,
+          s.changes,
+          s.lost,
+          3 * interval,
+          (System.nanoTime() - started) / 1e9);
+      return String.format(
+          "replication-scale: nodes %d managers %d round_wall_s %.2f round_cpu_s %.2f requests %d"
+              + " handshakes %d unchanged_bytes_per_peer %d change_to_served_s %.2f",
+          n, MANAGERS, s.wall, s.cpu, s.requests, s.handshakes, s.unchangedBytes, s.served);
+    } finally {
+      nodes.forEach(node -> node.proxy().close());
+      try (var files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** One interval's figures for manager n1. */
+  private record Tick(
+      double wall,
+      double cpu,
+      double jvmCpu,
+      long requests,
+      long handshakes,
+      ReplicationReport report,
+      List<Double> served,
+      int lost) {
+    long bytes() {
+      return report.peers().stream().mapToLong(p -> p.bytesSent() + p.bytesReceived()).sum();
+    }
+
+    long cut() {
+      return report.peers().stream().filter(p -> p.error().isPresent()).count();
+    }
+
+    String row(int r) {
+      int moved =
+          report.peers().stream()
+              .mapToInt(p -> p.entriesSent() + p.entriesReceived() + p.deleted())
+              .sum();
+      return String.format(
+          "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
+          r,
+          wall,
+          cpu,
+          jvmCpu,
+          report.peers().size() - cut(),
+          cut(),
+          requests,
+          handshakes,
+          bytes(),
+          moved,
+          served.stream().map(d -> String.format("%.2f", d)).toList(),
+          lost > 0 ? ", " + lost + " not served" : "");
+    }
+  }
+
+  /**
+   * One interval: every node's cycle, then the managers' rounds a third of an interval apart, n1's
+   * measured, while a changer makes 1 % of all entries change at random moments.
+   */
+  private Tick tick(List<Node> nodes, WireCounters wire, boolean changes) throws Exception {
+    long start = System.nanoTime();
+    cycleAll(nodes);
+    int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
+    Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
+    changer.start();
+    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
+    long requests = wire.requests.sum();
+    long handshakes = wire.handshakes.sum();
+    long jvm = processCpu();
+    cpu.start();
+    long t0 = System.nanoTime();
+    ReplicationReport report = nodes.get(0).proxy().replication().run();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double clientCpu = cpu.stop();
+    double jvmCpu = (processCpu() - jvm) / 1e9;
+    long req = wire.requests.sum() - requests;
+    long hs = wire.handshakes.sum() - handshakes;
+    for (int m = 1; m < MANAGERS; m++) {
+      long at = start + (long) (m * interval * 1e9 / MANAGERS);
+      sleepUntil(at);
+      nodes.get(m).proxy().replication().run();
+    }
+    sleepUntil(start + interval * 1_000_000_000L);
+    changer.join();
+    List<Double> times = new ArrayList<>();
+    int lost = 0;
+    for (CompletableFuture<Double> f : served) { // changes of this interval and those before
+      if (f.isDone()) {
+        served.remove(f);
+        if (f.get() < 0) {
+          lost++;
+        } else {
+          times.add(f.get());
+        }
+      }
+    }
+    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost);
+  }
+
+  /** Changes {@code count} random entries, each at a random moment of the interval. */
+  private void change(List<Node> nodes, int count) {
+    long start = System.nanoTime();
+    List<Long> moments = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      moments.add(start + (long) (random.nextDouble() * interval * 0.9e9));
+    }
+    Collections.sort(moments);
+    for (long at : moments) {
+      try {
+        sleepUntil(at);
+        Node node = nodes.get(random.nextInt(nodes.size()));
+        String name = node.name() + "-app-" + (1 + random.nextInt(ENTRIES));
+        if (!pending.add(name)) {
+          continue; // its change before is not served yet: a new one would hide it
+        }
+        String token = "bench_change_total " + System.nanoTime() + "\n";
+        bodies.put("/" + name, body(name, token));
+        node.proxy().cycle().run(); // the entry changes in that node's store now
+        long made = System.nanoTime();
+        List<Node> workers = nodes.stream().filter(w -> !w.manager() && w != node).toList();
+        Change c = new Change(name, token, workers.get(random.nextInt(workers.size())), made);
+        served.add(
+            CompletableFuture.supplyAsync(() -> awaitServed(c, 3L * interval), watchers)
+                .whenComplete((seconds, e) -> pending.remove(c.name())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Seconds from the change until the watcher serves it; -1 when not within {@code wait}. */
+  private static double awaitServed(Change c, long waitSeconds) {
+    long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
+    while (!ReplicationBench.served(c.watcher().proxy(), c.name()).contains(c.token())) {
+      if (System.nanoTime() > until) {
+        return -1;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+    return (System.nanoTime() - c.madeNanos()) / 1e9;
+  }
+
+  /** Medians over the measured intervals. */
+  private static final class Summary {
+    final double wall;
+    final double cpu;
+    final long requests;
+    final long handshakes;
+    final long unchangedBytes;
+    final int unchangedCount;
+    final double served;
+    final int changes;
+    final int lost;
+
+    /** {@code tail}: an interval after those measured, for the changes of their last one. */
+    Summary(List<Tick> ticks, Tick tail, Tick quiet) {
+      wall = median(ticks.stream().map(Tick::wall).toList());
+      cpu = median(ticks.stream().map(Tick::cpu).toList());
+      requests = Math.round(median(ticks.stream().map(t -> (double) t.requests()).toList()));
+      handshakes = Math.round(median(ticks.stream().map(t -> (double) t.handshakes()).toList()));
+      List<Double> unchanged = new ArrayList<>();
+      for (PeerReport p : quiet.report().peers()) {
+        if (p.error().isEmpty() && p.entriesSent() + p.entriesReceived() + p.deleted() == 0) {
+          unchanged.add((double) (p.bytesSent() + p.bytesReceived()));
+        }
+      }
+      unchangedCount = unchanged.size();
+      unchangedBytes = unchanged.isEmpty() ? -1 : Math.round(median(unchanged));
+      List<Tick> withTail = new ArrayList<>(ticks);
+      withTail.add(tail);
+      List<Double> all = withTail.stream().flatMap(t -> t.served().stream()).toList();
+      served = all.isEmpty() ? -1 : median(all);
+      lost = withTail.stream().mapToInt(Tick::lost).sum();
+      changes = all.size() + lost;
+    }
+
+    private static double median(List<Double> values) {
+      List<Double> sorted = new ArrayList<>(values);
+      Collections.sort(sorted);
+      return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    }
+  }
+
+  /** Every node serves every node's entries, and n1's last round had no failed exchange. */
+  private static boolean converged(List<Node> nodes, Tick last) {
+    int want = nodes.size() * ENTRIES;
+    return last.report().peers().stream().allMatch(p -> p.error().isEmpty())
+        && nodes.stream().allMatch(x -> x.proxy().state().view().snapshot().size() == want);
+  }
+
+  private static String coverage(List<Node> nodes) {
+    long served = nodes.stream().mapToLong(x -> x.proxy().state().view().snapshot().size()).sum();
+    return String.format(
+        "%.1f %% of entries served across nodes",
+        100.0 * served / ((long) nodes.size() * nodes.size() * ENTRIES));
+  }
+
+  private static void cycleAll(List<Node> nodes) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Node node : nodes) {
+        done.add(pool.submit(() -> node.proxy().cycle().run()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Starts node {@code name} with its SFTP server on {@code port} (0: a free one, another when it
+   * was taken meanwhile) and counts what the server receives; returns its address.
+   */
+  private String start(
+      Path dir, String name, int port, List<String> peers, List<Node> into, WireCounters wire)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      int p = port > 0 ? port : ReplicationBench.freePort();
+      Proxy proxy = proxy(dir, name, p, peers);
+      try {
+        wire.watch(proxy);
+      } catch (java.util.NoSuchElementException e) { // no SFTP server: the port was taken
+        proxy.close();
+        if (port > 0 || attempt == 5) {
+          throw new IllegalStateException(name + ": no SFTP server on port " + p, e);
+        }
+        continue;
+      }
+      into.add(new Node(name, proxy, peers.size() > 0));
+      return "127.0.0.1:" + p;
+    }
+  }
+
+  private Proxy proxy(Path dir, String node, int port, List<String> peers) {
+    List<Target> targets = new ArrayList<>();
+    for (int i = 1; i <= ENTRIES; i++) {
+      String name = node + "-app-" + i;
+      bodies.put("/" + name, body(name, "bench_change_total 0\n"));
+      targets.add(
+          new Target(
+              name, name, name, "127.0.0.1", List.of(http.getAddress().getPort()), "/" + name));
+    }
+    return ReplicationBench.proxy(dir, node, interval, port, String.join(",", peers), targets);
+  }
+
+  /** About 10 KB of exposition, {@code token} its first sample. */
+  private static byte[] body(String name, String token) {
+    StringBuilder b = new StringBuilder("# TYPE bench_change_total counter\n").append(token);
+    b.append("# TYPE bench_requests_total counter\n");
+    for (int line = 0; b.length() < BODY_BYTES; line++) {
+      b.append("bench_requests_total{app=\"").append(name).append("\",path=\"/api/v1/resource/");
+      b.append(line).append("\"} ").append(line * 7).append('\n');
+    }
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static void sleepUntil(long nanos) throws InterruptedException {
+    long left = nanos - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+}
