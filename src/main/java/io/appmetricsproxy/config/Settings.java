@@ -204,9 +204,7 @@ final class Settings {
     if (value.isEmpty()) {
       return peers;
     }
-    java.util.regex.Pattern item =
-        java.util.regex.Pattern.compile(
-            "(?:\\[([0-9A-Fa-f:.]+)\\]|([A-Za-z0-9][A-Za-z0-9.-]*))(?::(\\d{1,5}))?");
+    java.util.regex.Pattern item = java.util.regex.Pattern.compile(HOST + "(?::(\\d{1,5}))?");
     for (String token : value.get().split("[,\\s]+")) {
       if (token.isEmpty()) {
         continue;
@@ -232,15 +230,17 @@ final class Settings {
       return value;
     }
     java.util.regex.Matcher m = ADDRESS.matcher(value.get());
-    if (!m.matches() || m.group(1) != null && Integer.parseInt(m.group(1)) > 65535) {
+    if (!m.matches() || m.group(3) != null && Integer.parseInt(m.group(3)) > 65535) {
       throw new ConfigException(key, "a host or host:port (IPv6 in brackets)", value.get());
     }
     return value;
   }
 
+  /** A host name or IPv4 address (group 2), or an IPv6 address in brackets (group 1). */
+  private static final String HOST = "(?:\\[([0-9A-Fa-f:.]+)\\]|([A-Za-z0-9][A-Za-z0-9.-]*))";
+
   private static final java.util.regex.Pattern ADDRESS =
-      java.util.regex.Pattern.compile(
-          "(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::([1-9][0-9]{0,4}))?");
+      java.util.regex.Pattern.compile(HOST + "(?::([1-9][0-9]{0,4}))?");
 
   /** A label value: one line, not blank. */
   Optional<String> labelValue(String key) {
