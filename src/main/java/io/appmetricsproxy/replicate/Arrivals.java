@@ -32,6 +32,7 @@ public final class Arrivals {
    * @throws StoreException when the file is refused; nothing was written then
    */
   public void receive(String node, String file, byte[] bytes, Instant mtime) {
+    named(node, file);
     store.keep(node, file, bytes, checked(node, file, bytes), mtime);
   }
 
@@ -41,6 +42,11 @@ public final class Arrivals {
    */
   public void arrived(String node, String file) {
     named(node, file);
+    reread(node, file);
+  }
+
+  /** Reads back a file of a named folder, checked; one that fails the check is deleted. */
+  private void reread(String node, String file) {
     try {
       Optional<Store.Stored> stored = store.read(node, file);
       Optional<Entry> entry =
@@ -60,7 +66,7 @@ public final class Arrivals {
   public void touch(String node, String file, Instant mtime) {
     named(node, file);
     store.touch(node, file, mtime);
-    arrived(node, file);
+    reread(node, file);
   }
 
   /** Removes a file of another node's folder. */
@@ -69,9 +75,11 @@ public final class Arrivals {
     store.delete(node, file);
   }
 
-  /** The check: the decoded entry of an entry file, empty for {@code .alive}. */
+  /**
+   * The check of a file's content, once {@link #named} passed: the decoded entry of an entry file,
+   * empty for {@code .alive}.
+   */
   private Optional<Entry> checked(String node, String file, byte[] bytes) {
-    named(node, file);
     if (file.equals(Layout.ALIVE)) {
       return Optional.empty();
     }

@@ -30,7 +30,7 @@ public final class Confirmation {
   public void confirm(String node, Instant now, Duration maxAge) {
     boolean changed = store.endCycle(node, now, maxAge);
     String own = store.ownFolder().orElseThrow();
-    Optional<Instant> previous = store.read(own, Layout.ALIVE).map(Store.Stored::mtime);
+    Optional<Instant> previous = store.mtime(own, Layout.ALIVE);
     Instant confirmed = now;
     if (previous.isPresent() && changed) {
       // peers compare whole seconds: a changed folder must be confirmed in a later second

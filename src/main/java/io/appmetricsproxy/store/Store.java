@@ -232,6 +232,15 @@ public final class Store {
     record(node, file, target, entry, Optional.of(mtime));
   }
 
+  /** The mtime of a file of a node folder; empty when it is absent. */
+  public Optional<Instant> mtime(String node, String file) {
+    try {
+      return StoreFolder.mtime(folder.file(true, node, file));
+    } catch (IOException e) {
+      throw failure(node + "/" + file, e);
+    }
+  }
+
   /** Reads a file of a node folder as it is on disk now; empty when it is absent. */
   public Optional<Stored> read(String node, String file) {
     Path target = folder.file(true, node, file);
