@@ -19,10 +19,10 @@ need() { # need CMD PACKAGE: installs the Debian package if the command is missi
 engine_start() {
   # one run at a time: the bridge is shared, and a run's cleanup deletes it
   exec 9>/tmp/amp-bench.lock
+  # builds and tests that must not share the cores with a bench take it shared (flock -s)
   if ! flock -n 9; then
-    echo "another bench run holds /tmp/amp-bench.lock: wait for it to end" >&2
-    trap - EXIT # its bridge and engine are not ours to clean up
-    exit 1
+    echo "waiting for /tmp/amp-bench.lock: another bench, or a build holding it shared" >&2
+    flock 9
   fi
   mkdir -p "$BENCH_DIR"
   if ! ip link show "$BENCH_BRIDGE" >/dev/null 2>&1; then

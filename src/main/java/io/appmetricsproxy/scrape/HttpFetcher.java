@@ -8,13 +8,16 @@ import io.appmetricsproxy.lang.Threads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +39,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Fetches one target through a shared HTTP client: every port in turn within one deadline, with a
+ * Fetches one target through a shared HTTP client: its ports in order within one deadline, with a
  * body size cap, and only a valid exposition counts as metrics.
  */
 final class HttpFetcher implements AutoCloseable {
@@ -50,6 +53,7 @@ final class HttpFetcher implements AutoCloseable {
   private final CloseableHttpClient client;
   private final ScheduledExecutorService deadlines;
   private final Duration timeout;
+  private final Duration connectTimeout;
   private final long maxBodyBytes;
   private final LargeBodies largeBodies;
 
@@ -67,6 +71,7 @@ final class HttpFetcher implements AutoCloseable {
     this.maxBodyBytes = maxBodyBytes;
     this.largeBodies = largeBodies;
     Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
+    this.connectTimeout = connect;
     this.client =
         HttpClients.custom()
             .setConnectionManager(
@@ -89,33 +94,81 @@ final class HttpFetcher implements AutoCloseable {
     this.deadlines = Executors.newSingleThreadScheduledExecutor(Threads.numbered("amp-deadline-"));
   }
 
-  ScrapeResult fetch(Target target, List<Integer> ports) {
-    return fetch(target, ports, Optional.empty());
+  ScrapeResult fetch(Target target) {
+    return fetch(target, Optional.empty(), Optional.empty());
   }
 
-  /** As {@link #fetch(Target, List)}; a body unchanged since {@code last} is {@code last}. */
-  ScrapeResult fetch(Target target, List<Integer> ports, Optional<Payload> last) {
+  /**
+   * The first of the target's ports that gives metrics, within one scrape timeout. The port that
+   * {@code answered} last time is asked first and alone; when there is none, or it fails, the other
+   * ports are probed all at once and asked in order, so that ports nothing listens on cost one
+   * connect wait, not one each. A body unchanged since {@code last} is {@code last}.
+   */
+  ScrapeResult fetch(Target target, Optional<Integer> answered, Optional<Payload> last) {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     List<ScrapeError> failures = new ArrayList<>();
-    for (int port : ports) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
+    List<Integer> others = new ArrayList<>(target.ports());
+    if (answered.isPresent() && others.remove(answered.get())) {
+      Optional<Payload> payload = attempt(target, answered.get(), deadline, last, failures);
+      if (payload.isPresent()) {
+        return new ScrapeResult.Success(
+            target, startedAt, since(start), answered.get(), payload.get());
+      }
+    }
+    Map<Integer, Optional<ScrapeError>> reachable = reachable(target, others, deadline);
+    for (int port : others) {
+      Optional<ScrapeError> unreachable = reachable.getOrDefault(port, Optional.empty());
+      if (unreachable.isPresent()) {
+        failures.add(
+            new ScrapeError(unreachable.get().reason(), port + ": " + unreachable.get().message()));
+        continue;
+      }
+      if (System.nanoTime() >= deadline) {
         failures.add(
             new ScrapeError(
                 ScrapeError.Reason.TIMEOUT,
                 port + ": not tried, scrape timeout of " + seconds(timeout) + " reached"));
         break;
       }
-      try {
-        Payload payload = get(target, port, Duration.ofNanos(remaining), last);
-        return new ScrapeResult.Success(target, startedAt, since(start), port, payload);
-      } catch (ScrapeFailure e) {
-        failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
+      Optional<Payload> payload = attempt(target, port, deadline, last, failures);
+      if (payload.isPresent()) {
+        return new ScrapeResult.Success(target, startedAt, since(start), port, payload.get());
       }
     }
     return new ScrapeResult.Failure(target, startedAt, since(start), summarize(failures));
+  }
+
+  /** One port's payload, or empty with why added to {@code failures}. */
+  private Optional<Payload> attempt(
+      Target target, int port, long deadline, Optional<Payload> last, List<ScrapeError> failures) {
+    Duration remaining = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1));
+    try {
+      return Optional.of(get(target, port, remaining, last));
+    } catch (ScrapeFailure e) {
+      failures.add(new ScrapeError(e.reason, port + ": " + e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Which of {@code ports} accept a connection, probed at once; with a single port, its request is
+   * the probe.
+   */
+  private Map<Integer, Optional<ScrapeError>> reachable(
+      Target target, List<Integer> ports, long deadline) {
+    if (ports.size() < 2) {
+      return Map.of();
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(target.host());
+    } catch (UnknownHostException e) {
+      return Map.of(); // each request says so
+    }
+    long left = Math.min(connectTimeout.toNanos(), deadline - System.nanoTime());
+    return PortProbe.probe(address, ports, Duration.ofNanos(Math.max(left, 0)), seconds(timeout));
   }
 
   private Payload get(Target target, int port, Duration budget, Optional<Payload> last)

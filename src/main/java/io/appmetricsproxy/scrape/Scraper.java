@@ -6,7 +6,6 @@ import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.lang.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +18,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
- * Scrapes all targets of a cycle concurrently, trying each target's ports in order and remembering
- * the port that answered, so that later cycles ask it first, and its payload, so that a body that
- * did not change is not checked and compressed again.
+ * Scrapes all targets of a cycle concurrently, remembering the port that answered, so that later
+ * cycles ask it first, and its payload, so that a body that did not change is not checked and
+ * compressed again.
  */
 public final class Scraper implements AutoCloseable {
   private final HttpFetcher fetcher;
@@ -52,7 +51,8 @@ public final class Scraper implements AutoCloseable {
     List<Future<ScrapeResult>> running = new ArrayList<>(targets.size());
     for (Target target : targets) {
       Optional<Payload> last = Optional.ofNullable(lastPayloads.get(target.containerId()));
-      running.add(workers.submit(() -> fetcher.fetch(target, portOrder(target), last)));
+      Optional<Integer> answered = answered(target);
+      running.add(workers.submit(() -> fetcher.fetch(target, answered, last)));
     }
     List<ScrapeResult> results = new ArrayList<>(targets.size());
     for (Future<ScrapeResult> future : running) {
@@ -71,16 +71,10 @@ public final class Scraper implements AutoCloseable {
     return results;
   }
 
-  /** The port that answered last time first, then the target's own order. */
-  List<Integer> portOrder(Target target) {
-    Integer remembered = rememberedPorts.get(target.containerId());
-    if (remembered == null || !target.ports().contains(remembered)) {
-      return target.ports();
-    }
-    LinkedHashSet<Integer> order = new LinkedHashSet<>();
-    order.add(remembered);
-    order.addAll(target.ports());
-    return List.copyOf(order);
+  /** The port that answered last time, which the next scrape asks first and alone. */
+  Optional<Integer> answered(Target target) {
+    return Optional.ofNullable(rememberedPorts.get(target.containerId()))
+        .filter(target.ports()::contains);
   }
 
   @Override

@@ -88,8 +88,7 @@ class LargeBodiesTest {
   private ScrapeResult fetch(String path) {
     int port = server.getAddress().getPort();
     return fetcher.fetch(
-        new Target("id" + path, "c" + path, "n" + path, "127.0.0.1", List.of(port), path),
-        List.of(port));
+        new Target("id" + path, "c" + path, "n" + path, "127.0.0.1", List.of(port), path));
   }
 
   private static void send(HttpExchange ex, byte[] body) throws IOException {
