@@ -19,10 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -42,6 +43,7 @@ public final class Cycle {
   private final Clock clock;
   private final CycleLog log = new CycleLog();
   private final ReentrantLock lock = new ReentrantLock();
+  private final Object storing = new Object();
   private Optional<Listed> lastListed = Optional.empty();
 
   public Cycle(
@@ -101,21 +103,17 @@ public final class Cycle {
       if (wanted.isEmpty()) {
         return Set.of();
       }
-      Set<String> again = new HashSet<>();
-      List<ScrapeResult> results = scraper.scrapeSome(wanted);
-      for (ScrapeResult r : results) {
-        if (r instanceof ScrapeResult.Success s) {
-          try {
-            store.put(entry(discovery, s));
-          } catch (StoreException e) {
-            again.add(r.target().containerId());
-          }
-        } else {
-          again.add(r.target().containerId());
-        }
-      }
+      Set<String> again = ConcurrentHashMap.newKeySet();
+      List<ScrapeResult> results =
+          scraper.scrapeSome(
+              wanted,
+              r -> {
+                if (!(r instanceof ScrapeResult.Success s) || !put(discovery, s).isEmpty()) {
+                  again.add(r.target().containerId());
+                }
+              });
       publish(results, Set.of());
-      return again;
+      return Set.copyOf(again);
     } finally {
       lock.unlock();
     }
@@ -188,10 +186,18 @@ public final class Cycle {
     }
     Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
+    List<String> storeErrors = new CopyOnWriteArrayList<>();
     List<ScrapeResult> results =
-        scraped.isPresent() ? scraper.scrape(scraped.get().targets()) : List.of();
-    List<String> storeErrors =
-        scraped.map(d -> keep(d, results, discovery.isPresent())).orElse(List.of());
+        scraped.isPresent()
+            ? scraper.scrape(
+                scraped.get().targets(),
+                r -> {
+                  if (r instanceof ScrapeResult.Success s) {
+                    put(scraped.get(), s).ifPresent(storeErrors::add);
+                  }
+                })
+            : List.of();
+    scraped.ifPresent(d -> storeErrors.addAll(settle(d, discovery.isPresent())));
     Snapshot snapshot = snapshots.next();
     CycleReport report =
         new CycleReport(
@@ -211,20 +217,26 @@ public final class Cycle {
   }
 
   /**
-   * Stores every good scrape and, when {@code listed} now (not an earlier discovery), forgets the
-   * containers that are gone.
+   * Stores a good scrape as soon as it is made, while other scrapes still wait on the network; one
+   * at a time. The error, if the store could not keep it.
    */
-  private List<String> keep(Discovery discovery, List<ScrapeResult> results, boolean listed) {
-    List<String> errors = new ArrayList<>();
-    for (ScrapeResult r : results) {
-      if (r instanceof ScrapeResult.Success s) {
-        try {
-          store.put(entry(discovery, s));
-        } catch (StoreException e) {
-          errors.add(e.getMessage());
-        }
+  private Optional<String> put(Discovery discovery, ScrapeResult.Success result) {
+    synchronized (storing) {
+      try {
+        store.put(entry(discovery, result));
+        return Optional.empty();
+      } catch (StoreException e) {
+        return Optional.of(e.getMessage());
       }
     }
+  }
+
+  /**
+   * After the scrapes: when {@code listed} now (not an earlier discovery), forgets the containers
+   * that are gone; then confirms the node's entries.
+   */
+  private List<String> settle(Discovery discovery, boolean listed) {
+    List<String> errors = new ArrayList<>();
     if (listed) {
       Set<String> present =
           discovery.targets().stream().map(Target::containerId).collect(Collectors.toSet());

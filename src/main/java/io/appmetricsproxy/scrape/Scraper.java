@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -39,20 +40,39 @@ public final class Scraper implements AutoCloseable {
 
   /** One result per target, in the targets' order; never throws for a failing target. */
   public List<ScrapeResult> scrape(List<Target> targets) throws InterruptedException {
-    List<ScrapeResult> results = scrapeSome(targets);
+    return scrape(targets, result -> {});
+  }
+
+  /**
+   * As {@link #scrape(List)}, and each result is also handed to {@code each} as soon as it is made,
+   * on the thread that made it, while other scrapes still wait on the network.
+   */
+  public List<ScrapeResult> scrape(List<Target> targets, Consumer<ScrapeResult> each)
+      throws InterruptedException {
+    List<ScrapeResult> results = scrapeSome(targets, each);
     Set<String> current = targets.stream().map(Target::containerId).collect(Collectors.toSet());
     rememberedPorts.keySet().retainAll(current);
     lastPayloads.keySet().retainAll(current);
     return results;
   }
 
-  /** As {@link #scrape}, for some targets only: what is remembered of the others is kept. */
-  public List<ScrapeResult> scrapeSome(List<Target> targets) throws InterruptedException {
+  /**
+   * As {@link #scrape(List, Consumer)}, for some targets only: what is remembered of the others is
+   * kept.
+   */
+  public List<ScrapeResult> scrapeSome(List<Target> targets, Consumer<ScrapeResult> each)
+      throws InterruptedException {
     List<Future<ScrapeResult>> running = new ArrayList<>(targets.size());
     for (Target target : targets) {
       Optional<Payload> last = Optional.ofNullable(lastPayloads.get(target.containerId()));
       Optional<Integer> answered = answered(target);
-      running.add(workers.submit(() -> fetcher.fetch(target, answered, last)));
+      running.add(
+          workers.submit(
+              () -> {
+                ScrapeResult result = fetcher.fetch(target, answered, last);
+                each.accept(result);
+                return result;
+              }));
     }
     List<ScrapeResult> results = new ArrayList<>(targets.size());
     for (Future<ScrapeResult> future : running) {

@@ -218,6 +218,19 @@ class ScraperTest {
   }
 
   @Test
+  void eachResultIsHandedOnAsSoonAsItIsMadeAndTheListKeepsTheTargetsOrder() throws Exception {
+    List<String> handed = new CopyOnWriteArrayList<>();
+    List<ScrapeResult> results =
+        scraper.scrape(
+            List.of(target("/hang", port()), target("/metrics", port())),
+            r -> handed.add(r.target().path()));
+    assertThat(handed)
+        .as("the good one did not wait for the hanging one")
+        .containsExactly("/metrics", "/hang");
+    assertThat(results).extracting(r -> r.target().path()).containsExactly("/hang", "/metrics");
+  }
+
+  @Test
   void portsOfGoneContainersAreForgotten() throws Exception {
     Target t = target("/metrics", port());
     scrape(t);
