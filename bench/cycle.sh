@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark 1: cycle time. The proxy's app_metrics_proxy_cycle_duration_seconds beside two peers on
+# Benchmark 1: cycle time. The proxy's app_metrics_proxy_cycle_duration_seconds (and the engine
+# list's part of it, app_metrics_proxy_discovery_duration_seconds) beside two peers on
 # the same containers: a bare prober (bench ProbeBench: one engine list, 64 threads, ports 80, 8080,
 # 9100 in turn, GET only) and the original script's algorithm (bench/original.sh).
 # Usage: [MIX=large|small] bash bench/cycle.sh [COUNTS...]   (default: 60 300). Needs root; cleans
@@ -33,31 +34,37 @@ for n in "${counts[@]}"; do
   for _ in $(seq 60); do
     t=$(metric app_metrics_proxy_targets); [ "${t%.*}" -ge "$n" ] 2>/dev/null && break; sleep 1
   done
-  samples=()
+  samples=() lists=()
   last=$(metric app_metrics_proxy_cycles_total)
   while [ ${#samples[@]} -lt 5 ]; do
     sleep 0.5
     c=$(metric app_metrics_proxy_cycles_total)
-    if [ "$c" != "$last" ]; then last=$c; samples+=("$(metric app_metrics_proxy_cycle_duration_seconds)"); fi
+    if [ "$c" != "$last" ]; then
+      last=$c
+      samples+=("$(metric app_metrics_proxy_cycle_duration_seconds)")
+      lists+=("$(metric app_metrics_proxy_discovery_duration_seconds)")
+    fi
   done
-  echo "proxy cycles at $n: ${samples[*]}" >&2
+  echo "proxy cycles at $n: ${samples[*]}; their discoveries: ${lists[*]}" >&2
   proxy=$(printf '%s\n' "${samples[@]}" | sort -g | sed -n 3p)
+  proxy_list=$(printf '%s\n' "${lists[@]}" | sort -g | sed -n 3p)
   up=$(curl -sf "http://127.0.0.1:$PROXY_PORT/api/targets" | grep -o '"up": *true' | wc -l)
   # the prober between two of the proxy's cycles (SCRAPE_INTERVAL=5, a pass takes well under 1 s)
   probe=$(java -XX:+UseSerialGC -cp "$probe_cp" io.appmetricsproxy.scrape.ProbeBench "$SOCK")
   echo "$probe" >&2
   prober=$(sed -E 's/.*wall ([0-9.]+) s.*/\1/' <<<"$probe")
+  prober_list=$(sed -E 's/.*; list ([0-9.]+) s$/\1/' <<<"$probe")
   answered=$(sed -E 's/^prober: ([0-9]+) answered.*/\1/' <<<"$probe")
   start=$(date +%s.%N)
   DOCKER_HOST="unix://$SOCK" bash "$(dirname "$0")/original.sh" "$BENCH_DIR/original-$n"
   peer=$(echo "$(date +%s.%N) - $start" | bc -l)
   got=$(ls "$BENCH_DIR/original-$n" | wc -l)
-  rows+=("$(printf '| %d | %d / %d | %.3f s | %d | %.3f s | %.2fx | %d | %.1f s | %.0fx |' \
-    "$n" "$up" "$n" "$proxy" "$answered" "$prober" "$(echo "$prober / $proxy" | bc -l)" \
+  rows+=("$(printf '| %d | %d / %d | %.3f s | %.3f s | %d | %.3f s | %.3f s | %.2fx | %d | %.1f s | %.0fx |' \
+    "$n" "$up" "$n" "$proxy" "$proxy_list" "$answered" "$prober" "$prober_list" "$(echo "$prober / $proxy" | bc -l)" \
     "$got" "$peer" "$(echo "$peer / $proxy" | bc -l)")")
 done
 echo
 echo "MIX=$mix"
-echo "| containers | proxy: up / targets | proxy cycle (median of 5) | prober: answered | prober: wall (median of 5) | proxy vs prober | original: files | original: wall time | proxy vs original |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| containers | proxy: up / targets | proxy cycle (median of 5) | its discovery (median) | prober: answered | prober: wall (median of 5) | its list (median) | proxy vs prober | original: files | original: wall time | proxy vs original |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

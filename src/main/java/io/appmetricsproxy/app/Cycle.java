@@ -121,10 +121,13 @@ public final class Cycle {
 
   /** The engine's targets now, or why there are none. */
   private Listing discover() {
+    long start = System.nanoTime();
     try {
       return new Listing(Optional.of(source.discover()), Optional.empty());
     } catch (DiscoveryException e) {
       return new Listing(Optional.empty(), Optional.of(e.getMessage()));
+    } finally {
+      metrics.discovered(Duration.ofNanos(System.nanoTime() - start));
     }
   }
 

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.Set;
 /** The own metrics of the discovery and scrape cycles, from their reports. */
 public final class CycleMetrics {
   private final Gauge cycleDuration;
+  private final Gauge discoveryDuration;
   private final Counter cycles;
   private final Gauge targets;
   private final Gauge up;
@@ -27,6 +29,14 @@ public final class CycleMetrics {
             .name("app_metrics_proxy_cycle_duration_seconds")
             .unit(Unit.SECONDS)
             .help("Wall time of the last discovery and scrape cycle.")
+            .withoutExemplars()
+            .register(registry);
+    discoveryDuration =
+        Gauge.builder()
+            .name("app_metrics_proxy_discovery_duration_seconds")
+            .unit(Unit.SECONDS)
+            .help(
+                "Wall time of the last look at the Docker engine: its list of running containers.")
             .withoutExemplars()
             .register(registry);
     cycles =
@@ -98,6 +108,11 @@ public final class CycleMetrics {
   }
 
   /** A refresh between cycles could not list the engine's containers. */
+  /** How long the last look at the engine took, answered or not. */
+  public void discovered(Duration took) {
+    discoveryDuration.set(took.toNanos() / 1e9);
+  }
+
   public void engineDown() {
     engineUp.set(0);
   }

@@ -233,9 +233,22 @@ class CycleTest {
             "app_metrics_proxy_scrape_errors_total{reason=\"connect\"} 1.0",
             "app_metrics_proxy_scrape_duration_seconds{container=\"web-a\",name=\"web\"}",
             "app_metrics_proxy_cycle_duration_seconds ");
+    assertThat(gauge("app_metrics_proxy_discovery_duration_seconds"))
+        .as("the engine's list is a part of the cycle")
+        .isPositive()
+        .isLessThanOrEqualTo(gauge("app_metrics_proxy_cycle_duration_seconds"));
     engine = () -> new Discovery("n1", List.of(target("a", "web")), List.of());
     proxy.cycle().run();
     assertThat(ownMetrics()).doesNotContain("down-z");
+  }
+
+  private double gauge(String name) throws IOException {
+    return ownMetrics()
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name));
   }
 
   private String ownMetrics() throws IOException {

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The bare prober beside the proxy in bench/cycle.sh: one {@code GET /containers/json} on the
  * engine's socket, then 64 threads, each container's ports 80, 8080, 9100 in turn, {@code GET
- * /metrics} until one answers 200; no checks, nothing stored. Prints the wall time of a pass.
+ * /metrics} until one answers 200; no checks, nothing stored. Prints the wall time of a pass and of
+ * its engine list.
  *
  * <p>Usage: {@code ProbeBench ENGINE_SOCKET [PASSES]}: one pass to warm up (class loading, JIT, as
  * the proxy's cycles are warm), then PASSES timed passes (default 5); prints their median.
@@ -42,27 +43,38 @@ public final class ProbeBench {
     int passes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
-      pass(socket, pool); // warm-up
+      pass(socket, pool, new double[1], 0); // warm-up
       double[] walls = new double[passes];
+      double[] lists = new double[passes];
       int answered = 0;
       for (int i = 0; i < passes; i++) {
         long start = System.nanoTime();
-        answered = pass(socket, pool);
+        answered = pass(socket, pool, lists, i);
         walls[i] = (System.nanoTime() - start) / 1e9;
       }
-      double[] sorted = walls.clone();
-      Arrays.sort(sorted);
       System.out.printf(
-          "prober: %d answered; wall %.3f s (median of %d passes: %s)%n",
-          answered, sorted[passes / 2], passes, Arrays.toString(walls));
+          "prober: %d answered; wall %.3f s (median of %d passes: %s); list %.3f s%n",
+          answered, median(walls), passes, Arrays.toString(walls), median(lists));
     } finally {
       pool.shutdownNow();
     }
   }
 
-  /** One pass: list, then probe every container; the number that answered 200. */
-  private static int pass(Path socket, ExecutorService pool) throws Exception {
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /**
+   * One pass: list (its wall time into {@code lists[i]}), then probe every container; the number
+   * that answered 200.
+   */
+  private static int pass(Path socket, ExecutorService pool, double[] lists, int i)
+      throws Exception {
+    long start = System.nanoTime();
     List<String> addresses = list(socket);
+    lists[i] = (System.nanoTime() - start) / 1e9;
     AtomicInteger answered = new AtomicInteger();
     List<Future<?>> running = new ArrayList<>();
     for (String address : addresses) {
