@@ -236,7 +236,8 @@ class ExchangeTest {
     cycle(n3, "n3", T0, c);
     AliveMemo memo = new AliveMemo();
     exchange(n1, n3);
-    exchange.run(new LocalStore(n1), new LocalStore(n2), memo);
+    // n2 as a peer without a manifest (an older version): every folder's .alive is stat'ed
+    exchange.run(new LocalStore(n1), new Recording(new LocalStore(n2)), memo);
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n3, "n3", T0.plusSeconds(10), c);
     exchange(n1, n3);
