@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * shared/<node>/<container>.entry} (what replication moves, the SFTP root), {@code local/<node>/…}
  * (entries that stay on this node), {@code shared/<node>/.alive} (its mtime: when that node last
  * confirmed its folder; its content: the folder's generation), {@code shared/.node} (the name of
- * the node that serves the folder), and the dot-named temp files that writers rename into place.
- * Anything else found there is never used.
+ * the node that serves the folder), {@code shared/.manifest} (every folder's generation and
+ * confirmation in one file, see {@link Manifest}), and the dot-named temp files that writers rename
+ * into place. Anything else found there is never used.
  */
 public final class Layout {
   /** The folder replication exchanges, below the store's folder. */

@@ -15,20 +15,23 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * amp-manifest 1 &lt;as of, epoch seconds&gt;
- * &lt;node&gt; &lt;generation, or - when none&gt; &lt;seconds before "as of" the node confirmed it&gt;
+ * &lt;node&gt; &lt;generation, or - when none&gt;
  * ...
+ * ages &lt;for each folder line in turn: seconds before "as of" its node confirmed it&gt; ...
  * end &lt;number of folder lines&gt;
  * </pre>
  *
- * Confirmations are written as ages so that one node's manifests differ little from one to the next
- * (SSH compresses them against the one before). A file that does not parse as a whole (torn,
- * foreign, another version) is no manifest: the exchange then falls back to the folders' {@code
- * .alive} files.
+ * What changes from one round to the next, the confirmations, is kept apart from what does not, and
+ * written as ages, which stay about the same when every node confirms once an interval: one node's
+ * manifests differ little from one to the next, and the SSH session's compression sends little more
+ * than that difference. A file that does not parse as a whole (torn, foreign, another version) is
+ * no manifest: the exchange then falls back to the folders' {@code .alive} files.
  */
 public record Manifest(Map<String, Folder> folders) {
   private static final String HEADER = "amp-manifest 1 ";
   private static final Pattern GENERATION = Pattern.compile("[!-~]{1,64}");
   private static final String NONE = "-";
+  private static final String AGES = "ages";
 
   /** The largest manifest read: a line of at most about 200 bytes per folder, 10,000 folders. */
   public static final long MAX_BYTES = 2 << 20;
@@ -71,15 +74,16 @@ public record Manifest(Map<String, Folder> folders) {
 
   public byte[] format(long asOfSeconds) {
     StringBuilder b = new StringBuilder(HEADER).append(asOfSeconds).append('\n');
+    StringBuilder ages = new StringBuilder(AGES);
     for (Map.Entry<String, Folder> f : folders.entrySet()) {
       Folder folder = f.getValue();
       b.append(f.getKey())
           .append(' ')
           .append(folder.generation().isEmpty() ? NONE : folder.generation())
-          .append(' ')
-          .append(asOfSeconds - folder.confirmed())
           .append('\n');
+      ages.append(' ').append(asOfSeconds - folder.confirmed());
     }
+    b.append(ages).append('\n');
     b.append("end ").append(folders.size()).append('\n');
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -91,26 +95,27 @@ public record Manifest(Map<String, Folder> folders) {
       return Optional.empty();
     }
     String[] lines = text.split("\n", -1);
-    // lines: header, folders..., "end <n>", "" (after the last newline)
-    if (lines.length < 3 || !lines[lines.length - 1].isEmpty()) {
+    // lines: header, folders..., "ages ...", "end <n>", "" (after the last newline)
+    if (lines.length < 4 || !lines[lines.length - 1].isEmpty()) {
       return Optional.empty();
     }
     try {
       long asOf = Long.parseLong(lines[0].substring(HEADER.length()));
       String end = lines[lines.length - 2];
-      int count = lines.length - 3;
-      if (!end.equals("end " + count)) {
+      int count = lines.length - 4;
+      String[] ages = lines[lines.length - 3].split(" ", -1);
+      if (!end.equals("end " + count) || ages.length != count + 1 || !ages[0].equals(AGES)) {
         return Optional.empty();
       }
       Map<String, Folder> folders = new TreeMap<>();
       for (int i = 1; i <= count; i++) {
         String[] parts = lines[i].split(" ", -1);
-        if (parts.length != 3
+        if (parts.length != 2
             || !Layout.valid(parts[0])
             || !(parts[1].equals(NONE) || GENERATION.matcher(parts[1]).matches())) {
           return Optional.empty();
         }
-        long age = Long.parseLong(parts[2]);
+        long age = Long.parseLong(ages[i]);
         String generation = parts[1].equals(NONE) ? "" : parts[1];
         if (folders.put(parts[0], new Folder(Math.subtractExact(asOf, age), generation)) != null) {
           return Optional.empty(); // one folder twice

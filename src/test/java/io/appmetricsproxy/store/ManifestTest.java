@@ -28,9 +28,10 @@ class ManifestTest {
     assertThat(new String(written, StandardCharsets.UTF_8))
         .isEqualTo(
             "amp-manifest 1 1764600000\n"
-                + "n1 1764599990123 3\n"
-                + "n2 - -2\n"
-                + "n3 1764599000000 400\n"
+                + "n1 1764599990123\n"
+                + "n2 -\n"
+                + "n3 1764599000000\n"
+                + "ages 3 -2 400\n"
                 + "end 3\n");
     assertThat(Manifest.parse(written)).contains(m);
     assertThat(Manifest.parse(new Manifest(Map.of()).format(AS_OF)))
@@ -53,15 +54,18 @@ class ManifestTest {
         new String[] {
           "",
           "1764600000123\n", // an .alive, not a manifest
-          "amp-manifest 2 1764600000\nend 0\n", // another version
-          "amp-manifest 1 1764600000\nn1 1 0\nend 2\n", // count does not match
-          "amp-manifest 1 1764600000\nn1 1 0\nn1 2 0\nend 2\n", // one folder twice
-          "amp-manifest 1 1764600000\n../x 1 0\nend 1\n", // not a folder name
-          "amp-manifest 1 1764600000\nn1 1 zero\nend 1\n",
-          "amp-manifest 1 1764600000\nn1  1 0\nend 1\n",
-          "amp-manifest 1 x\nend 0\n",
-          "amp-manifest 1 1764600000\nn1 1 -9223372036854775808\nend 1\n", // overflows
-          "amp-manifest 1 1764600000\nend 0\nextra\n",
+          "amp-manifest 2 1764600000\nages\nend 0\n", // another version
+          "amp-manifest 1 1764600000\nn1 1\nages 0\nend 2\n", // count does not match
+          "amp-manifest 1 1764600000\nn1 1\nages 0 0\nend 1\n", // ages do not match
+          "amp-manifest 1 1764600000\nn1 1\nn2 1\nages 0\nend 2\n",
+          "amp-manifest 1 1764600000\nn1 1\nn1 2\nages 0 0\nend 2\n", // one folder twice
+          "amp-manifest 1 1764600000\n../x 1\nages 0\nend 1\n", // not a folder name
+          "amp-manifest 1 1764600000\nn1 1\nages zero\nend 1\n",
+          "amp-manifest 1 1764600000\nn1  1\nages 0\nend 1\n",
+          "amp-manifest 1 1764600000\nn1 1 0\nages 0\nend 1\n", // a line of three fields
+          "amp-manifest 1 x\nages\nend 0\n",
+          "amp-manifest 1 1764600000\nn1 1\nages -9223372036854775808\nend 1\n", // overflows
+          "amp-manifest 1 1764600000\nages\nend 0\nextra\n",
         }) {
       assertThat(Manifest.parse(bytes(text))).as(text).isEmpty();
     }

@@ -29,9 +29,10 @@ import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
- * The replication layout on top of the jailed file system: reads of {@code .node}, node folders and
- * entries; writes only of temp files renamed into their entry, in other nodes' folders; no link is
- * ever followed.
+ * The replication layout on top of the jailed file system: reads of {@code .node}, {@code
+ * .manifest}, node folders and entries; writes only of temp files renamed into their entry, in
+ * other nodes' folders, and of a manifest upload, which the proxy takes instead of renaming it; no
+ * link is ever followed.
  */
 final class LayoutAccessor implements SftpFileSystemAccessor {
   private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
