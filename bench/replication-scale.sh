@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Today's replication at scale, in one JVM (io.appmetricsproxy.app.ScaleBench): for each N, N
+# Replication at scale, in one JVM (io.appmetricsproxy.app.ScaleBench): for each N, N
 # proxies each with its own store, SFTP server on a loopback port and 5 entries of 10 KB; three
 # managers drive the rounds, the others answer; 1 % of all entries change each interval. Prints each
 # measured round of one manager (wall, CPU of its client threads, SFTP requests, SSH handshakes,

@@ -40,9 +40,38 @@ final class Schedules {
     scheduler.getContext().put(ReplicationJob.REPLICATION, replication);
     every(scheduler, CycleJob.class, "cycle", interval, 0);
     // The first round after the first cycle: this node's folder is named and confirmed by then.
-    every(scheduler, ReplicationJob.class, "replication", replicationInterval, 1000);
+    every(
+        scheduler,
+        ReplicationJob.class,
+        "replication",
+        replicationInterval,
+        1000 + phase(System.currentTimeMillis() + 1000, replicationInterval, identity()));
     scheduler.start();
     return scheduler;
+  }
+
+  /**
+   * How long after {@code at} this node's rounds start: at its own point of the interval on the
+   * wall clock, from its identity, so that the managers of a Swarm (their clocks in sync) do not
+   * all reach a worker at the same moment.
+   */
+  static long phase(long at, Duration interval, String identity) {
+    long millis = Math.max(1, interval.toMillis());
+    long slot = Math.floorMod(identity.hashCode() * 0x9E3779B1L, millis);
+    return Math.floorMod(slot - at, millis);
+  }
+
+  /** The container's host name in Docker (its id), else the machine's. */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = String.valueOf(ProcessHandle.current().pid());
+      }
+    }
+    return host;
   }
 
   private static void every(

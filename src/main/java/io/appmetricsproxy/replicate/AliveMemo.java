@@ -14,6 +14,7 @@ final class AliveMemo {
   private record Known(FileStat stat, byte[] generation) {}
 
   private final Map<String, Known> known = new ConcurrentHashMap<>();
+  private volatile boolean refusesManifest;
 
   /** The generation the peer's {@code .alive} of {@code node} holds, if it is still as it was. */
   Optional<byte[]> generation(String node, FileStat stat) {
@@ -25,5 +26,23 @@ final class AliveMemo {
 
   void remember(String node, FileStat stat, byte[] generation) {
     known.put(node, new Known(stat, generation.clone()));
+  }
+
+  /** Forgets every generation: an exchange by manifest changed {@code .alive} files unseen. */
+  void forget() {
+    known.clear();
+  }
+
+  /** The peer refused a manifest (an older version): not offered again. */
+  void refuseManifest() {
+    refusesManifest = true;
+  }
+
+  void acceptManifest() {
+    refusesManifest = false;
+  }
+
+  boolean refusesManifest() {
+    return refusesManifest;
   }
 }

@@ -3,10 +3,12 @@ package io.appmetricsproxy.replicate;
 import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,6 +69,39 @@ public final class Arrivals {
     named(node, file);
     store.touch(node, file, mtime);
     reread(node, file);
+  }
+
+  /**
+   * Takes a later confirmation of another node's folder whose generation this node holds; written
+   * to its {@code .alive} at the next {@link Store#flush}.
+   */
+  public void confirmLater(String node, Instant mtime) {
+    named(node, Layout.ALIVE);
+    store.confirmLater(node, mtime);
+  }
+
+  /**
+   * Takes a manifest a peer wrote here at the end of its exchange: each folder that holds the
+   * generation it names takes its later confirmation; any other line is a folder whose copy did not
+   * complete, and is left as it is. Then this node's own manifest is written from its store.
+   *
+   * @throws StoreException when {@code bytes} are not a manifest; nothing was taken then
+   */
+  public void manifest(byte[] bytes, Instant now) {
+    Manifest offered =
+        Manifest.parse(bytes)
+            .orElseThrow(() -> new StoreException("not a manifest: " + Layout.MANIFEST, null));
+    Map<String, Manifest.Folder> held = store.manifest().folders();
+    Optional<String> own = store.ownFolder();
+    for (Map.Entry<String, Manifest.Folder> f : offered.folders().entrySet()) {
+      Manifest.Folder mine = held.get(f.getKey());
+      if (f.getValue().sameGeneration(mine)
+          && f.getValue().confirmed() > mine.confirmed()
+          && !own.filter(f.getKey()::equals).isPresent()) {
+        store.confirmLater(f.getKey(), Instant.ofEpochSecond(f.getValue().confirmed()));
+      }
+    }
+    store.flush(now);
   }
 
   /** Removes a file of another node's folder. */

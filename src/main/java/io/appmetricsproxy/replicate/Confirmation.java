@@ -43,6 +43,7 @@ public final class Confirmation {
       store.touch(own, Layout.ALIVE, confirmed); // same content, confirmed later
     }
     store.confirmed();
+    store.flush(now); // the manifest tells peers the new confirmation
   }
 
   private static byte[] generation(Instant at) {

@@ -1,11 +1,13 @@
 package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -44,7 +46,13 @@ final class Exchange {
     return run(local, peer, new AliveMemo());
   }
 
-  /** {@code memo}: what this peer's {@code .alive} files held after the exchanges before. */
+  /**
+   * With a peer that has a manifest: one read of it, the folders whose generation differs listed
+   * and copied, one write of it with what the peer holds now. With one that has none (an older
+   * version, a plain folder not yet written to): every folder's {@code .alive} is stat'ed, and the
+   * manifest written after an exchange without refusals, so that the next one uses it. {@code
+   * memo}: what this peer's {@code .alive} files held after the exchanges before.
+   */
   Moved run(RemoteStore local, RemoteStore peer, AliveMemo memo) {
     String self = local.node();
     String other = peer.node();
@@ -52,6 +60,65 @@ final class Exchange {
       throw new ReplicationException(
           "the peer has this node's name \"" + self + "\" (set NODE_NAME apart on each node)");
     }
+    Optional<Manifest> theirs = peer.manifest();
+    Optional<Manifest> mine = local.manifest();
+    if (theirs.isPresent() && mine.isPresent()) {
+      return byManifest(local, peer, mine.get(), theirs.get(), memo);
+    }
+    Moved moved = byAlive(local, peer, self, other, memo);
+    if (moved.errors().isEmpty() && mine.isPresent() && !memo.refusesManifest()) {
+      try {
+        peer.writeManifest(local.manifest().orElseThrow().format(now()));
+      } catch (ReplicationException e) {
+        memo.refuseManifest(); // an older peer: it keeps its .alive files only
+      }
+    }
+    return moved;
+  }
+
+  private Moved byManifest(
+      RemoteStore local, RemoteStore peer, Manifest mine, Manifest theirs, AliveMemo memo) {
+    String self = local.node();
+    String other = peer.node();
+    Tally tally = new Tally();
+    TreeSet<String> nodes = new TreeSet<>(mine.folders().keySet());
+    nodes.addAll(theirs.folders().keySet());
+    Map<String, Manifest.Folder> after = new TreeMap<>(theirs.folders());
+    for (String node : nodes) {
+      Manifest.Folder m = mine.folders().get(node);
+      Manifest.Folder t = theirs.folders().get(node);
+      long mc = m == null ? -1 : m.confirmed();
+      long tc = t == null ? -1 : t.confirmed();
+      if (mc > tc && !node.equals(other)) {
+        if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
+          byte[] written = copy(local, peer, node, mc, m.alive(), tally, true);
+          m = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
+        }
+        after.put(node, m);
+      } else if (tc > mc && !node.equals(self)) {
+        if (t.sameGeneration(m)) {
+          local.confirmLater(node, tc);
+        } else {
+          copy(peer, local, node, tc, t.alive(), tally, false);
+        }
+      }
+    }
+    try {
+      peer.writeManifest(new Manifest(after).format(now()));
+    } catch (ReplicationException e) {
+      // what moved stays; the next exchange finds the old manifest and lists those folders again
+      tally.errors.add(Layout.MANIFEST + ": " + e.getMessage());
+    }
+    memo.forget(); // the .alive files may have changed behind a memo of them
+    return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
+  }
+
+  private static long now() {
+    return java.time.Instant.now().getEpochSecond();
+  }
+
+  private Moved byAlive(
+      RemoteStore local, RemoteStore peer, String self, String other, AliveMemo memo) {
     Tally tally = new Tally();
     TreeSet<String> nodes = new TreeSet<>(local.nodes());
     nodes.addAll(peer.nodes());
@@ -107,6 +174,22 @@ final class Exchange {
       to.touch(node, Layout.ALIVE, alive); // the same generation, confirmed later: nothing to list
       return generation;
     }
+    return copy(from, to, node, alive, generation, tally, sending);
+  }
+
+  /**
+   * Lists both copies of a folder and makes {@code to}'s equal to {@code from}'s, its {@code
+   * .alive} ({@code generation}, confirmed at {@code alive}) written last. Returns what that holds
+   * now: no generation after a refused file, so that the next exchange lists the folder again.
+   */
+  private byte[] copy(
+      RemoteStore from,
+      RemoteStore to,
+      String node,
+      long alive,
+      byte[] generation,
+      Tally tally,
+      boolean sending) {
     int errors = tally.errors.size();
     Map<String, FileStat> source = from.list(node);
     Map<String, FileStat> target = to.list(node);

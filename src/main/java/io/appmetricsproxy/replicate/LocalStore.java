@@ -1,6 +1,7 @@
 package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
 import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.io.IOException;
@@ -63,10 +64,18 @@ final class LocalStore implements RemoteStore {
     return files;
   }
 
+  /** A {@code .alive} confirmed later in memory ({@link #confirmLater}) shows that confirmation. */
   @Override
   public Optional<FileStat> stat(String node, String file) {
     try {
-      return stat(folder(node).resolve(checkedFile(file)));
+      Optional<FileStat> onDisk = stat(folder(node).resolve(checkedFile(file)));
+      Manifest.Folder held = store.confirmation(node).orElse(null);
+      if (file.equals(Layout.ALIVE) && onDisk.isPresent() && held != null) {
+        return Optional.of(
+            new FileStat(
+                onDisk.get().size(), Math.max(onDisk.get().mtimeSeconds(), held.confirmed())));
+      }
+      return onDisk;
     } catch (IOException e) {
       throw failure("cannot read " + node + "/" + file, e);
     }
@@ -120,6 +129,36 @@ final class LocalStore implements RemoteStore {
     } catch (StoreException e) {
       throw new ReplicationException(e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Optional<Manifest> manifest() {
+    return Optional.of(store.manifest());
+  }
+
+  /** As the SFTP server does: each folder holding the named generation takes its confirmation. */
+  @Override
+  public void writeManifest(byte[] bytes) {
+    try {
+      arrivals.manifest(bytes, Instant.now());
+    } catch (StoreException e) {
+      throw new ReplicationException(e.getMessage(), e);
+    }
+  }
+
+  /** In memory now, on disk at the next {@link #flush}: one touch per folder and round. */
+  @Override
+  public void confirmLater(String node, long mtimeSeconds) {
+    try {
+      arrivals.confirmLater(checkedNode(node), Instant.ofEpochSecond(mtimeSeconds));
+    } catch (StoreException e) {
+      throw new ReplicationException(e.getMessage(), e);
+    }
+  }
+
+  /** Writes the confirmations taken since the last flush, and this node's manifest. */
+  void flush(Instant now) {
+    store.flush(now);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.appmetricsproxy.replicate;
 
 import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A peer's shared store folder as the exchange sees it: {@code <node>/<entry file>} under a root
@@ -22,7 +24,7 @@ interface RemoteStore extends AutoCloseable {
   Map<String, FileStat> list(String node);
 
   /** One file's size and mtime (any name, dot files included); empty when it is absent. */
-  java.util.Optional<FileStat> stat(String node, String file);
+  Optional<FileStat> stat(String node, String file);
 
   /** Reads one file, refusing one larger than {@code maxBytes}. */
   byte[] read(String node, String file, long maxBytes);
@@ -38,6 +40,36 @@ interface RemoteStore extends AutoCloseable {
 
   /** Removes one file; absent is fine. */
   void delete(String node, String file);
+
+  /**
+   * The peer's manifest ({@link Layout#MANIFEST}); empty where it has none that parses as a whole:
+   * a peer of an older version, a plain folder not yet written to, a torn or foreign file.
+   */
+  default Optional<Manifest> manifest() {
+    return Optional.empty();
+  }
+
+  /**
+   * Writes the peer's manifest (temp name, then renamed over it).
+   *
+   * @throws ReplicationException also where the peer takes none (an older version)
+   */
+  default void writeManifest(byte[] bytes) {
+    throw new ReplicationException("this peer takes no " + Layout.MANIFEST);
+  }
+
+  /**
+   * Takes a later confirmation of a folder whose generation this side holds; by default at once
+   * ({@link #touch} of its {@code .alive}).
+   */
+  default void confirmLater(String node, long mtimeSeconds) {
+    touch(node, Layout.ALIVE, mtimeSeconds);
+  }
+
+  /** Whether the connection can still be used for another exchange. */
+  default boolean isOpen() {
+    return true;
+  }
 
   /** Bytes sent on the wire since this was opened, protocol included; 0 where there is no wire. */
   default long bytesSent() {

@@ -61,6 +61,12 @@ public final class Replicator implements AutoCloseable {
   private final Map<String, Instant> runningSince = new ConcurrentHashMap<>();
   private final Map<String, AliveMemo> memos = new ConcurrentHashMap<>();
 
+  /** One open connection per peer, kept between rounds: no handshake when nothing failed. */
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+  /** An open connection and the address it was opened to. */
+  private record Connection(String address, RemoteStore remote) {}
+
   /**
    * @param setupProblem why the transport could not be made although SSHPASS is set
    * @param concurrency exchanges at the same time (REPLICATION_CONCURRENCY)
@@ -111,7 +117,9 @@ public final class Replicator implements AutoCloseable {
     boolean named = store.ownFolder().isPresent(); // after this node's first cycle
     if (peers.drives() && transport.isPresent() && named && !peers.peers().isEmpty()) {
       reports = exchangeAll(peers.peers(), transport.get());
+      local.flush(clock.instant()); // the confirmations taken, once per folder, and the manifest
     }
+    closeGone(peers.drives() && transport.isPresent() ? peers.peers() : List.of());
     Optional<String> problem =
         problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     return report(at, peers.role(), peers.drives(), problem, reports);
@@ -203,6 +211,8 @@ public final class Replicator implements AutoCloseable {
       Instant started,
       long startNanos,
       RemoteStore remote,
+      long sentBefore,
+      long receivedBefore,
       Exchange.Moved moved,
       PeerReport failure) {}
 
@@ -212,22 +222,76 @@ public final class Replicator implements AutoCloseable {
     long start = System.nanoTime();
     RemoteStore remote = null;
     try {
-      remote = t.connector().apply(peer);
-      Exchange.Moved first = exchange.run(local, remote, memo(peer));
+      Connection kept = connections.get(peer.key());
+      remote = connection(peer, t);
+      boolean reused = kept != null && kept.remote() == remote;
+      // a new connection's handshake is part of its first exchange
+      long sent = reused ? remote.bytesSent() : 0;
+      long received = reused ? remote.bytesReceived() : 0;
+      Exchange.Moved first;
+      try {
+        first = exchange.run(local, remote, memo(peer));
+      } catch (ReplicationException e) {
+        if (!reused || remote.isOpen()) {
+          throw e;
+        }
+        // a kept connection the peer had closed (restarted, idle timeout): once more on a new one
+        drop(peer);
+        remote = connection(peer, t);
+        sent = 0;
+        received = 0;
+        first = exchange.run(local, remote, memo(peer));
+      }
       if (first.received() > 0 || first.deleted() > 0) {
         news.set(true);
         changed.run(); // serve what arrived now, not after the second pass
       }
-      return new FirstPass(peer, started, start, remote, first, null);
+      return new FirstPass(peer, started, start, remote, sent, received, first, null);
     } catch (ReplicationException e) {
-      close(remote);
+      drop(peer);
       PeerReport failure =
           failed(peer, started, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
-      return new FirstPass(peer, started, start, null, null, failure);
+      return new FirstPass(peer, started, start, null, 0, 0, null, failure);
     } catch (RuntimeException e) {
-      close(remote);
+      drop(peer);
       runningSince.remove(peer.key());
       throw e;
+    }
+  }
+
+  /** The peer's kept connection, or a new one (to its current address). */
+  private RemoteStore connection(Peer peer, Transport t) {
+    Connection c = connections.get(peer.key());
+    if (c != null && c.address().equals(peer.address()) && c.remote().isOpen()) {
+      return c.remote();
+    }
+    drop(peer);
+    RemoteStore remote = t.connector().apply(peer);
+    connections.put(peer.key(), new Connection(peer.address(), remote));
+    memo(peer).acceptManifest(); // a new connection may reach a newer version
+    return remote;
+  }
+
+  /** Closes the peer's connection after a failure: the next exchange opens a new one. */
+  private void drop(Peer peer) {
+    Connection c = connections.remove(peer.key());
+    if (c != null) {
+      close(c.remote());
+    }
+  }
+
+  /** Closes the connections of peers no longer found, unless an exchange with one still runs. */
+  private void closeGone(List<Peer> peers) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    peers.forEach(p -> keys.add(p.key()));
+    for (String key : List.copyOf(connections.keySet())) {
+      Future<PeerReport> r = running.get(key);
+      if (!keys.contains(key) && (r == null || r.isDone())) {
+        Connection c = connections.remove(key);
+        if (c != null) {
+          close(c.remote());
+        }
+      }
     }
   }
 
@@ -265,19 +329,19 @@ public final class Replicator implements AutoCloseable {
           Optional.ofNullable(lastSuccess.get(peer.key())),
           error,
           took,
-          remote.bytesSent(),
-          remote.bytesReceived(),
+          remote.bytesSent() - first.sentBefore(),
+          remote.bytesReceived() - first.receivedBefore(),
           moved.sent(),
           moved.received(),
           moved.deleted());
     } catch (ReplicationException e) {
+      drop(peer);
       return failed(
           peer,
           first.started(),
           Duration.ofNanos(System.nanoTime() - first.startNanos()),
           e.getMessage());
     } finally {
-      close(remote);
       runningSince.remove(peer.key());
     }
   }
@@ -345,5 +409,11 @@ public final class Replicator implements AutoCloseable {
   @Override
   public void close() {
     Threads.stop(pool, Duration.ofSeconds(5));
+    for (String key : List.copyOf(connections.keySet())) {
+      Connection c = connections.remove(key);
+      if (c != null) {
+        close(c.remote());
+      }
+    }
   }
 }

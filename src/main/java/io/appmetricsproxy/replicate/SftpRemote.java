@@ -7,6 +7,7 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ final class SftpRemote implements RemoteStore {
   private final ChannelSftp sftp;
   private final CountingSocketFactory wire;
   private final java.util.Set<String> folders = new java.util.HashSet<>();
+  private String node;
 
   SftpRemote(Peer peer, Session session, ChannelSftp sftp, CountingSocketFactory wire) {
     this.peer = peer;
@@ -56,7 +58,50 @@ final class SftpRemote implements RemoteStore {
   }
 
   @Override
+  public boolean isOpen() {
+    return session.isConnected() && sftp.isConnected() && !sftp.isClosed();
+  }
+
+  /** Read once per session: a peer's name does not change while it serves. */
+  @Override
   public String node() {
+    if (node == null) {
+      node = readNode();
+    }
+    return node;
+  }
+
+  @Override
+  public Optional<Manifest> manifest() {
+    byte[] bytes;
+    try {
+      bytes = readLimited(Layout.MANIFEST, Manifest.MAX_BYTES);
+    } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE || e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+        return Optional.empty(); // none yet, or an older peer that does not serve one
+      }
+      throw fail("read " + Layout.MANIFEST, e);
+    }
+    return bytes == null ? Optional.empty() : Manifest.parse(bytes);
+  }
+
+  @Override
+  public void writeManifest(byte[] bytes) {
+    String temp = Layout.manifestUpload();
+    boolean uploaded = false;
+    try {
+      sftp.put(new ByteArrayInputStream(bytes), temp, ChannelSftp.OVERWRITE);
+      uploaded = true;
+      replace(temp, Layout.MANIFEST);
+    } catch (SftpException e) {
+      if (uploaded) {
+        removeQuietly(temp);
+      }
+      throw fail("write " + Layout.MANIFEST, e);
+    }
+  }
+
+  private String readNode() {
     byte[] bytes;
     try {
       bytes = readLimited(Layout.NODE_FILE, MAX_NODE_FILE);

@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 public final class SshConnector {
   private static final Logger logger = Logger.getLogger(SshConnector.class.getName());
 
+  private static final String COMPRESSION = "zlib@openssh.com,zlib,none";
   private final JSch jsch = new JSch();
   private final PinnedHostKeys pins;
   private final String user;
@@ -60,6 +61,9 @@ public final class SshConnector {
       session.setSocketFactory(wire);
       session.setConfig("StrictHostKeyChecking", "yes");
       session.setConfig("PreferredAuthentications", "password");
+      // a kept session compresses each manifest against the one before (OpenSSH and sshd offer it)
+      session.setConfig("compression.s2c", COMPRESSION);
+      session.setConfig("compression.c2s", COMPRESSION);
       session.setTimeout(millis);
       session.connect(millis);
     } catch (JSchException | ReplicationException e) {

@@ -88,6 +88,12 @@ public final class SshTransport implements AutoCloseable {
       reload(node, file);
     }
 
+    @Override
+    public void manifest(byte[] bytes) {
+      arrivals.manifest(bytes, java.time.Instant.now());
+      changed.run();
+    }
+
     private void reload(String node, String file) {
       arrivals.arrived(node, file);
       if (file.equals(Layout.ALIVE)) {

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * shared/<node>/<container>.entry} (what replication moves, the SFTP root), {@code local/<node>/…}
  * (entries that stay on this node), {@code shared/<node>/.alive} (its mtime: when that node last
  * confirmed its folder; its content: the folder's generation), {@code shared/.node} (the name of
- * the node that serves the folder), and the dot-named temp files that writers rename into place.
- * Anything else found there is never used.
+ * the node that serves the folder), {@code shared/.manifest} (every folder's generation and
+ * confirmation in one file, see {@link Manifest}), and the dot-named temp files that writers rename
+ * into place. Anything else found there is never used.
  */
 public final class Layout {
   /** The folder replication exchanges, below the store's folder. */
@@ -23,6 +24,12 @@ public final class Layout {
 
   /** At the root of the shared folder: the node name of the proxy that serves it. */
   public static final String NODE_FILE = ".node";
+
+  /**
+   * At the root of the shared folder: every node folder's generation and confirmation in one file
+   * ({@link Manifest}), which an exchange reads and writes once.
+   */
+  public static final String MANIFEST = ".manifest";
 
   /** A node folder's confirmation: its mtime is when that node last confirmed the folder. */
   public static final String ALIVE = ".alive";
@@ -36,6 +43,9 @@ public final class Layout {
 
   /** Entry files, and {@code .alive}: it moves like one. */
   private static final Pattern MOVED = Pattern.compile(NAME + "\\.entry|\\.alive");
+
+  /** What a replication client uploads and then renames over the manifest. */
+  private static final Pattern MANIFEST_UPLOAD = Pattern.compile("\\.manifest\\.part-[A-Za-z0-9]+");
 
   /** What a replication client uploads and then renames into a node folder. */
   private static final Pattern UPLOAD =
@@ -110,6 +120,16 @@ public final class Layout {
   /** The name under which a replication client uploads {@code file} before renaming it. */
   public static String upload(String file) {
     return "." + file + ".part-" + random(10);
+  }
+
+  /** The name under which a replication client uploads the manifest before renaming it. */
+  public static String manifestUpload() {
+    return MANIFEST + ".part-" + random(10);
+  }
+
+  /** Whether {@code name} is an upload of the manifest ({@link #manifestUpload}). */
+  public static boolean manifestUpload(String name) {
+    return MANIFEST_UPLOAD.matcher(name).matches();
   }
 
   /** The file that the upload {@code name} is renamed to; empty when it is no upload. */

@@ -31,6 +31,16 @@ public final class Store {
   private final StoreFolder folder;
   private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Instant> alive = new ConcurrentHashMap<>();
+
+  /** Every node folder's {@code .alive} (this node's included), as the manifest tells it. */
+  private final Map<String, Manifest.Folder> folders = new ConcurrentHashMap<>();
+
+  /**
+   * Folders confirmed later in memory whose {@code .alive} is touched by the next {@link #flush}.
+   */
+  private final Set<String> unflushed = ConcurrentHashMap.newKeySet();
+
+  private Map<String, Manifest.Folder> manifestWritten = Map.of();
   private final Set<Path> unwritten = ConcurrentHashMap.newKeySet();
   private volatile String own;
   private volatile boolean changedSinceConfirm = true;
@@ -49,11 +59,16 @@ public final class Store {
             read(f, shared).ifPresent(e -> entries.put(f, e));
           }
           if (shared) {
-            StoreFolder.mtime(folder.file(true, node, Layout.ALIVE))
-                .ifPresent(at -> alive.put(node, at));
+            Path file = folder.file(true, node, Layout.ALIVE);
+            StoreFolder.mtime(file).ifPresent(at -> alive.put(node, at));
+            readFolder(node, file, null);
           }
         }
       }
+      // what a previous run left there is written anew from the folders found
+      Files.deleteIfExists(folder.sharedRoot().resolve(Layout.MANIFEST));
+      manifestWritten = Map.of();
+      flush(Instant.now());
     } catch (IOException e) {
       throw failure("store folder " + folder.sharedRoot(), e);
     }
@@ -67,6 +82,85 @@ public final class Store {
     } catch (IOException e) {
       logger.log(Level.WARNING, "Skipping store file {0}: {1}", new Object[] {f, e.getMessage()});
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Records {@code node}'s {@code .alive} as it is on disk ({@code bytes}: its content if known).
+   */
+  private void readFolder(String node, Path file, byte[] bytes) throws IOException {
+    Optional<Instant> mtime = StoreFolder.mtime(file);
+    if (mtime.isEmpty()) {
+      folders.remove(node);
+      return;
+    }
+    byte[] content = bytes;
+    if (content == null) {
+      try {
+        content = Files.readAllBytes(file);
+      } catch (NoSuchFileException gone) {
+        folders.remove(node);
+        return;
+      }
+    }
+    folders.put(
+        node,
+        new Manifest.Folder(mtime.get().getEpochSecond(), Manifest.Folder.generationOf(content)));
+  }
+
+  /** One node folder's generation and confirmation, as the manifest tells it. */
+  public Optional<Manifest.Folder> confirmation(String node) {
+    return Optional.ofNullable(folders.get(node));
+  }
+
+  /** Every node folder this store holds with its generation and confirmation, as of now. */
+  public Manifest manifest() {
+    return new Manifest(Map.copyOf(folders));
+  }
+
+  /**
+   * Takes a later confirmation of another node's folder whose generation this store holds: served
+   * from now on, written to its {@code .alive} by the next {@link #flush}, so that confirmations
+   * from many peers cost one touch per folder.
+   */
+  public void confirmLater(String node, Instant mtime) {
+    Manifest.Folder f = folders.get(node);
+    if (node.equals(own) || f == null || f.confirmed() >= mtime.getEpochSecond()) {
+      return;
+    }
+    folders.put(node, new Manifest.Folder(mtime.getEpochSecond(), f.generation()));
+    alive.merge(node, mtime, (a, b) -> a.isAfter(b) ? a : b);
+    unflushed.add(node);
+  }
+
+  /**
+   * Writes what is only in memory: the later confirmations ({@link #confirmLater}) to their {@code
+   * .alive}, then the manifest ({@link Layout#MANIFEST}) when it changed, as of {@code now}.
+   */
+  public synchronized void flush(Instant now) {
+    for (String node : List.copyOf(unflushed)) {
+      unflushed.remove(node);
+      Manifest.Folder f = folders.get(node);
+      Path file = folder.file(true, node, Layout.ALIVE);
+      try {
+        if (f != null && Files.exists(file)) {
+          Files.setLastModifiedTime(
+              file, java.nio.file.attribute.FileTime.from(Instant.ofEpochSecond(f.confirmed())));
+        }
+      } catch (IOException e) {
+        logger.log(Level.WARNING, "Cannot confirm {0}: {1}", new Object[] {file, e.getMessage()});
+      }
+    }
+    Map<String, Manifest.Folder> current = Map.copyOf(folders);
+    if (current.equals(manifestWritten)) {
+      return;
+    }
+    Path file = folder.sharedRoot().resolve(Layout.MANIFEST);
+    try {
+      StoreFolder.write(file, new Manifest(current).format(now.getEpochSecond()), now);
+      manifestWritten = current;
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Cannot write {0}: {1}", new Object[] {file, e.getMessage()});
     }
   }
 
@@ -215,6 +309,7 @@ public final class Store {
     entries.keySet().removeIf(p -> p.getParent().equals(dir));
     Files.deleteIfExists(folder.file(true, node, Layout.ALIVE));
     alive.remove(node);
+    folders.remove(node);
   }
 
   /**
@@ -229,7 +324,7 @@ public final class Store {
     } catch (IOException e) {
       throw failure(node + "/" + file, e);
     }
-    record(node, file, target, entry, Optional.of(mtime));
+    record(node, file, target, entry, Optional.of(mtime), bytes);
   }
 
   /** The mtime of a file of a node folder; empty when it is absent. */
@@ -268,12 +363,22 @@ public final class Store {
    * it) and that replication checked; an absent {@code mtime} means the file is gone.
    */
   public void placed(String node, String file, Optional<Entry> entry, Optional<Instant> mtime) {
-    record(node, file, folder.file(true, node, file), entry, mtime);
+    record(node, file, folder.file(true, node, file), entry, mtime, null);
   }
 
   private void record(
-      String node, String file, Path target, Optional<Entry> entry, Optional<Instant> mtime) {
+      String node,
+      String file,
+      Path target,
+      Optional<Entry> entry,
+      Optional<Instant> mtime,
+      byte[] bytes) {
     if (file.equals(Layout.ALIVE)) {
+      try {
+        readFolder(node, target, bytes);
+      } catch (IOException e) {
+        throw failure(node + "/" + file, e);
+      }
       // other nodes' confirmations; this node's own entries age from their scrapes
       mtime
           .filter(at -> !node.equals(own))
@@ -288,7 +393,12 @@ public final class Store {
   /** Sets the mtime of a file of a node folder, e.g. a newer {@code .alive}. */
   public void touch(String node, String file, Instant mtime) {
     try {
-      StoreFolder.touch(folder.file(true, node, file), mtime);
+      Path target = folder.file(true, node, file);
+      StoreFolder.touch(target, mtime);
+      if (file.equals(Layout.ALIVE)) {
+        unflushed.remove(node);
+        readFolder(node, target, null);
+      }
     } catch (IOException e) {
       throw failure(node + "/" + file, e);
     }
@@ -299,6 +409,7 @@ public final class Store {
     remove(folder.file(true, node, file), node + "/" + file);
     if (file.equals(Layout.ALIVE)) {
       alive.remove(node);
+      folders.remove(node);
     }
   }
 

@@ -236,7 +236,8 @@ class ExchangeTest {
     cycle(n3, "n3", T0, c);
     AliveMemo memo = new AliveMemo();
     exchange(n1, n3);
-    exchange.run(new LocalStore(n1), new LocalStore(n2), memo);
+    // n2 as a peer without a manifest (an older version): every folder's .alive is stat'ed
+    exchange.run(new LocalStore(n1), new Recording(new LocalStore(n2)), memo);
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n3, "n3", T0.plusSeconds(10), c);
     exchange(n1, n3);
@@ -271,13 +272,184 @@ class ExchangeTest {
     assertThat(served(n2, "web", T0.plusSeconds(45))).contains("node=\"n1\"} 2", "node=\"n3\"} 4");
   }
 
+  @Test
+  void anUnchangedExchangeByManifestReadsAndWritesTheManifestOnly() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Entry a = entry("n1", "a1", "web", "hits 1\n");
+    cycle(n1, "n1", T0, a);
+    cycle(n2, "n2", T0, entry("n2", "b1", "api", "x 1\n"));
+    exchange(n1, n2);
+    cycle(n1, "n1", T0.plusSeconds(10), a);
+    cycle(n2, "n2", T0.plusSeconds(10), entry("n2", "b1", "api", "x 1\n"));
+
+    Recording peer = new Recording(new LocalStore(n2), true);
+    LocalStore local = new LocalStore(n1);
+    Exchange.Moved moved = exchange.run(local, peer);
+    local.flush(T0.plusSeconds(10));
+
+    assertThat(moved.sent() + moved.received() + moved.deleted()).isZero();
+    assertThat(peer.calls).containsExactly("manifest", "writeManifest");
+    assertThat(n2.confirmations()).containsEntry("n1", T0.plusSeconds(10));
+    assertThat(n1.confirmations()).containsEntry("n2", T0.plusSeconds(10));
+    assertThat(served(n2, "web", T0.plusSeconds(35))).isEqualTo("hits 1\n");
+    assertThat(served(n1, "api", T0.plusSeconds(35))).isEqualTo("x 1\n");
+  }
+
+  @Test
+  void onlyAFolderWhoseGenerationDiffersIsListed() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    cycle(n3, "n3", T0, entry("n3", "c1", "web", "hits 3\n"));
+    exchange(n1, n3);
+    exchange(n1, n2);
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
+    cycle(n3, "n3", T0.plusSeconds(10), entry("n3", "c1", "web", "hits 3\n"));
+    exchange(n1, n3);
+
+    Recording peer = new Recording(new LocalStore(n2), true);
+    Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
+
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(peer.calls.stream().filter(c -> c.startsWith("list "))).containsExactly("list n1");
+    assertThat(served(n2, "web", T0.plusSeconds(35))).contains("node=\"n1\"} 2", "node=\"n3\"} 3");
+  }
+
+  @Test
+  void aPeerWithoutAManifestIsExchangedWithByAliveAndThenGetsOne() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    Recording peer = new Recording(new LocalStore(n2), false);
+    peer.takesManifest = true;
+
+    exchange.run(new LocalStore(n1), peer);
+
+    assertThat(peer.calls).contains("stat n1/.alive", "list n1", "writeManifest");
+    assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
+
+    // an older peer that refuses the manifest: still exchanged with, never offered one again
+    Recording older = new Recording(new LocalStore(n2), false);
+    AliveMemo memo = new AliveMemo();
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
+    exchange.run(new LocalStore(n1), older, memo);
+    cycle(n1, "n1", T0.plusSeconds(20), entry("n1", "a1", "web", "hits 3\n"));
+    exchange.run(new LocalStore(n1), older, memo);
+
+    assertThat(older.calls.stream().filter(c -> c.equals("writeManifest"))).hasSize(1);
+    assertThat(served(n2, "web", T0.plusSeconds(20))).isEqualTo("hits 3\n");
+  }
+
+  @Test
+  void aStaleManifestCostsAListingNeverAWrongCopy() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    io.appmetricsproxy.store.Manifest before = n2.manifest();
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
+    exchange(n1, n2);
+    // n2's manifest as it was before the change, e.g. read just before another manager wrote it
+    Recording peer = new Recording(new LocalStore(n2), true);
+    peer.stale = before;
+    cycle(n1, "n1", T0.plusSeconds(20), entry("n1", "a1", "web", "hits 2\n"));
+
+    Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
+
+    assertThat(moved.sent() + moved.deleted()).isZero(); // listed: the same files, nothing moves
+    assertThat(peer.calls).contains("list n1");
+    assertThat(served(n2, "web", T0.plusSeconds(45))).isEqualTo("hits 2\n");
+    assertThat(n2.confirmations()).containsEntry("n1", T0.plusSeconds(20));
+  }
+
+  @Test
+  void aNodeRestartedWithAnEmptyStoreReplacesItsFolderEverywhere() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    // n1 comes back with a new store: its generation starts anew, whatever it was before
+    Store again = new Store(dir.resolve("n1-again"));
+    again.open();
+    cycle(again, "n1", T0.plusSeconds(20), entry("n1", "a3", "web", "hits 7\n"));
+
+    Exchange.Moved moved =
+        exchange.run(new LocalStore(again), new Recording(new LocalStore(n2), true));
+
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(moved.deleted()).isEqualTo(2);
+    assertThat(served(n2, "web", T0.plusSeconds(21))).isEqualTo("hits 7\n");
+    assertThat(served(n2, "api", T0.plusSeconds(21))).isEmpty();
+  }
+
+  @Test
+  void aManifestConfirmsOnlyTheFoldersHoldingItsGeneration() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    String held = n2.confirmation("n1").orElseThrow().generation();
+    var offered =
+        new io.appmetricsproxy.store.Manifest(
+            java.util.Map.of(
+                "n1", new io.appmetricsproxy.store.Manifest.Folder(T0.getEpochSecond() + 50, "9"),
+                "n9", new io.appmetricsproxy.store.Manifest.Folder(T0.getEpochSecond() + 50, "9"),
+                "n2", new io.appmetricsproxy.store.Manifest.Folder(T0.getEpochSecond() + 50, "9")));
+
+    new LocalStore(n2).writeManifest(offered.format(T0.getEpochSecond() + 50));
+
+    // another generation (a copy that did not complete), an unknown folder, its own: none taken
+    assertThat(n2.confirmations()).containsEntry("n1", T0).doesNotContainKey("n9");
+    assertThat(n2.confirmation("n1").orElseThrow().generation()).isEqualTo(held);
+    assertThatThrownBy(
+            () -> new LocalStore(n2).writeManifest("junk".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ReplicationException.class)
+        .hasMessage("not a manifest: .manifest");
+  }
+
   /** A peer that records every call but {@code node()} and {@code nodes()}. */
   private static final class Recording implements RemoteStore {
     final java.util.List<String> calls = new java.util.ArrayList<>();
     private final RemoteStore inner;
 
+    private final boolean withManifest;
+    boolean takesManifest;
+    io.appmetricsproxy.store.Manifest stale;
+
+    /** A peer without a manifest (an older version), which takes none either. */
     Recording(RemoteStore inner) {
+      this(inner, false);
+    }
+
+    Recording(RemoteStore inner, boolean withManifest) {
       this.inner = inner;
+      this.withManifest = withManifest;
+      this.takesManifest = withManifest;
+    }
+
+    @Override
+    public java.util.Optional<io.appmetricsproxy.store.Manifest> manifest() {
+      calls.add("manifest");
+      if (stale != null) {
+        return java.util.Optional.of(stale);
+      }
+      return withManifest ? inner.manifest() : java.util.Optional.empty();
+    }
+
+    @Override
+    public void writeManifest(byte[] bytes) {
+      calls.add("writeManifest");
+      if (!takesManifest) {
+        throw new ReplicationException("refused");
+      }
+      inner.writeManifest(bytes);
     }
 
     @Override

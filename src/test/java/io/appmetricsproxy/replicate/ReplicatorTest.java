@@ -172,4 +172,117 @@ class ReplicatorTest {
     assertThat(report.peers()).isEmpty();
     assertThat(report.problem()).isEmpty();
   }
+
+  @Test
+  void aConnectionIsKeptBetweenRoundsAndOpenedAgainWhenThePeerClosedIt() throws Exception {
+    Store m = node("m", "m1");
+    node("w1", "a1");
+    AtomicInteger opened = new AtomicInteger();
+    List<Closable> remotes = new java.util.ArrayList<>();
+    Function<Peer, RemoteStore> connector =
+        p -> {
+          opened.incrementAndGet();
+          Closable c = new Closable(new LocalStore(stores.get(p.name())));
+          remotes.add(c);
+          return c;
+        };
+    Replicator r = replicator(m, manager(peer("w1")), connector, Duration.ofSeconds(5));
+
+    r.round();
+    r.round();
+    assertThat(opened).hasValue(1);
+
+    // the peer closed the kept connection (restarted, idle timeout): found at the next use
+    remotes.get(0).closedByPeer = true;
+    ReplicationReport report = r.round();
+
+    assertThat(opened).hasValue(2);
+    assertThat(report.peers()).allSatisfy(p -> assertThat(p.up()).isTrue());
+    assertThat(remotes.get(0).closed).isTrue();
+    r.close();
+    assertThat(remotes.get(1).closed).isTrue();
+  }
+
+  /** A connection that the peer may close: its next use fails, and it is no longer open. */
+  private static final class Closable implements RemoteStore {
+    private final RemoteStore inner;
+    volatile boolean closedByPeer;
+    volatile boolean closed;
+
+    Closable(RemoteStore inner) {
+      this.inner = inner;
+    }
+
+    private RemoteStore use() {
+      if (closedByPeer) {
+        throw new ReplicationException("connection closed by the peer");
+      }
+      return inner;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return !closed && !closedByPeer;
+    }
+
+    @Override
+    public long bytesSent() {
+      return 1; // a kept connection has sent its handshake
+    }
+
+    @Override
+    public String node() {
+      return use().node();
+    }
+
+    @Override
+    public List<String> nodes() {
+      return use().nodes();
+    }
+
+    @Override
+    public Map<String, FileStat> list(String node) {
+      return use().list(node);
+    }
+
+    @Override
+    public Optional<FileStat> stat(String node, String file) {
+      return use().stat(node, file);
+    }
+
+    @Override
+    public byte[] read(String node, String file, long maxBytes) {
+      return use().read(node, file, maxBytes);
+    }
+
+    @Override
+    public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+      use().write(node, file, bytes, mtimeSeconds);
+    }
+
+    @Override
+    public void touch(String node, String file, long mtimeSeconds) {
+      use().touch(node, file, mtimeSeconds);
+    }
+
+    @Override
+    public void delete(String node, String file) {
+      use().delete(node, file);
+    }
+
+    @Override
+    public Optional<io.appmetricsproxy.store.Manifest> manifest() {
+      return use().manifest();
+    }
+
+    @Override
+    public void writeManifest(byte[] bytes) {
+      use().writeManifest(bytes);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
 }

@@ -74,6 +74,27 @@ abstract class SftpRemoteContract {
   }
 
   @Test
+  void theManifestIsJustAFile() throws IOException {
+    assertThat(remote.manifest()).isEmpty();
+    io.appmetricsproxy.store.Manifest m =
+        new io.appmetricsproxy.store.Manifest(
+            java.util.Map.of(
+                "node-1", new io.appmetricsproxy.store.Manifest.Folder(MTIME, "1700000000123")));
+
+    remote.writeManifest(m.format(MTIME + 5));
+    remote.writeManifest(m.format(MTIME + 9)); // over the one before
+
+    assertThat(remote.manifest()).contains(m);
+    assertThat(Files.readString(storeRoot().resolve(".manifest"))).startsWith("amp-manifest 1 ");
+    try (Stream<Path> files = Files.list(storeRoot())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(".manifest");
+    }
+    // a torn one, e.g. written by hand: none
+    Files.write(storeRoot().resolve(".manifest"), java.util.Arrays.copyOf(m.format(MTIME), 20));
+    assertThat(remote.manifest()).isEmpty();
+  }
+
+  @Test
   void nodeIsTrimmed() throws IOException {
     local(storeRoot().resolve(".node"), "node-9\n".getBytes(StandardCharsets.UTF_8), MTIME);
     assertThat(remote.node()).isEqualTo("node-9");

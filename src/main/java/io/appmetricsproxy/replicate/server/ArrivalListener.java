@@ -14,4 +14,13 @@ public interface ArrivalListener {
 
   /** The entry file's modification time was set. */
   void touched(String node, String file);
+
+  /**
+   * A client's manifest ({@code .manifest}) at the end of its exchange, instead of writing it over
+   * the store's own: the proxy takes what it confirms and writes its manifest from its store. By
+   * default the upload is refused.
+   */
+  default void manifest(byte[] bytes) {
+    throw new IllegalStateException("no manifest is taken here");
+  }
 }

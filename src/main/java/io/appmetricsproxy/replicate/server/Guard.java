@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate.server;
 
+import io.appmetricsproxy.store.Layout;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -37,6 +38,11 @@ final class Guard implements SessionListener {
   boolean writable(Place place) {
     Optional<String> own = ownNode.get();
     return place.node() != null && own.isPresent() && !own.get().equals(place.node());
+  }
+
+  /** Clients upload a manifest only once the own node is known (it then answers from its store). */
+  boolean manifestWritable() {
+    return ownNode.get().isPresent();
   }
 
   /** Whether the folder holding {@code file} is a real folder, not a symlink to elsewhere. */
@@ -101,17 +107,26 @@ final class Guard implements SessionListener {
     tell("touched", entry, () -> listener.touched(entry.node(), entry.file()));
   }
 
+  void manifest(byte[] bytes) throws IOException {
+    tell(
+        "manifest",
+        new Place(Place.Kind.MANIFEST, null, Layout.MANIFEST),
+        () -> listener.manifest(bytes));
+  }
+
   private static void tell(String what, Place entry, Runnable call) throws IOException {
     try {
       call.run();
     } catch (RuntimeException e) {
-      String file = entry.node() + "/" + entry.file();
+      String file = entry.node() == null ? entry.file() : entry.node() + "/" + entry.file();
       logger.log(Level.WARNING, "The proxy failed on " + what + " " + file + ": " + e, e);
       throw new IOException("the proxy could not take " + file + ": " + e.getMessage(), e);
     }
   }
 
   private Path real(Place place) {
-    return root.resolve(place.node()).resolve(place.file());
+    return place.node() == null
+        ? root.resolve(place.file())
+        : root.resolve(place.node()).resolve(place.file());
   }
 }

@@ -1,6 +1,7 @@
 package io.appmetricsproxy.replicate.server;
 
 import io.appmetricsproxy.replicate.server.Place.Kind;
+import io.appmetricsproxy.store.Manifest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -28,9 +29,10 @@ import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
- * The replication layout on top of the jailed file system: reads of {@code .node}, node folders and
- * entries; writes only of temp files renamed into their entry, in other nodes' folders; no link is
- * ever followed.
+ * The replication layout on top of the jailed file system: reads of {@code .node}, {@code
+ * .manifest}, node folders and entries; writes only of temp files renamed into their entry, in
+ * other nodes' folders, and of a manifest upload, which the proxy takes instead of renaming it; no
+ * link is ever followed.
  */
 final class LayoutAccessor implements SftpFileSystemAccessor {
   private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -70,17 +72,16 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
     Set<OpenOption> opts = new HashSet<>(options);
     opts.add(LinkOption.NOFOLLOW_LINKS);
     if (options.stream().noneMatch(WRITES::contains)) {
-      if (!(place.is(Kind.ENTRY) || place.is(Kind.NODE_FILE))
+      if (!(place.is(Kind.ENTRY) || place.is(Kind.NODE_FILE) || place.is(Kind.MANIFEST))
           || !Guard.inRealFolder(place, file)
           || Files.isSymbolicLink(file)) {
         throw guard.refuse(session, "reading", file);
       }
       return FileChannel.open(file, opts);
     }
-    if (!place.is(Kind.TEMP)
-        || !guard.writable(place)
-        || !Guard.inRealFolder(place, file)
-        || Files.isSymbolicLink(file)) {
+    boolean temp = place.is(Kind.TEMP) && guard.writable(place);
+    boolean manifest = place.is(Kind.MANIFEST_TEMP) && guard.manifestWritable();
+    if (!(temp || manifest) || !Guard.inRealFolder(place, file) || Files.isSymbolicLink(file)) {
       throw guard.refuse(session, "writing", file);
     }
     FileChannel channel = FileChannel.open(file, opts);
@@ -191,6 +192,10 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
       throws IOException {
     Place temp = Place.of(from);
     Place entry = Place.of(to);
+    if (temp.is(Kind.MANIFEST_TEMP) && entry.is(Kind.MANIFEST) && guard.manifestWritable()) {
+      takeManifest(s, temp, from);
+      return;
+    }
     if (!temp.is(Kind.TEMP)
         || !entry.is(Kind.ENTRY)
         || !entry.node().equals(temp.node())
@@ -206,6 +211,24 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
     guard.arrived(entry);
   }
 
+  /**
+   * A client's manifest is not renamed over this node's: the proxy takes what it confirms and
+   * writes its own from its store (see {@link ArrivalListener#manifest}).
+   */
+  private void takeManifest(SftpSubsystemProxy s, Place temp, Path from) throws IOException {
+    if (!Files.isRegularFile(from, NO_FOLLOW) || Files.size(from) > Manifest.MAX_BYTES) {
+      throw guard.refuse(s.getServerSession(), "taking the manifest", from);
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(from);
+    } finally {
+      Files.deleteIfExists(from);
+      guard.tempGone(s.getServerSession(), temp);
+    }
+    guard.manifest(bytes);
+  }
+
   @Override
   public void copyFile(SftpSubsystemProxy s, Path src, Path dst, Collection<CopyOption> opts)
       throws IOException {
@@ -215,14 +238,14 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
   @Override
   public void removeFile(SftpSubsystemProxy s, Path path, boolean isDirectory) throws IOException {
     Place place = Place.of(path);
+    boolean manifestTemp = place.is(Kind.MANIFEST_TEMP) && guard.manifestWritable();
     if (isDirectory
-        || !(place.is(Kind.ENTRY) || place.is(Kind.TEMP))
-        || !guard.writable(place)
+        || !(manifestTemp || (place.is(Kind.ENTRY) || place.is(Kind.TEMP)) && guard.writable(place))
         || !Guard.inRealFolder(place, path)) {
       throw guard.refuse(s.getServerSession(), "removing", path);
     }
     Files.delete(path);
-    if (place.is(Kind.TEMP)) {
+    if (place.is(Kind.TEMP) || manifestTemp) {
       guard.tempGone(s.getServerSession(), place);
     } else {
       guard.removed(place);

@@ -9,6 +9,8 @@ record Place(Kind kind, String node, String file) {
   enum Kind {
     ROOT,
     NODE_FILE,
+    MANIFEST,
+    MANIFEST_TEMP,
     NODE,
     ENTRY,
     TEMP,
@@ -26,6 +28,12 @@ record Place(Kind kind, String node, String file) {
     if (count == 1) {
       if (first.equals(Layout.NODE_FILE)) {
         return new Place(Kind.NODE_FILE, null, first);
+      }
+      if (first.equals(Layout.MANIFEST)) {
+        return new Place(Kind.MANIFEST, null, first);
+      }
+      if (Layout.manifestUpload(first)) {
+        return new Place(Kind.MANIFEST_TEMP, null, first);
       }
       if (Layout.valid(first)) {
         return new Place(Kind.NODE, first, null);

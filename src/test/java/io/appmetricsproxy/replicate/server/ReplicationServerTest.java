@@ -71,6 +71,11 @@ class ReplicationServerTest {
         public void touched(String node, String file) {
           calls.add("touched " + node + "/" + file);
         }
+
+        @Override
+        public void manifest(byte[] bytes) {
+          calls.add("manifest " + new String(bytes, UTF_8).trim());
+        }
       };
   private ReplicationServer server;
   private final List<Session> sessions = new ArrayList<>();
@@ -113,6 +118,29 @@ class ReplicationServerTest {
     assertThat(root.resolve("peer/a.entry")).hasContent("new a");
     assertThat(files()).doesNotContainKey("peer/.a.entry.part-x1");
     assertThat(calls).containsExactly("arrived peer/a.entry");
+  }
+
+  @Test
+  void aManifestIsReadAndAnUploadedOneIsTakenNotRenamedOverIt() throws Exception {
+    Files.writeString(root.resolve(".manifest"), "the node's own");
+    ChannelSftp sftp = sftp();
+    assertThat(read(sftp, "/.manifest")).isEqualTo("the node's own");
+
+    sftp.put(new ByteArrayInputStream("offered".getBytes(UTF_8)), "/.manifest.part-m1");
+    sftp.rename("/.manifest.part-m1", "/.manifest");
+
+    assertThat(calls).containsExactly("manifest offered");
+    assertThat(root.resolve(".manifest")).hasContent("the node's own");
+    assertThat(files()).doesNotContainKey(".manifest.part-m1");
+    // written in place, or an upload renamed elsewhere: refused
+    assertThatThrownBy(() -> sftp.put(new ByteArrayInputStream("x".getBytes(UTF_8)), "/.manifest"))
+        .isInstanceOf(SftpException.class);
+    sftp.put(new ByteArrayInputStream("x".getBytes(UTF_8)), "/.manifest.part-m2");
+    assertThatThrownBy(() -> sftp.rename("/.manifest.part-m2", "/peer/a.entry"))
+        .isInstanceOf(SftpException.class);
+    sftp.rm("/.manifest.part-m2");
+    assertThat(files()).doesNotContainKey(".manifest.part-m2");
+    assertThat(root.resolve("peer/a.entry")).hasContent("old a");
   }
 
   @Test

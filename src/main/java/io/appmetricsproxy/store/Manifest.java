@@ -1,0 +1,129 @@
+package io.appmetricsproxy.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Every node folder a store holds, in one small file at the root of its shared folder ({@link
+ * Layout#MANIFEST}): per folder the generation its {@code .alive} holds and when its node confirmed
+ * it, so that an exchange reads one file instead of stat'ing every folder's {@code .alive}. The
+ * {@code .alive} files stay the truth; a node derives its manifest from them.
+ *
+ * <pre>
+ * amp-manifest 1 &lt;as of, epoch seconds&gt;
+ * &lt;node&gt; &lt;generation, or - when none&gt;
+ * ...
+ * ages &lt;for each folder line in turn: seconds before "as of" its node confirmed it&gt; ...
+ * end &lt;number of folder lines&gt;
+ * </pre>
+ *
+ * What changes from one round to the next, the confirmations, is kept apart from what does not, and
+ * written as ages, which stay about the same when every node confirms once an interval: one node's
+ * manifests differ little from one to the next, and the SSH session's compression sends little more
+ * than that difference. A file that does not parse as a whole (torn, foreign, another version) is
+ * no manifest: the exchange then falls back to the folders' {@code .alive} files.
+ */
+public record Manifest(Map<String, Folder> folders) {
+  private static final String HEADER = "amp-manifest 1 ";
+  private static final Pattern GENERATION = Pattern.compile("[!-~]{1,64}");
+  private static final String NONE = "-";
+  private static final String AGES = "ages";
+
+  /** The largest manifest read: a line of at most about 200 bytes per folder, 10,000 folders. */
+  public static final long MAX_BYTES = 2 << 20;
+
+  /**
+   * One folder's {@code .alive} as a manifest tells it.
+   *
+   * @param confirmed its mtime, epoch seconds
+   * @param generation its content, trimmed; empty when it holds none (a refused file)
+   */
+  public record Folder(long confirmed, String generation) {
+    public Folder {
+      if (generation.equals(NONE)
+          || !generation.isEmpty() && !GENERATION.matcher(generation).matches()) {
+        generation = ""; // a generation that a manifest cannot carry is none
+      }
+    }
+
+    /** The generation of {@code .alive} bytes as a node reads them. */
+    public static String generationOf(byte[] alive) {
+      return new String(alive, StandardCharsets.UTF_8).trim();
+    }
+
+    /** Both hold the same folder content: the same generation, and one at all. */
+    public boolean sameGeneration(Folder o) {
+      return o != null && !generation.isEmpty() && generation.equals(o.generation);
+    }
+
+    /** What its {@code .alive} holds. */
+    public byte[] alive() {
+      return generation.isEmpty()
+          ? new byte[0]
+          : (generation + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  public Manifest {
+    folders = Collections.unmodifiableMap(new TreeMap<>(folders));
+  }
+
+  public byte[] format(long asOfSeconds) {
+    StringBuilder b = new StringBuilder(HEADER).append(asOfSeconds).append('\n');
+    StringBuilder ages = new StringBuilder(AGES);
+    for (Map.Entry<String, Folder> f : folders.entrySet()) {
+      Folder folder = f.getValue();
+      b.append(f.getKey())
+          .append(' ')
+          .append(folder.generation().isEmpty() ? NONE : folder.generation())
+          .append('\n');
+      ages.append(' ').append(asOfSeconds - folder.confirmed());
+    }
+    b.append(ages).append('\n');
+    b.append("end ").append(folders.size()).append('\n');
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The manifest {@code bytes} hold; empty when they are not one as a whole. */
+  public static Optional<Manifest> parse(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (!text.startsWith(HEADER) || !text.endsWith("\n")) {
+      return Optional.empty();
+    }
+    String[] lines = text.split("\n", -1);
+    // lines: header, folders..., "ages ...", "end <n>", "" (after the last newline)
+    if (lines.length < 4 || !lines[lines.length - 1].isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      long asOf = Long.parseLong(lines[0].substring(HEADER.length()));
+      String end = lines[lines.length - 2];
+      int count = lines.length - 4;
+      String[] ages = lines[lines.length - 3].split(" ", -1);
+      if (!end.equals("end " + count) || ages.length != count + 1 || !ages[0].equals(AGES)) {
+        return Optional.empty();
+      }
+      Map<String, Folder> folders = new TreeMap<>();
+      for (int i = 1; i <= count; i++) {
+        String[] parts = lines[i].split(" ", -1);
+        if (parts.length != 2
+            || !Layout.valid(parts[0])
+            || !(parts[1].equals(NONE) || GENERATION.matcher(parts[1]).matches())) {
+          return Optional.empty();
+        }
+        long age = Long.parseLong(ages[i]);
+        String generation = parts[1].equals(NONE) ? "" : parts[1];
+        if (folders.put(parts[0], new Folder(Math.subtractExact(asOf, age), generation)) != null) {
+          return Optional.empty(); // one folder twice
+        }
+      }
+      return Optional.of(new Manifest(folders));
+    } catch (NumberFormatException | ArithmeticException e) {
+      return Optional.empty();
+    }
+  }
+}

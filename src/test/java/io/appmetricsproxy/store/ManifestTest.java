@@ -1,0 +1,88 @@
+package io.appmetricsproxy.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmetricsproxy.store.Manifest.Folder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ManifestTest {
+  private static final long AS_OF = 1_764_600_000L;
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aManifestReadsBackAsWritten() {
+    Manifest m =
+        new Manifest(
+            Map.of(
+                "n1", new Folder(AS_OF - 3, "1764599990123"),
+                "n2", new Folder(AS_OF + 2, ""), // confirmed "later" than as of: a clock ahead
+                "n3", new Folder(AS_OF - 400, "1764599000000")));
+    byte[] written = m.format(AS_OF);
+
+    assertThat(new String(written, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "amp-manifest 1 1764600000\n"
+                + "n1 1764599990123\n"
+                + "n2 -\n"
+                + "n3 1764599000000\n"
+                + "ages 3 -2 400\n"
+                + "end 3\n");
+    assertThat(Manifest.parse(written)).contains(m);
+    assertThat(Manifest.parse(new Manifest(Map.of()).format(AS_OF)))
+        .hasValueSatisfying(e -> assertThat(e.folders()).isEmpty());
+  }
+
+  @Test
+  void aTornManifestIsNone() {
+    byte[] whole =
+        new Manifest(Map.of("n1", new Folder(AS_OF, "1"), "n2", new Folder(AS_OF, "2")))
+            .format(AS_OF);
+    for (int cut = 0; cut < whole.length; cut++) {
+      assertThat(Manifest.parse(Arrays.copyOf(whole, cut))).as("cut at %d", cut).isEmpty();
+    }
+  }
+
+  @Test
+  void anythingElseIsNone() {
+    for (String text :
+        new String[] {
+          "",
+          "1764600000123\n", // an .alive, not a manifest
+          "amp-manifest 2 1764600000\nages\nend 0\n", // another version
+          "amp-manifest 1 1764600000\nn1 1\nages 0\nend 2\n", // count does not match
+          "amp-manifest 1 1764600000\nn1 1\nages 0 0\nend 1\n", // ages do not match
+          "amp-manifest 1 1764600000\nn1 1\nn2 1\nages 0\nend 2\n",
+          "amp-manifest 1 1764600000\nn1 1\nn1 2\nages 0 0\nend 2\n", // one folder twice
+          "amp-manifest 1 1764600000\n../x 1\nages 0\nend 1\n", // not a folder name
+          "amp-manifest 1 1764600000\nn1 1\nages zero\nend 1\n",
+          "amp-manifest 1 1764600000\nn1  1\nages 0\nend 1\n",
+          "amp-manifest 1 1764600000\nn1 1 0\nages 0\nend 1\n", // a line of three fields
+          "amp-manifest 1 x\nages\nend 0\n",
+          "amp-manifest 1 1764600000\nn1 1\nages -9223372036854775808\nend 1\n", // overflows
+          "amp-manifest 1 1764600000\nages\nend 0\nextra\n",
+        }) {
+      assertThat(Manifest.parse(bytes(text))).as(text).isEmpty();
+    }
+  }
+
+  @Test
+  void onlyTheSameNonEmptyGenerationIsTheSameFolder() {
+    Folder a = new Folder(10, "1764599990123");
+    assertThat(a.sameGeneration(new Folder(20, "1764599990123"))).isTrue();
+    assertThat(a.sameGeneration(new Folder(10, "1764599990124"))).isFalse();
+    assertThat(a.sameGeneration(null)).isFalse();
+    assertThat(new Folder(10, "").sameGeneration(new Folder(10, ""))).isFalse();
+    // a generation no manifest can carry (blank inside, the "none" mark) is none
+    assertThat(new Folder(10, "a b").generation()).isEmpty();
+    assertThat(new Folder(10, "-").generation()).isEmpty();
+    assertThat(Folder.generationOf(bytes("1764599990123\n"))).isEqualTo("1764599990123");
+    assertThat(new Folder(1, "1764599990123").alive()).isEqualTo(bytes("1764599990123\n"));
+    assertThat(new Folder(1, "").alive()).isEmpty();
+  }
+}
