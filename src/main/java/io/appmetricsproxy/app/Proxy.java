@@ -82,6 +82,14 @@ public final class Proxy implements AutoCloseable {
     this.replication = new Replication(replicator, state, metrics.replication());
   }
 
+  /**
+   * What sets this proxy apart from the others of its cluster: its container's id, or outside a
+   * container the process id.
+   */
+  public String identity() {
+    return engine.flatMap(DockerEngine::selfId).orElse("pid " + ProcessHandle.current().pid());
+  }
+
   /** A proxy for the Docker engine that {@code config} names. */
   public static Proxy create(Config config) {
     DockerEngine engine = DockerEngine.create(config.docker(), config.scrape().interval());

@@ -52,7 +52,8 @@ public final class ProxyListener implements ServletContextListener {
               proxy.cycle(),
               config.scrape().interval(),
               proxy.replication(),
-              config.replication().interval());
+              config.replication().interval(),
+              proxy.identity());
     } catch (SchedulerException e) {
       proxy.close();
       throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);

@@ -18,8 +18,16 @@ import org.quartz.simpl.SimpleJobFactory;
 final class Schedules {
   private Schedules() {}
 
+  /**
+   * The cycle every {@code interval}; rounds every {@code replicationInterval}, at the point of it
+   * that {@code identity} gives (see {@link #phase}).
+   */
   static Scheduler start(
-      Cycle cycle, Duration interval, Replication replication, Duration replicationInterval)
+      Cycle cycle,
+      Duration interval,
+      Replication replication,
+      Duration replicationInterval,
+      String identity)
       throws SchedulerException {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "app-metrics-proxy-" + UUID.randomUUID());
@@ -45,7 +53,7 @@ final class Schedules {
         ReplicationJob.class,
         "replication",
         replicationInterval,
-        1000 + phase(System.currentTimeMillis() + 1000, replicationInterval, identity()));
+        1000 + phase(System.currentTimeMillis() + 1000, replicationInterval, identity));
     scheduler.start();
     return scheduler;
   }
@@ -59,19 +67,6 @@ final class Schedules {
     long millis = Math.max(1, interval.toMillis());
     long slot = Math.floorMod(identity.hashCode() * 0x9E3779B1L, millis);
     return Math.floorMod(slot - at, millis);
-  }
-
-  /** The container's host name in Docker (its id), else the machine's. */
-  private static String identity() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = String.valueOf(ProcessHandle.current().pid());
-      }
-    }
-    return host;
   }
 
   private static void every(

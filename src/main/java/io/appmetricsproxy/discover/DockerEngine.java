@@ -49,6 +49,11 @@ public final class DockerEngine implements AutoCloseable {
     return new DockerEngine(settings, interval, SelfContainer.detect());
   }
 
+  /** This proxy's own container, when it runs in one on this engine. */
+  public Optional<String> selfId() {
+    return selfId;
+  }
+
   /** Targets of this engine, the proxy's own container left out; closing it leaves this open. */
   public TargetSource targetSource() {
     return new DockerTargetSource(

@@ -42,7 +42,11 @@ class EventsIT {
     proxy = Proxy.create(config);
     scheduler =
         Schedules.start(
-            proxy.cycle(), config.scrape().interval(), proxy.replication(), Duration.ofSeconds(30));
+            proxy.cycle(),
+            config.scrape().interval(),
+            proxy.replication(),
+            Duration.ofSeconds(30),
+            proxy.identity());
     proxy.watchEvents();
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.state().ready());
   }

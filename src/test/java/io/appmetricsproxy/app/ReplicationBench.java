@@ -102,7 +102,8 @@ public final class ReplicationBench {
               p.cycle(),
               p.config().scrape().interval(),
               p.replication(),
-              p.config().replication().interval()));
+              p.config().replication().interval(),
+              p.identity()));
     }
     long warm = System.nanoTime();
     await(() -> manager.state().view().snapshot().size() == entries, 20L * interval);
