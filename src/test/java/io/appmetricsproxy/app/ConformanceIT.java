@@ -230,7 +230,7 @@ class ConformanceIT {
    * Waits until every target has been scraped twice (at least once after all were once) and none's
    * last scrape timed out (a busy machine; the next scrape tells), at most 120 s.
    */
-  private static void awaitTwoScrapes(PrometheusServer prometheus, int targets) throws Exception {
+  static void awaitTwoScrapes(PrometheusServer prometheus, int targets) throws Exception {
     long deadline = System.nanoTime() + 120_000_000_000L;
     Instant allOnce = null;
     long timedOut = 0;

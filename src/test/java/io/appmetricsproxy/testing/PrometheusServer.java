@@ -48,6 +48,15 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer start(Path dir, String config)
       throws IOException, InterruptedException {
+    return start(dir, config, "exemplar-storage");
+  }
+
+  /**
+   * Starts Prometheus with {@code config} (YAML) and the feature flags {@code features}, e.g.
+   * "native-histograms,exemplar-storage"; returns once it is ready.
+   */
+  public static PrometheusServer start(Path dir, String config, String features)
+      throws IOException, InterruptedException {
     require();
     Path file = dir.resolve("prometheus.yml");
     Files.writeString(file, config);
@@ -59,7 +68,7 @@ public final class PrometheusServer implements AutoCloseable {
                 "--config.file=" + file,
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--enable-feature=exemplar-storage",
+                "--enable-feature=" + features,
                 "--log.level=warn")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

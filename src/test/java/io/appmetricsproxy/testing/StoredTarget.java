@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * series with their samples, metadata and exemplars. The target's own {@code job} and {@code
  * instance} labels and Prometheus' synthetic series ({@code up}, {@code scrape_*}) are left out; a
  * sample or exemplar taken at scrape time (no timestamp of its own) is written {@code @scrape}, one
- * with a timestamp of its own {@code @<ms>}.
+ * with a timestamp of its own {@code @<ms>}; a native histogram's sample is its count, sum and
+ * buckets as the API writes them.
  *
  * @param series each series' labels (with {@code __name__}) and its distinct samples
  * @param metadata each metric name's {@code type=… help=… unit=…}
@@ -96,6 +97,9 @@ public record StoredTarget(
       SortedSet<String> samples = b.series.computeIfAbsent(labels, k -> new TreeSet<>());
       for (JsonNode v : s.path("values")) {
         samples.add(window.at(v.get(0)) + " " + v.get(1).asText());
+      }
+      for (JsonNode h : s.path("histograms")) { // native: {"count":…,"sum":…,"buckets":[…]}
+        samples.add(window.at(h.get(0)) + " " + h.get(1));
       }
     }
     for (JsonNode m :
