@@ -133,8 +133,10 @@ class ScraperTest {
     assertThat(scraper.portOrder(t)).containsExactly(port(), closed);
     assertThat(accepts.get(0))
         .isEqualTo(
-            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
-                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                + "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
+                + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+                + "*/*;q=0.1");
   }
 
   @Test
