@@ -10,7 +10,6 @@ import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.scrape.Corpus;
 import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.serve.MetricsFastPath;
 import io.appmetricsproxy.serve.TestTomcat;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.ConformanceCorpus;
@@ -61,7 +60,7 @@ class ConformanceIT {
     long started = System.nanoTime();
     try (LoopbackBodies bodies = LoopbackBodies.start(cases, dir.resolve("bodies"));
         Proxy proxy = proxy(targets(cases, bodies.port()));
-        TestTomcat tomcat = webapp(proxy)) {
+        TestTomcat tomcat = TestTomcat.webapp(dir.resolve("tomcat"), proxy.state())) {
       bodies.assertFaithful();
       bodies.relayTo(tomcat.port());
       CycleReport cycle = proxy.cycle().run();
@@ -157,17 +156,6 @@ class ConformanceIT {
           @Override
           public void close() {}
         });
-  }
-
-  /** The proxy's resources as web.xml declares them: fast path, then JAX-RS. */
-  private TestTomcat webapp(Proxy proxy) throws Exception {
-    return TestTomcat.start(
-        dir.resolve("tomcat"),
-        t ->
-            TestTomcat.filter(
-                TestTomcat.jersey(t, "", proxy.state()),
-                "metrics-fast-path",
-                new MetricsFastPath(proxy.state())));
   }
 
   private static List<Difference> verdicts(List<Case> cases, CycleReport cycle) {

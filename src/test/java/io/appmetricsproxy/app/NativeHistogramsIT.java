@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.serve.MetricsFastPath;
 import io.appmetricsproxy.serve.TestTomcat;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.JavaImage;
@@ -79,7 +78,7 @@ class NativeHistogramsIT {
 
       Files.createDirectories(dir.resolve("tomcat"));
       try (Proxy proxy = Proxy.create(config(containers));
-          TestTomcat tomcat = webapp(proxy)) {
+          TestTomcat tomcat = TestTomcat.webapp(dir.resolve("tomcat"), proxy.state())) {
         CycleReport cycle = proxy.cycle().run();
         assertThat(cycle.results())
             .filteredOn(r -> direct.containsKey(r.target().containerName()))
@@ -186,17 +185,6 @@ class NativeHistogramsIT {
             "SCRAPE_TIMEOUT", "10",
             "MAX_AGE", "3600"),
         dir.resolve("store"));
-  }
-
-  /** The proxy's resources as web.xml declares them: fast path, then JAX-RS. */
-  private TestTomcat webapp(Proxy proxy) throws Exception {
-    return TestTomcat.start(
-        dir.resolve("tomcat"),
-        t ->
-            TestTomcat.filter(
-                TestTomcat.jersey(t, "", proxy.state()),
-                "metrics-fast-path",
-                new MetricsFastPath(proxy.state())));
   }
 
   private Path prometheusDir(String name) throws Exception {
