@@ -50,7 +50,6 @@ class ConfigTest {
                 "PORTS", "9090, 8081 9404,8080",
                 "MAX_BODY_SIZE", "512KiB",
                 "SCRAPE_CONCURRENCY", "8",
-                "NATIVE_HISTOGRAMS", "False",
                 "STORE_DIR", "/var/lib/amp",
                 "NODE_NAME", "node-1",
                 "DOCKER_HOST", "tcp://10.0.0.1:2376"));
@@ -61,7 +60,7 @@ class ConfigTest {
     assertThat(c.docker().ports()).containsExactly(80, 8080, 9100, 9090, 8081, 9404);
     assertThat(c.scrape().maxBodyBytes()).isEqualTo(512 * 1024);
     assertThat(c.scrape().concurrency()).isEqualTo(8);
-    assertThat(c.scrape().nativeHistograms()).isFalse();
+    assertThat(read(Map.of("NATIVE_HISTOGRAMS", "False")).scrape().nativeHistograms()).isFalse();
     assertThat(read(Map.of()).scrape().nativeHistograms()).isTrue();
     assertThat(c.storeDir()).isEqualTo(Path.of("/var/lib/amp"));
     assertThat(c.docker().nodeName()).contains("node-1");
