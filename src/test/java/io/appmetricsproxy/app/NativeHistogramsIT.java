@@ -7,6 +7,7 @@ import static io.appmetricsproxy.testing.nhapp.NativeHistogramsApp.REQUESTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.serve.TestTomcat;
@@ -46,12 +47,15 @@ import org.junit.jupiter.api.io.TempDir;
  * proxy's {@code container} label: with native histograms every series (the native ones bucket by
  * bucket), their {@code histogram_count}, {@code histogram_sum} and {@code histogram_quantile(0.9,
  * …)}, the classic buckets, metadata and exemplars; without, the classic forms (and exemplars) of
- * every histogram that has one. What that second Prometheus gets of each kind through the proxy is
- * written to target/native-histograms-report.txt.
+ * every histogram that has one. The proxy's {@code /api/targets} says it scraped protobuf and names
+ * the native-only histogram, which a client without protobuf does not get. What that second
+ * Prometheus gets of each kind directly and through the proxy is written to
+ * target/native-histograms-report.txt.
  */
 class NativeHistogramsIT {
   private static final String WITH_NATIVE = "native-histograms,exemplar-storage";
   private static final String WITHOUT_NATIVE = "exemplar-storage";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FUNCTIONS =
       List.of("histogram_count(%s)", "histogram_sum(%s)", "histogram_quantile(0.9, %s)");
 
@@ -85,6 +89,15 @@ class NativeHistogramsIT {
             .as("the proxy's scrapes of the application")
             .hasSize(3)
             .allSatisfy(r -> assertThat(r).isInstanceOf(ScrapeResult.Success.class));
+        Map<String, String> asScraped = new TreeMap<>(); // container -> format, native-only names
+        for (JsonNode t :
+            JSON.readTree(tomcat.send("GET", "/api/targets").body()).path("targets")) {
+          if (direct.containsKey(t.path("container").asText())) {
+            asScraped.put(
+                t.path("container").asText(),
+                t.path("format").asText() + " " + t.path("nativeOnly"));
+          }
+        }
         String yaml = prometheusConfig(direct, tomcat.port(), alone, service);
         Instant from = Instant.now();
         Map<String, Map<String, Map<String, StoredTarget>>> stored = new TreeMap<>();
@@ -124,6 +137,13 @@ class NativeHistogramsIT {
         Files.writeString(Path.of("target", "native-histograms-report.txt"), report);
 
         SoftAssertions softly = new SoftAssertions();
+        softly
+            .assertThat(asScraped)
+            .as("/api/targets: the format scraped and the histograms a client without it misses")
+            .containsOnlyKeys(direct.keySet())
+            .allSatisfy(
+                (container, scraped) ->
+                    assertThat(scraped).isEqualTo("protobuf [\"" + NATIVE + "\"]"));
         Map<String, StoredTarget> nativeDirect = stored.get(WITH_NATIVE).get("direct");
         Map<String, StoredTarget> classicDirect = stored.get(WITHOUT_NATIVE).get("direct");
         for (String container : direct.keySet()) {
