@@ -38,6 +38,20 @@ public final class StoredComparison {
    */
   public static List<String> differences(
       StoredTarget direct, StoredTarget through, boolean textOfOpenMetrics) {
+    return differences(direct, through, textOfOpenMetrics, false);
+  }
+
+  /**
+   * As {@link #differences(StoredTarget, StoredTarget, boolean)}; {@code textOfProtobuf}: {@code
+   * through} is a text client's view of a protobuf body, where a native histogram is missing and a
+   * histogram that had classic buckets too arrives as them (its {@code _bucket}, {@code _sum},
+   * {@code _count} series).
+   */
+  public static List<String> differences(
+      StoredTarget direct,
+      StoredTarget through,
+      boolean textOfOpenMetrics,
+      boolean textOfProtobuf) {
     List<String> out = new ArrayList<>();
     if (!direct.up()) {
       if (storageVerdict(direct) && through.up()) {
@@ -62,6 +76,9 @@ public final class StoredComparison {
       SortedSet<String> want = direct.series().get(series);
       SortedSet<String> got = through.series().get(series);
       SortedSet<String> inText = textOfOpenMetrics ? withoutNegativeTimestamps(want) : want;
+      if (textOfProtobuf && (isNative(want) || classicOfNative(series, direct))) {
+        continue;
+      }
       if (got == null) {
         if (!(textOfOpenMetrics && isCreated(series.get("__name__"), direct))
             && !inText.isEmpty()) {
@@ -94,6 +111,27 @@ public final class StoredComparison {
       }
     }
     return out;
+  }
+
+  private static boolean isNative(SortedSet<String> samples) {
+    return samples != null
+        && samples.stream().anyMatch(s -> s.contains(" " + StoredTarget.HISTOGRAM));
+  }
+
+  /** A _bucket, _sum or _count series of a name stored directly as a native histogram. */
+  private static boolean classicOfNative(SortedMap<String, String> series, StoredTarget direct) {
+    String name = series.getOrDefault("__name__", "");
+    for (String suffix : List.of("_bucket", "_sum", "_count")) {
+      if (name.endsWith(suffix)) {
+        SortedMap<String, String> family = new TreeMap<>(series);
+        family.put("__name__", name.substring(0, name.length() - suffix.length()));
+        family.remove("le");
+        if (isNative(direct.series().get(family))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static SortedSet<String> withoutNegativeTimestamps(SortedSet<String> samples) {
