@@ -3,6 +3,8 @@ package io.appmetricsproxy.app;
 import static io.appmetricsproxy.exposition.ProtoBodies.delimited;
 import static io.appmetricsproxy.exposition.ProtoBodies.exemplar;
 import static io.appmetricsproxy.exposition.ProtoBodies.family;
+import static io.appmetricsproxy.exposition.ProtoBodies.gauge;
+import static io.appmetricsproxy.exposition.ProtoBodies.histogramBody;
 import static io.appmetricsproxy.exposition.ProtoBodies.label;
 import static io.appmetricsproxy.exposition.ProtoBodies.message;
 
@@ -137,44 +139,14 @@ final class ProtobufConformance {
                     4, message().message(1, label("le", "1")).message(7, message().varint(1, 1)))));
     bodies.put(
         "pb-bad-native-spans",
-        delimited(
-            family("h", null, 4)
-                .message(
-                    4,
-                    message()
-                        .message(
-                            7,
-                            message()
-                                .varint(1, 3)
-                                .message(12, message().varint(2, 2))
-                                .sint(13, 1)))));
+        histogramBody(message().varint(1, 3).message(12, message().varint(2, 2)).sint(13, 1)));
     bodies.put(
         "pb-bad-native-negative-bucket",
-        delimited(
-            family("h", null, 4)
-                .message(
-                    4,
-                    message()
-                        .message(
-                            7,
-                            message()
-                                .varint(1, 3)
-                                .message(12, message().varint(2, 2))
-                                .sint(13, 1)
-                                .sint(13, -2)))));
+        histogramBody(
+            message().varint(1, 3).message(12, message().varint(2, 2)).sint(13, 1).sint(13, -2)));
     bodies.put(
         "pb-bad-native-count",
-        delimited(
-            family("h", null, 4)
-                .message(
-                    4,
-                    message()
-                        .message(
-                            7,
-                            message()
-                                .varint(1, 1)
-                                .message(12, message().varint(2, 1))
-                                .sint(13, 5)))));
+        histogramBody(message().varint(1, 1).message(12, message().varint(2, 1)).sint(13, 5)));
     return bodies;
   }
 
@@ -191,14 +163,6 @@ final class ProtobufConformance {
         .sint(13, 1)
         .sint(13, 1)
         .sint(13, -1);
-  }
-
-  private static ProtoBodies gauge(String name, ProtoBodies... labels) {
-    ProtoBodies metric = message();
-    for (ProtoBodies l : labels) {
-      metric.message(1, l);
-    }
-    return family(name, null, 1).message(4, metric.message(2, message().fixed64(1, 1)));
   }
 
   /** The cases as served, before their verdict is known (taken as accepted). */
