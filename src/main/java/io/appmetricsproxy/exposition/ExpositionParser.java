@@ -38,6 +38,18 @@ public final class ExpositionParser {
   }
 
   /**
+   * A checked PROTOBUF body as the exposition in {@code target} (TEXT or OPENMETRICS) a client
+   * without protobuf is served: in TEXT, families keep the protobuf names, so that Prometheus keeps
+   * the same metadata.
+   */
+  public static Exposition protobufAs(byte[] protobuf, Format target) {
+    if (target == Format.PROTOBUF) {
+      throw new IllegalArgumentException("a protobuf body is served as it is");
+    }
+    return ProtobufConversion.convert(ProtobufReader.read(protobuf), target).exposition();
+  }
+
+  /**
    * The histogram families of a checked PROTOBUF body that have native buckets alone, which no text
    * format can carry.
    */

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts checked protobuf families to OpenMetrics so that a client without protobuf stores the
- * series Prometheus 2.42 stores from the protobuf, but for native histograms: a histogram with
- * classic buckets becomes them, one with native buckets alone cannot be written and is left out
- * (named in {@link Result#nativeOnly()}). Exemplars on counters and buckets are kept; created
- * timestamps, which 2.42 does not read from protobuf, are not written.
+ * Converts checked protobuf families to OpenMetrics or text so that a client without protobuf
+ * stores the series (and, in text, the metadata) Prometheus 2.42 stores from the protobuf, but for
+ * native histograms: a histogram with classic buckets becomes them, one with native buckets alone
+ * cannot be written and is left out (named in {@link Result#nativeOnly()}). In OpenMetrics,
+ * exemplars on counters and buckets are kept, and a counter's family is named without its _total;
+ * created timestamps, which 2.42 does not read from protobuf, are not written.
  */
 final class ProtobufConversion {
 
-  /** The OpenMetrics exposition and the histogram families it could not carry. */
+  /** The exposition and the histogram families it could not carry. */
   record Result(Exposition exposition, List<String> nativeOnly) {
     Result {
       nativeOnly = List.copyOf(nativeOnly);
@@ -28,18 +29,27 @@ final class ProtobufConversion {
 
   private static final String TOTAL = "_total";
 
+  private final Format target;
+  private final boolean text;
   private final Map<String, MetricFamily> families = new LinkedHashMap<>();
   private final List<String> nativeOnly = new ArrayList<>();
 
-  private ProtobufConversion() {}
+  private ProtobufConversion(Format target) {
+    this.target = target;
+    this.text = target == Format.TEXT;
+  }
 
   static Result toOpenMetrics(List<ProtoFamily> protoFamilies) {
-    ProtobufConversion c = new ProtobufConversion();
+    return convert(protoFamilies, Format.OPENMETRICS);
+  }
+
+  /** The families as an exposition in {@code target}, TEXT or OPENMETRICS. */
+  static Result convert(List<ProtoFamily> protoFamilies, Format target) {
+    ProtobufConversion c = new ProtobufConversion(target);
     for (ProtoFamily f : protoFamilies) {
       c.add(f);
     }
-    return new Result(
-        new Exposition(Format.OPENMETRICS, List.copyOf(c.families.values())), c.nativeOnly);
+    return new Result(new Exposition(target, List.copyOf(c.families.values())), c.nativeOnly);
   }
 
   private void add(ProtoFamily f) {
@@ -49,14 +59,14 @@ final class ProtobufConversion {
     switch (f.type) {
       case ProtoFamily.COUNTER -> {
         boolean total = name.endsWith(TOTAL) && name.length() > TOTAL.length();
-        type = total ? MetricType.COUNTER : MetricType.UNKNOWN;
+        type = text || total ? MetricType.COUNTER : MetricType.UNKNOWN;
         for (Metric m : f.metrics) {
           samples.add(sample(name, labels(m), m.counter, m, total ? m.counterExemplar : null));
         }
-        name = total ? name.substring(0, name.length() - TOTAL.length()) : name;
+        name = total && !text ? name.substring(0, name.length() - TOTAL.length()) : name;
       }
       case ProtoFamily.GAUGE, ProtoFamily.UNTYPED -> {
-        type = f.type == ProtoFamily.GAUGE ? MetricType.GAUGE : MetricType.UNKNOWN;
+        type = f.type == ProtoFamily.GAUGE ? MetricType.GAUGE : MetricType.untypedIn(target);
         for (Metric m : f.metrics) {
           double v = f.type == ProtoFamily.GAUGE ? m.gauge : m.untyped;
           samples.add(sample(name, labels(m), v, m, null));
@@ -69,7 +79,7 @@ final class ProtobufConversion {
         }
       }
       default -> {
-        boolean gauge = f.type == ProtoFamily.GAUGE_HISTOGRAM;
+        boolean gauge = f.type == ProtoFamily.GAUGE_HISTOGRAM && !text;
         type = gauge ? MetricType.GAUGEHISTOGRAM : MetricType.HISTOGRAM;
         boolean nativeFamily = ProtobufReader.histogramOf(f.metrics.get(0)).isNative();
         for (Metric m : f.metrics) {
@@ -95,7 +105,7 @@ final class ProtobufConversion {
     }
   }
 
-  private static void summary(String name, Metric m, List<Sample> into) {
+  private void summary(String name, Metric m, List<Sample> into) {
     List<Label> labels = labels(m);
     ProtoFamily.Summary s = m.summary != null ? m.summary : new ProtoFamily.Summary();
     for (double[] q : s.quantiles) {
@@ -106,8 +116,7 @@ final class ProtobufConversion {
   }
 
   /** The classic buckets as Prometheus reads them: up to the first +Inf, else one added. */
-  private static void histogram(
-      String name, Metric m, Histogram h, boolean gauge, List<Sample> into) {
+  private void histogram(String name, Metric m, Histogram h, boolean gauge, List<Sample> into) {
     List<Label> labels = labels(m);
     boolean infinity = false;
     for (Bucket b : h.buckets) {
@@ -131,17 +140,19 @@ final class ProtobufConversion {
     into.add(count(name + (gauge ? "_gcount" : "_count"), labels, h.count, m));
   }
 
-  private static Sample sample(
-      String name, List<Label> labels, double value, Metric m, Exemplar exemplar) {
-    return new Sample(name, labels, Numbers.goFloat(value), timestamp(m), exemplar(exemplar));
+  private Sample sample(String name, List<Label> labels, double value, Metric m, Exemplar e) {
+    return new Sample(name, labels, Numbers.goFloat(value), timestamp(m), exemplar(e));
   }
 
-  private static Sample count(String name, List<Label> labels, long count, Metric m) {
+  private Sample count(String name, List<Label> labels, long count, Metric m) {
     return new Sample(name, labels, Long.toUnsignedString(count), timestamp(m), null);
   }
 
-  private static String timestamp(Metric m) {
-    return m.timestampMs == 0 ? null : Numbers.millisToSeconds(m.timestampMs);
+  private String timestamp(Metric m) {
+    if (m.timestampMs == 0) {
+      return null;
+    }
+    return text ? Long.toString(m.timestampMs) : Numbers.millisToSeconds(m.timestampMs);
   }
 
   /**
@@ -178,9 +189,12 @@ final class ProtobufConversion {
     return s + ".0";
   }
 
-  /** The exemplar as written after " # ", or null where it has none or one not writable. */
-  private static String exemplar(Exemplar e) {
-    if (e == null) {
+  /**
+   * The exemplar as written after " # ", or null where it has none, one not writable, or the target
+   * is text.
+   */
+  private String exemplar(Exemplar e) {
+    if (e == null || text) {
       return null;
     }
     StringBuilder out = new StringBuilder("{");

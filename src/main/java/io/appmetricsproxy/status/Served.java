@@ -2,6 +2,7 @@ package io.appmetricsproxy.status;
 
 import io.appmetricsproxy.exposition.Exposition;
 import io.appmetricsproxy.exposition.ExpositionMerger;
+import io.appmetricsproxy.exposition.ExpositionParser;
 import io.appmetricsproxy.exposition.ExpositionWriter;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Label;
@@ -85,7 +86,11 @@ public final class Served {
     List<String> warnings = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
       Payload p = sorted.get(i).payload();
-      sources.add(new ExpositionMerger.Source(labels.get(i), p.parse()));
+      Exposition e =
+          p.format() == Format.PROTOBUF
+              ? ExpositionParser.protobufAs(p.toByteArray(), Format.TEXT)
+              : p.parse();
+      sources.add(new ExpositionMerger.Source(labels.get(i), e));
       for (String family : p.nativeOnly()) {
         warnings.add(
             "family \""
@@ -167,7 +172,11 @@ public final class Served {
   }
 
   private Payload convert(Format to) {
-    return Payload.of(ExpositionWriter.write(payload.parse(), to), to);
+    Exposition exposition =
+        payload.format() == Format.PROTOBUF
+            ? ExpositionParser.protobufAs(payload.toByteArray(), to)
+            : payload.parse();
+    return Payload.of(ExpositionWriter.write(exposition, to), to);
   }
 
   /** The gzip form of {@link #payload(Format)}, compressed once per scrape (or merge). */

@@ -53,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * target/native-histograms-report.txt.
  */
 class NativeHistogramsIT {
-  private static final String WITH_NATIVE = "native-histograms,exemplar-storage";
-  private static final String WITHOUT_NATIVE = "exemplar-storage";
+  private static final String WITH_NATIVE = "with native histograms";
+  private static final String WITHOUT_NATIVE = "without native histograms";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FUNCTIONS =
       List.of("histogram_count(%s)", "histogram_sum(%s)", "histogram_quantile(0.9, %s)");
@@ -103,9 +103,10 @@ class NativeHistogramsIT {
         Map<String, Map<String, Map<String, StoredTarget>>> stored = new TreeMap<>();
         Map<String, Map<String, Map<String, Double>>> functions = new TreeMap<>();
         try (PrometheusServer withNative =
-                PrometheusServer.start(prometheusDir("with-native"), yaml, WITH_NATIVE);
+                PrometheusServer.start(
+                    prometheusDir("with-native"), yaml, List.of("native-histograms"));
             PrometheusServer withoutNative =
-                PrometheusServer.start(prometheusDir("without-native"), yaml, WITHOUT_NATIVE)) {
+                PrometheusServer.start(prometheusDir("without-native"), yaml, List.of())) {
           ConformanceIT.awaitTwoScrapes(withNative, direct.size() + 2);
           ConformanceIT.awaitTwoScrapes(withoutNative, direct.size() + 2);
           Instant to = Instant.now().plus(Duration.ofMinutes(10));

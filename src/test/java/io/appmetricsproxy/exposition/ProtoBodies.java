@@ -85,6 +85,20 @@ public final class ProtoBodies {
         .message(3, message().varint(1, seconds).varint(2, nanos));
   }
 
+  /** A gauge family of one metric of value 1 with these labels. */
+  public static ProtoBodies gauge(String name, ProtoBodies... labels) {
+    ProtoBodies metric = message();
+    for (ProtoBodies l : labels) {
+      metric.message(1, l);
+    }
+    return family(name, null, 1).message(4, metric.message(2, message().fixed64(1, 1)));
+  }
+
+  /** A body of one histogram family "h" of one metric with this Histogram message. */
+  public static byte[] histogramBody(ProtoBodies histogram) {
+    return delimited(family("h", null, 4).message(4, message().message(7, histogram)));
+  }
+
   /** A delimited body of these MetricFamily messages. */
   public static byte[] delimited(ProtoBodies... families) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -2,6 +2,8 @@ package io.appmetricsproxy.exposition;
 
 import static io.appmetricsproxy.exposition.ProtoBodies.delimited;
 import static io.appmetricsproxy.exposition.ProtoBodies.family;
+import static io.appmetricsproxy.exposition.ProtoBodies.gauge;
+import static io.appmetricsproxy.exposition.ProtoBodies.histogramBody;
 import static io.appmetricsproxy.exposition.ProtoBodies.label;
 import static io.appmetricsproxy.exposition.ProtoBodies.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,18 +18,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ProtobufReaderTest {
-
-  private static ProtoBodies gauge(String name, ProtoBodies... labels) {
-    ProtoBodies metric = message();
-    for (ProtoBodies l : labels) {
-      metric.message(1, l);
-    }
-    return family(name, "h", 1).message(4, metric.message(2, message().fixed64(1, 1)));
-  }
-
-  private static ProtoBodies nativeHistogram(ProtoBodies histogram) {
-    return family("h_seconds", null, 4).message(4, message().message(7, histogram));
-  }
 
   static Stream<Arguments> refused() {
     byte[] good = delimited(gauge("up"));
@@ -120,36 +110,30 @@ class ProtobufReaderTest {
             "label name \"le\" is not unique"),
         Arguments.of(
             "native: spans need more buckets",
-            delimited(
-                nativeHistogram(
-                    message().varint(1, 5).message(12, message().varint(2, 3)).sint(13, 1))),
+            (histogramBody(message().varint(1, 5).message(12, message().varint(2, 3)).sint(13, 1))),
             "positive side: spans need 3 buckets, have 1 buckets"),
         Arguments.of(
             "native: negative bucket",
-            delimited(
-                nativeHistogram(
-                    message()
-                        .varint(1, 5)
-                        .message(12, message().varint(2, 2))
-                        .sint(13, 2)
-                        .sint(13, -3))),
+            (histogramBody(
+                message()
+                    .varint(1, 5)
+                    .message(12, message().varint(2, 2))
+                    .sint(13, 2)
+                    .sint(13, -3))),
             "positive side: bucket number 2 has observation count of -1"),
         Arguments.of(
             "native: count below the buckets",
-            delimited(
-                nativeHistogram(
-                    message().varint(1, 1).message(12, message().varint(2, 1)).sint(13, 2))),
+            (histogramBody(message().varint(1, 1).message(12, message().varint(2, 1)).sint(13, 2))),
             "2 observations found in buckets, but the Count field is 1"),
         Arguments.of(
             "native: negative offset of a later span",
-            delimited(
-                nativeHistogram(
-                    message()
-                        .varint(1, 2)
-                        .message(12, message().varint(2, 1))
-                        .message(12, message().sint(1, -2).varint(2, 1))
-                        .sint(13, 1)
-                        .sint(13, 0))),
+            (histogramBody(
+                message()
+                    .varint(1, 2)
+                    .message(12, message().varint(2, 1))
+                    .message(12, message().sint(1, -2).varint(2, 1))
+                    .sint(13, 1)
+                    .sint(13, 0))),
             "span number 2 with offset -2"),
         Arguments.of(
             "second family broken",

@@ -41,8 +41,11 @@ class ServedProtobufTest {
     Payload text = served.payload(Format.TEXT);
     assertThat(text.format()).isEqualTo(Format.TEXT);
     assertThat(new String(text.toByteArray(), StandardCharsets.UTF_8))
-        .contains("requests_total{path=\"/a\"} 17\n")
-        .doesNotContain("trace_id");
+        .contains("# TYPE requests_total counter\nrequests_total{path=\"/a\"} 17\n")
+        .contains("temperature 21.5 1700000000123\n")
+        .contains("classic_seconds_bucket{le=\"1.0\"} 5\n")
+        .doesNotContain("trace_id")
+        .doesNotContain("native_seconds");
     assertThat(served.payload(Format.OPENMETRICS)).isSameAs(om);
     assertThat(served.payload(Format.TEXT)).isSameAs(text);
     assertThat(served.payload().nativeOnly()).containsExactly("native_seconds");
