@@ -47,7 +47,7 @@ tar -C "$dir" -c . | $D import - "$IMAGE" >/dev/null
 $D run -d --name textbody --label amp-bench=1 "$IMAGE" httpd -f -p 8080 -h /www -c /etc/httpd.conf >/dev/null
 $D run -d --name protobody --label amp-bench=1 --label prometheus.io/path=/metrics.pb "$IMAGE" \
   httpd -f -p 8080 -h /www -c /etc/httpd.conf >/dev/null
-proxy_start SCRAPE_INTERVAL=10
+proxy_start SCRAPE_INTERVAL=10 || { tail -40 "$BENCH_DIR/tomcat.log" >&2; exit 1; }
 PROM='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 PROM_NATIVE='application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 TEXT_ONLY='text/plain;version=0.0.4'
