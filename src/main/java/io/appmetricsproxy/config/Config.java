@@ -70,8 +70,8 @@ public record Config(
             interval,
             timeout,
             s.size("MAX_BODY_SIZE", 10L << 20, 1L << 30),
-            (int)
-                s.wholeNumber("SCRAPE_CONCURRENCY", 64, 1, 1024, "a whole number from 1 to 1024"));
+            (int) s.wholeNumber("SCRAPE_CONCURRENCY", 64, 1, 1024, "a whole number from 1 to 1024"),
+            s.flag("NATIVE_HISTOGRAMS", true));
     Optional<String> nodeName = s.optional("NODE_NAME");
     DockerSettings docker =
         new DockerSettings(

@@ -10,9 +10,15 @@ import java.util.Objects;
  * @param timeout what one target may take, all its ports together (SCRAPE_TIMEOUT)
  * @param maxBodyBytes largest body accepted, after decompression (MAX_BODY_SIZE)
  * @param concurrency targets scraped at the same time (SCRAPE_CONCURRENCY)
+ * @param nativeHistograms whether protobuf is asked for first, as Prometheus does with native
+ *     histograms on (NATIVE_HISTOGRAMS)
  */
 public record ScrapeSettings(
-    Duration interval, Duration timeout, long maxBodyBytes, int concurrency) {
+    Duration interval,
+    Duration timeout,
+    long maxBodyBytes,
+    int concurrency,
+    boolean nativeHistograms) {
 
   public ScrapeSettings {
     Objects.requireNonNull(interval);
@@ -20,5 +26,10 @@ public record ScrapeSettings(
     if (timeout.compareTo(interval) >= 0) {
       throw new IllegalArgumentException("scrape timeout must be shorter than the interval");
     }
+  }
+
+  /** Settings with native histograms asked for, as by default. */
+  public ScrapeSettings(Duration interval, Duration timeout, long maxBodyBytes, int concurrency) {
+    this(interval, timeout, maxBodyBytes, concurrency, true);
   }
 }

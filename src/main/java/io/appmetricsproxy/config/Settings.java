@@ -67,6 +67,19 @@ final class Settings {
     throw new ConfigException(key, expected, value.get());
   }
 
+  /** true or false (any case), or the default where unset. */
+  boolean flag(String key, boolean defaultValue) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    String v = value.get().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    throw new ConfigException(key, "true or false", value.get());
+  }
+
   /** An absolute URL path. */
   String path(String key, String defaultValue) {
     String value = optional(key).orElse(defaultValue);

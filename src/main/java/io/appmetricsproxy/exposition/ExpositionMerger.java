@@ -19,7 +19,7 @@ public final class ExpositionMerger {
    * Label names a histogram or summary gives a meaning to; a source label of that name is always
    * prefixed.
    */
-  private static final Set<String> RESERVED = Set.of("le", "quantile");
+  static final Set<String> RESERVED = Set.of("le", "quantile");
 
   private static final String PREFIX = "proxy_";
 

@@ -1,5 +1,6 @@
 package io.appmetricsproxy.exposition;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,13 +16,18 @@ public final class ExpositionParser {
    * Parses a whole body. Where Prometheus' scrape fails on the body, so does this, with Prometheus'
    * reason; where Prometheus keeps it, the exposition holds what Prometheus stores: every series
    * (the first of samples repeating a series and its timestamp), the last HELP, TYPE and UNIT given
-   * to each name.
+   * to each name. A PROTOBUF body is checked as Prometheus checks it and given as the OPENMETRICS
+   * exposition a client without protobuf is served of it (classic buckets, no native-only
+   * histogram: {@link #nativeOnly}).
    *
    * @throws InvalidExpositionException naming the line and the reason Prometheus gives
    */
   public static Exposition parse(byte[] body, Format format) {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(format, "format");
+    if (format == Format.PROTOBUF) {
+      return ProtobufConversion.toOpenMetrics(ProtobufReader.read(body)).exposition();
+    }
     Families families = new Families(format, body.length);
     if (format == Format.TEXT) {
       new TextReader(body, families).run();
@@ -29,5 +35,25 @@ public final class ExpositionParser {
       new OpenMetricsReader(body, families).run();
     }
     return new Exposition(format, families.build());
+  }
+
+  /**
+   * A checked PROTOBUF body as the exposition in {@code target} (TEXT or OPENMETRICS) a client
+   * without protobuf is served: in TEXT, families keep the protobuf names, so that Prometheus keeps
+   * the same metadata.
+   */
+  public static Exposition protobufAs(byte[] protobuf, Format target) {
+    if (target == Format.PROTOBUF) {
+      throw new IllegalArgumentException("a protobuf body is served as it is");
+    }
+    return ProtobufConversion.convert(ProtobufReader.read(protobuf), target).exposition();
+  }
+
+  /**
+   * The histogram families of a checked PROTOBUF body that have native buckets alone, which no text
+   * format can carry.
+   */
+  public static List<String> nativeOnly(byte[] protobuf) {
+    return ProtobufConversion.toOpenMetrics(ProtobufReader.read(protobuf)).nativeOnly();
   }
 }

@@ -9,12 +9,22 @@ public final class InvalidExpositionException extends RuntimeException {
   private final String reason;
 
   InvalidExpositionException(int line, String reason) {
-    super("line " + line + ": " + reason);
+    this("line " + line + ": ", line, reason);
+  }
+
+  private InvalidExpositionException(String where, int line, String reason) {
+    super(where + reason);
     this.line = line;
     this.reason = reason;
   }
 
-  /** The 1-based line number the problem was found on. */
+  /** A protobuf body's problem in its {@code index}th message (1-based), at byte {@code offset}. */
+  static InvalidExpositionException protobuf(int index, int offset, String reason) {
+    return new InvalidExpositionException(
+        "metric family " + index + " (byte " + offset + "): ", index, reason);
+  }
+
+  /** The 1-based line number the problem was found on (of a protobuf body: the message). */
   public int line() {
     return line;
   }

@@ -63,6 +63,44 @@ final class Numbers {
   }
 
   /**
+   * The float as Go's {@code fmt.Sprint} writes it (strconv 'g', shortest): what Prometheus makes
+   * of a protobuf bucket bound or quantile, e.g. 0.005, 100000, 1e+06, 1.5e-05, +Inf.
+   */
+  static String goFloat(double f) {
+    if (Double.isNaN(f)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(f)) {
+      return f > 0 ? "+Inf" : "-Inf";
+    }
+    if (f == 0) {
+      return 1 / f < 0 ? "-0" : "0";
+    }
+    java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(f)).stripTrailingZeros();
+    String digits = d.unscaledValue().abs().toString();
+    int exp = digits.length() - 1 - d.scale();
+    String sign = f < 0 ? "-" : "";
+    if (exp < -4 || exp >= 6) {
+      String mantissa =
+          digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      int e = Math.abs(exp);
+      return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+    }
+    return d.toPlainString();
+  }
+
+  /**
+   * Milliseconds as OpenMetrics seconds that Prometheus' {@code int64(seconds * 1000)} turns back
+   * into the same milliseconds: a half millisecond away from zero keeps the truncation off the
+   * float product's rounding error.
+   */
+  static String millisToSeconds(long millis) {
+    long abs = Math.abs(millis);
+    String ms = Long.toString(abs % 1000);
+    return (millis < 0 ? "-" : "") + abs / 1000 + "." + "000".substring(ms.length()) + ms + "5";
+  }
+
+  /**
    * An OpenMetrics timestamp in float seconds as the int64 milliseconds Prometheus makes of it:
    * {@code int64(seconds * 1000)}, truncated toward zero, and on amd64 the minimum int64 where the
    * product does not fit.

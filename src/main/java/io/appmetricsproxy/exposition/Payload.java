@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -29,6 +30,7 @@ public final class Payload {
   private final byte[] sha256;
   private final String digest;
   private final Format format;
+  private volatile List<String> nativeOnly;
 
   private Payload(byte[] plain, int offset, int length, Format format) {
     this.format = Objects.requireNonNull(format);
@@ -103,7 +105,23 @@ public final class Payload {
         && Arrays.equals(sha256(bytes, 0, bytes.length), sha256);
   }
 
-  /** Parses the bytes again, as they were validated when the payload was made. */
+  /**
+   * The histogram families of a PROTOBUF payload that have native buckets alone, which a client
+   * without protobuf cannot be given (worked out once); none for the other formats.
+   */
+  public List<String> nativeOnly() {
+    List<String> names = nativeOnly;
+    if (names == null) {
+      names = format == Format.PROTOBUF ? ExpositionParser.nativeOnly(toByteArray()) : List.of();
+      nativeOnly = names;
+    }
+    return names;
+  }
+
+  /**
+   * Parses the bytes again, as they were validated when the payload was made (a PROTOBUF one as the
+   * OPENMETRICS a client without protobuf gets, see {@link ExpositionParser#parse}).
+   */
   public Exposition parse() {
     return ExpositionParser.parse(toByteArray(), format);
   }

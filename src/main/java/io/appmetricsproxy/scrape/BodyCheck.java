@@ -35,7 +35,8 @@ public final class BodyCheck {
   /**
    * Checks a body served with this Content-Type header value (null: no header) as Prometheus'
    * scrape would: refused where Prometheus fails the scrape, with its reason, and where the body is
-   * empty (no byte at all); kept otherwise, a text body with its final newline added.
+   * empty (no byte at all); kept otherwise, a text body with its final newline added, a protobuf
+   * one (Content-Type application/vnd.google.protobuf) byte for byte.
    */
   public static Verdict check(byte[] body, String contentType) {
     return check(body, contentType, Optional.empty());
@@ -66,7 +67,11 @@ public final class BodyCheck {
       return refused(
           ScrapeError.Reason.INVALID,
           "HTTP 200 but not "
-              + (format == Format.TEXT ? "Prometheus text" : "OpenMetrics")
+              + switch (format) {
+                case TEXT -> "Prometheus text";
+                case OPENMETRICS -> "OpenMetrics";
+                case PROTOBUF -> "Prometheus protobuf";
+              }
               + " ("
               + e.getMessage()
               + ")");

@@ -48,6 +48,15 @@ final class HttpFetcher implements AutoCloseable {
       "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
           + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
+  /**
+   * Prometheus 2.42's with native histograms on (scrapeAcceptHeaderWithProtobuf): protobuf first.
+   */
+  static final String ACCEPT_PROTOBUF =
+      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+          + "application/openmetrics-text;version=1.0.0;q=0.8,"
+          + "application/openmetrics-text;version=0.0.1;q=0.75,"
+          + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final CloseableHttpClient client;
@@ -56,6 +65,7 @@ final class HttpFetcher implements AutoCloseable {
   private final Duration connectTimeout;
   private final long maxBodyBytes;
   private final LargeBodies largeBodies;
+  private final String accept;
 
   HttpFetcher(ScrapeSettings settings) {
     this(
@@ -63,10 +73,21 @@ final class HttpFetcher implements AutoCloseable {
         settings.maxBodyBytes(),
         settings.concurrency(),
         LargeBodies.forHeap(
-            Runtime.getRuntime().maxMemory(), settings.maxBodyBytes(), settings.concurrency()));
+            Runtime.getRuntime().maxMemory(), settings.maxBodyBytes(), settings.concurrency()),
+        settings.nativeHistograms());
   }
 
   HttpFetcher(Duration timeout, long maxBodyBytes, int concurrency, LargeBodies largeBodies) {
+    this(timeout, maxBodyBytes, concurrency, largeBodies, true);
+  }
+
+  HttpFetcher(
+      Duration timeout,
+      long maxBodyBytes,
+      int concurrency,
+      LargeBodies largeBodies,
+      boolean nativeHistograms) {
+    this.accept = nativeHistograms ? ACCEPT_PROTOBUF : ACCEPT;
     this.timeout = timeout;
     this.maxBodyBytes = maxBodyBytes;
     this.largeBodies = largeBodies;
@@ -174,7 +195,7 @@ final class HttpFetcher implements AutoCloseable {
   private Payload get(Target target, int port, Duration budget, Optional<Payload> last)
       throws ScrapeFailure {
     HttpGet request = new HttpGet("http://" + hostPart(target.host()) + ":" + port + target.path());
-    request.setHeader(HttpHeaders.ACCEPT, ACCEPT);
+    request.setHeader(HttpHeaders.ACCEPT, accept);
     request.setConfig(
         RequestConfig.custom()
             .setConnectionRequestTimeout(Timeout.of(budget))

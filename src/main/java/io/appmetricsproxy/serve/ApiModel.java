@@ -55,7 +55,9 @@ final class ApiModel {
       Error error,
       String fromDiscoveryAt,
       Map<String, String> labels,
-      String sdTarget) {}
+      String sdTarget,
+      String format,
+      List<String> nativeOnly) {}
 
   /** {@code reason} is a scrape error reason or {@value TargetsView#NOT_SEEN}. */
   record Error(String reason, String message) {}

@@ -192,7 +192,7 @@ final class IndexPage {
                 + Html.escape(t.fromDiscoveryAt())
                 + ")</span>";
     if (t.error() == null) {
-      return "<td class=\"status ok\">up" + from + "</td>";
+      return "<td class=\"status ok\">up" + from + nativeOnly(t) + "</td>";
     }
     if (TargetsView.NOT_SEEN.equals(t.error().reason())) {
       return "<td class=\"status warn\">" + Html.escape(t.error().message()) + "</td>";
@@ -203,6 +203,16 @@ final class IndexPage {
         + Html.escape(t.error().message())
         + from
         + "</td>";
+  }
+
+  /** The histograms a client without protobuf does not get of this target, if any. */
+  private static String nativeOnly(ApiModel.Target t) {
+    if (t.nativeOnly() == null || t.nativeOnly().isEmpty()) {
+      return "";
+    }
+    return " <span class=\"warn\">(native histograms, served in protobuf only: "
+        + Html.escape(String.join(", ", t.nativeOnly()))
+        + ")</span>";
   }
 
   private static void skipped(StringBuilder html, List<ApiModel.Skipped> skipped) {

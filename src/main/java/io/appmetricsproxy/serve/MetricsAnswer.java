@@ -28,6 +28,7 @@ record MetricsAnswer(
   private static final Payload EMPTY_TEXT = Payload.of(new byte[0], Format.TEXT);
   private static final Payload EMPTY_OPENMETRICS =
       Payload.of("# EOF\n".getBytes(StandardCharsets.UTF_8), Format.OPENMETRICS);
+  private static final Payload EMPTY_PROTOBUF = Payload.of(new byte[0], Format.PROTOBUF);
 
   /** Ends the ETag of one container's answer: never that of its name, even of one container. */
   private static final String CONTAINER_TAG = "-container";
@@ -60,6 +61,7 @@ record MetricsAnswer(
     Wanted wanted =
         new Wanted(
             Negotiation.format(accept),
+            Negotiation.textFormat(accept),
             Negotiation.gzip(acceptEncoding),
             ifNoneMatch,
             ifModifiedSince);
@@ -70,12 +72,17 @@ record MetricsAnswer(
     }
     Optional<Served> served = q.local() ? snapshot.ofNode(name, node) : snapshot.get(name);
     if (served.isPresent()) {
-      return wanted.answer(served.get().payload(wanted.format), served.get().lastModified(), "");
+      return wanted.answer(wanted.of(served.get()), served.get().lastModified(), "");
     }
     if (q.local() && (snapshot.get(name).isPresent() || snapshot.expired(name).isPresent())) {
       // known here, scraped elsewhere or too old: nothing of this node's, a valid empty exposition
-      return wanted.answer(
-          wanted.format == Format.OPENMETRICS ? EMPTY_OPENMETRICS : EMPTY_TEXT, null, "");
+      Payload empty =
+          switch (wanted.format) {
+            case PROTOBUF -> EMPTY_PROTOBUF;
+            case OPENMETRICS -> EMPTY_OPENMETRICS;
+            case TEXT -> EMPTY_TEXT;
+          };
+      return wanted.answer(empty, null, "");
     }
     return text(404, notServed(snapshot, name));
   }
@@ -111,7 +118,7 @@ record MetricsAnswer(
     }
     return view.snapshot()
         .ofContainer(name, container, node, local)
-        .map(s -> wanted.answer(s.payload(wanted.format), s.lastModified(), CONTAINER_TAG))
+        .map(s -> wanted.answer(wanted.of(s), s.lastModified(), CONTAINER_TAG))
         .orElseGet(
             () ->
                 text(
@@ -124,8 +131,19 @@ record MetricsAnswer(
                         + " on this node\n"));
   }
 
-  /** What the client asked for: the format, gzip, and its copy's validators. */
-  private record Wanted(Format format, boolean gzip, String ifNoneMatch, String ifModifiedSince) {
+  /**
+   * What the client asked for: the format, the text format it takes best where the metrics are not
+   * protobuf, gzip, and its copy's validators.
+   */
+  private record Wanted(
+      Format format, Format textual, boolean gzip, String ifNoneMatch, String ifModifiedSince) {
+
+    /** The name's (or container's) metrics in the richest format the client takes. */
+    Payload of(Served served) {
+      boolean protobuf = format == Format.PROTOBUF;
+      return served.payload(
+          protobuf && served.payload().format() != Format.PROTOBUF ? textual : format);
+    }
 
     /** {@code payload} (scraped last at {@code lastModified}, null for never), or a 304. */
     MetricsAnswer answer(Payload payload, Instant lastModified, String tag) {

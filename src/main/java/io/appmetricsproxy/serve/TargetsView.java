@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -106,7 +107,9 @@ final class TargetsView {
             : null,
         fromDiscoveryAt,
         SdView.labels(t.labels()),
-        sdTarget);
+        sdTarget,
+        format(e),
+        nativeOnly(e));
   }
 
   /** Served from a peer's scrape: this node neither scraped it nor knows its failures. */
@@ -127,7 +130,9 @@ final class TargetsView {
         null,
         null,
         SdView.labels(e.labels()),
-        sdTarget);
+        sdTarget,
+        format(e),
+        nativeOnly(e));
   }
 
   private static ApiModel.Target notSeen(Entry e, String sdTarget) {
@@ -147,7 +152,19 @@ final class TargetsView {
         new ApiModel.Error(NOT_SEEN, "not seen in the last cycle; its last good scrape is served"),
         null,
         SdView.labels(e.labels()),
-        sdTarget);
+        sdTarget,
+        format(e),
+        nativeOnly(e));
+  }
+
+  /** The format the entry is held in ("text", "openmetrics", "protobuf"), null for none. */
+  private static String format(Entry e) {
+    return e == null ? null : e.payload().format().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The native-only histograms of the entry, which a client without protobuf does not get. */
+  private static List<String> nativeOnly(Entry e) {
+    return e == null ? List.of() : e.payload().nativeOnly();
   }
 
   private static double seconds(Duration d) {

@@ -2,10 +2,12 @@ package io.appmetricsproxy.status;
 
 import io.appmetricsproxy.exposition.Exposition;
 import io.appmetricsproxy.exposition.ExpositionMerger;
+import io.appmetricsproxy.exposition.ExpositionParser;
 import io.appmetricsproxy.exposition.ExpositionWriter;
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Label;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.exposition.ProtobufMerger;
 import io.appmetricsproxy.store.Entry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,14 +30,13 @@ public final class Served {
   private final Payload payload;
   private final List<String> warnings;
   private volatile Payload text;
+  private volatile Payload openMetrics;
 
-  private Served(
-      String name, List<Entry> entries, Payload payload, List<String> warnings, Payload text) {
+  private Served(String name, List<Entry> entries, Payload payload, List<String> warnings) {
     this.name = name;
     this.entries = List.copyOf(entries);
     this.payload = payload;
     this.warnings = List.copyOf(warnings);
-    this.text = text;
   }
 
   /**
@@ -55,26 +56,56 @@ public final class Served {
     List<Entry> sorted = new ArrayList<>(group);
     sorted.sort(Comparator.comparing(Entry::node).thenComparing(Entry::containerName));
     if (previous != null && previous.sameContent(sorted)) {
-      return new Served(name, sorted, previous.payload, previous.warnings, previous.text);
+      Served same = new Served(name, sorted, previous.payload, previous.warnings);
+      same.text = previous.text;
+      same.openMetrics = previous.openMetrics;
+      return same;
     }
     if (sorted.size() == 1) {
-      return new Served(name, sorted, sorted.get(0).payload(), List.of(), null);
+      return new Served(name, sorted, sorted.get(0).payload(), List.of());
     }
     boolean severalNodes = sorted.stream().map(Entry::node).distinct().count() > 1;
-    List<ExpositionMerger.Source> sources = new ArrayList<>();
+    List<List<Label>> labels = new ArrayList<>();
     for (Entry e : sorted) {
-      List<Label> labels = new ArrayList<>();
-      labels.add(new Label(CONTAINER_LABEL, e.containerName()));
+      List<Label> added = new ArrayList<>();
+      added.add(new Label(CONTAINER_LABEL, e.containerName()));
       if (severalNodes) {
-        labels.add(new Label(NODE_LABEL, e.node()));
+        added.add(new Label(NODE_LABEL, e.node()));
       }
-      sources.add(new ExpositionMerger.Source(labels, e.payload().parse()));
+      labels.add(added);
+    }
+    if (sorted.stream().allMatch(e -> e.payload().format() == Format.PROTOBUF)) {
+      List<ProtobufMerger.Source> sources = new ArrayList<>();
+      for (int i = 0; i < sorted.size(); i++) {
+        sources.add(new ProtobufMerger.Source(labels.get(i), sorted.get(i).payload()));
+      }
+      Payload payload = Payload.of(ProtobufMerger.merge(sources), Format.PROTOBUF);
+      return new Served(name, sorted, payload, List.of());
+    }
+    List<ExpositionMerger.Source> sources = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      Payload p = sorted.get(i).payload();
+      Exposition e =
+          p.format() == Format.PROTOBUF
+              ? ExpositionParser.protobufAs(p.toByteArray(), Format.TEXT)
+              : p.parse();
+      sources.add(new ExpositionMerger.Source(labels.get(i), e));
+      for (String family : p.nativeOnly()) {
+        warnings.add(
+            "family \""
+                + family
+                + "\": native histogram alone in source "
+                + (i + 1)
+                + ", not in the merge");
+      }
     }
     ExpositionMerger.Result merged = ExpositionMerger.merge(sources);
+    warnings.addAll(merged.warnings());
     Exposition exposition = merged.exposition();
     Payload payload =
         Payload.of(ExpositionWriter.write(exposition, exposition.format()), exposition.format());
-    return new Served(name, sorted, payload, merged.warnings(), null);
+    return new Served(name, sorted, payload, warnings);
   }
 
   private boolean sameContent(List<Entry> sorted) {
@@ -98,7 +129,10 @@ public final class Served {
     return entries;
   }
 
-  /** In the format the targets gave: OpenMetrics only if every one of them did. */
+  /**
+   * In the format the targets gave: PROTOBUF or OpenMetrics only if every one of them did, else
+   * text.
+   */
   public Payload payload() {
     return payload;
   }
@@ -109,18 +143,40 @@ public final class Served {
   }
 
   /**
-   * The exposition in {@code format}, converted once from OpenMetrics when the client needs text.
+   * The exposition for a client that wants {@code format}: as held where it is in that format or
+   * the client takes it (text for anyone, OpenMetrics for a protobuf client); else converted once,
+   * from protobuf to OpenMetrics or text (classic buckets, native-only histograms left out: {@link
+   * Payload#nativeOnly()}), from OpenMetrics to text.
    */
   public Payload payload(Format format) {
-    if (format == payload.format() || format == Format.OPENMETRICS) {
+    Format held = payload.format();
+    if (format == held
+        || held == Format.TEXT
+        || (held == Format.OPENMETRICS && format == Format.PROTOBUF)) {
       return payload;
+    }
+    if (format == Format.OPENMETRICS) {
+      Payload converted = openMetrics;
+      if (converted == null) {
+        converted = convert(Format.OPENMETRICS);
+        openMetrics = converted;
+      }
+      return converted;
     }
     Payload converted = text;
     if (converted == null) {
-      converted = Payload.of(ExpositionWriter.write(payload.parse(), Format.TEXT), Format.TEXT);
+      converted = convert(Format.TEXT);
       text = converted;
     }
     return converted;
+  }
+
+  private Payload convert(Format to) {
+    Exposition exposition =
+        payload.format() == Format.PROTOBUF
+            ? ExpositionParser.protobufAs(payload.toByteArray(), to)
+            : payload.parse();
+    return Payload.of(ExpositionWriter.write(exposition, to), to);
   }
 
   /** The gzip form of {@link #payload(Format)}, compressed once per scrape (or merge). */

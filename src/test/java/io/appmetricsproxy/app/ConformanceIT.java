@@ -10,7 +10,6 @@ import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.scrape.Corpus;
 import io.appmetricsproxy.scrape.ScrapeResult;
-import io.appmetricsproxy.serve.MetricsFastPath;
 import io.appmetricsproxy.serve.TestTomcat;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.ConformanceCorpus;
@@ -41,7 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  * then a real Prometheus scrapes every accepted body directly and through the proxy's real webapp
  * resources in embedded Tomcat, for one container to an OpenMetrics client and to a text-only
  * client, and merged from two containers serving the same body (to both clients), and must store
- * the same series, samples, timestamps, metadata and exemplars each way.
+ * the same series, samples, timestamps, metadata and exemplars each way. With native histograms on
+ * (Prometheus asks for protobuf first), and with protobuf cases ({@link ProtobufConformance}: their
+ * verdict is the one a Prometheus with native histograms gives scraping them directly in this run),
+ * for which the Prometheus client gets protobuf, native histograms and all, and the text client the
+ * classic form.
  */
 class ConformanceIT {
   private static final String NODE = "conformance";
@@ -50,18 +53,28 @@ class ConformanceIT {
 
   @Test
   void prometheusStoresThroughTheProxyWhatItStoresFromTheBody() throws Exception {
-    List<Case> cases = ConformanceCorpus.load();
+    List<Case> corpus = ConformanceCorpus.load();
     PrometheusServer.require();
+    List<Case> served = new ArrayList<>(corpus);
+    served.addAll(ProtobufConformance.unjudged());
     Map<String, Case> byId = new LinkedHashMap<>();
-    cases.forEach(c -> byId.put(c.id(), c));
-    assertThat(byId).as("case ids are unique").hasSameSizeAs(cases);
+    served.forEach(c -> byId.put(c.id(), c));
+    assertThat(byId).as("case ids are unique").hasSameSizeAs(served);
     Files.createDirectories(dir.resolve("tomcat"));
     Files.createDirectories(dir.resolve("bodies"));
     Files.createDirectories(dir.resolve("prometheus"));
+    Files.createDirectories(dir.resolve("verdicts"));
     long started = System.nanoTime();
-    try (LoopbackBodies bodies = LoopbackBodies.start(cases, dir.resolve("bodies"));
-        Proxy proxy = proxy(targets(cases, bodies.port()));
-        TestTomcat tomcat = webapp(proxy)) {
+    try (LoopbackBodies bodies = LoopbackBodies.start(served, dir.resolve("bodies"))) {
+      List<Case> cases = new ArrayList<>(corpus);
+      cases.addAll(ProtobufConformance.judged(bodies, dir.resolve("verdicts")));
+      check(cases, bodies, started);
+    }
+  }
+
+  private void check(List<Case> cases, LoopbackBodies bodies, long started) throws Exception {
+    try (Proxy proxy = proxy(targets(cases, bodies.port()));
+        TestTomcat tomcat = TestTomcat.webapp(dir.resolve("tomcat"), proxy.state())) {
       bodies.assertFaithful();
       bodies.relayTo(tomcat.port());
       CycleReport cycle = proxy.cycle().run();
@@ -71,7 +84,10 @@ class ConformanceIT {
       Map<Variant, Map<String, StoredTarget>> stored = new LinkedHashMap<>();
       Instant from = Instant.now();
       try (PrometheusServer prometheus =
-          PrometheusServer.start(dir.resolve("prometheus"), config(cases, bodies, tomcat.port()))) {
+          PrometheusServer.start(
+              dir.resolve("prometheus"),
+              config(cases, bodies, tomcat.port()),
+              ProtobufConformance.FEATURES)) {
         awaitTwoScrapes(
             prometheus, cases.size() + (Variant.values().length - 1) * kept(cases).size());
         // Prometheus scrapes on while it is read: later samples count as taken at scrape time too
@@ -159,17 +175,6 @@ class ConformanceIT {
         });
   }
 
-  /** The proxy's resources as web.xml declares them: fast path, then JAX-RS. */
-  private TestTomcat webapp(Proxy proxy) throws Exception {
-    return TestTomcat.start(
-        dir.resolve("tomcat"),
-        t ->
-            TestTomcat.filter(
-                TestTomcat.jersey(t, "", proxy.state()),
-                "metrics-fast-path",
-                new MetricsFastPath(proxy.state())));
-  }
-
   private static List<Difference> verdicts(List<Case> cases, CycleReport cycle) {
     Map<String, ScrapeResult> results =
         cycle.results().stream()
@@ -230,7 +235,7 @@ class ConformanceIT {
    * Waits until every target has been scraped twice (at least once after all were once) and none's
    * last scrape timed out (a busy machine; the next scrape tells), at most 120 s.
    */
-  private static void awaitTwoScrapes(PrometheusServer prometheus, int targets) throws Exception {
+  static void awaitTwoScrapes(PrometheusServer prometheus, int targets) throws Exception {
     long deadline = System.nanoTime() + 120_000_000_000L;
     Instant allOnce = null;
     long timedOut = 0;
@@ -294,11 +299,13 @@ class ConformanceIT {
         }
         continue; // a text client or a merge gets it without the exemplars 2.42 refuses
       }
-      boolean openMetrics = c.contentType().orElse("").startsWith("application/openmetrics-text");
-      add(differences, c, Variant.OPENMETRICS, direct, stored, false);
-      add(differences, c, Variant.TEXT, direct, stored, openMetrics);
-      addMerge(differences, c, Variant.MERGE, direct, stored, false);
-      addMerge(differences, c, Variant.MERGE_TEXT, direct, stored, openMetrics);
+      boolean protobuf = c.source().equals(ProtobufConformance.SOURCE);
+      boolean openMetrics =
+          protobuf || c.contentType().orElse("").startsWith("application/openmetrics-text");
+      add(differences, c, Variant.OPENMETRICS, direct, stored, false, false);
+      add(differences, c, Variant.TEXT, direct, stored, openMetrics, protobuf);
+      addMerge(differences, c, Variant.MERGE, direct, stored, false, false);
+      addMerge(differences, c, Variant.MERGE_TEXT, direct, stored, openMetrics, protobuf);
       for (String name : List.of("s-" + c.id(), "m-" + c.id())) {
         String type = bodies.relayedType(name);
         if (!type.startsWith("text/plain")) {
@@ -320,7 +327,8 @@ class ConformanceIT {
       Variant v,
       StoredTarget direct,
       Map<Variant, Map<String, StoredTarget>> stored,
-      boolean textOfOpenMetrics) {
+      boolean textOfOpenMetrics,
+      boolean textOfProtobuf) {
     StoredTarget merged = stored.get(v).get(c.id());
     Set<String> replicas = Set.copyOf(replicas(c));
     if (merged.up()) {
@@ -332,7 +340,10 @@ class ConformanceIT {
     for (String replica : replicas(c)) {
       for (String what :
           StoredComparison.differences(
-              direct, StoredComparison.replica(merged, replica, replicas), textOfOpenMetrics)) {
+              direct,
+              StoredComparison.replica(merged, replica, replicas),
+              textOfOpenMetrics,
+              textOfProtobuf)) {
         differences.add(new Difference(c.id(), c.source(), v.title, replica + ": " + what));
       }
     }
@@ -351,9 +362,11 @@ class ConformanceIT {
       Variant v,
       StoredTarget direct,
       Map<Variant, Map<String, StoredTarget>> stored,
-      boolean textOfOpenMetrics) {
+      boolean textOfOpenMetrics,
+      boolean textOfProtobuf) {
     for (String what :
-        StoredComparison.differences(direct, stored.get(v).get(c.id()), textOfOpenMetrics)) {
+        StoredComparison.differences(
+            direct, stored.get(v).get(c.id()), textOfOpenMetrics, textOfProtobuf)) {
       differences.add(new Difference(c.id(), c.source(), v.title, what));
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.config.Config;
 import io.appmetricsproxy.discover.Skipped;
+import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.status.CycleReport;
@@ -145,8 +146,8 @@ class StandaloneIT {
             org.assertj.core.groups.Tuple.tuple(off.name(), "label prometheus.io/scrape=false"));
     assertThat(served(off.name())).isEmpty();
 
-    for (Served s : proxy.state().view().snapshot().all()) {
-      Promtool.assertParses(s.name(), s.payload().toByteArray());
+    for (Served s : proxy.state().view().snapshot().all()) { // node_exporter's is protobuf
+      Promtool.assertParses(s.name(), s.payload(Format.TEXT).toByteArray());
     }
   }
 

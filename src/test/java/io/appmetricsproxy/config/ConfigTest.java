@@ -60,6 +60,8 @@ class ConfigTest {
     assertThat(c.docker().ports()).containsExactly(80, 8080, 9100, 9090, 8081, 9404);
     assertThat(c.scrape().maxBodyBytes()).isEqualTo(512 * 1024);
     assertThat(c.scrape().concurrency()).isEqualTo(8);
+    assertThat(read(Map.of("NATIVE_HISTOGRAMS", "False")).scrape().nativeHistograms()).isFalse();
+    assertThat(read(Map.of()).scrape().nativeHistograms()).isTrue();
     assertThat(c.storeDir()).isEqualTo(Path.of("/var/lib/amp"));
     assertThat(c.docker().nodeName()).contains("node-1");
     assertThat(c.docker().environment()).containsEntry("DOCKER_HOST", "tcp://10.0.0.1:2376");
@@ -132,6 +134,8 @@ class ConfigTest {
             "SCRAPE_CONCURRENCY",
             "0",
             "SCRAPE_CONCURRENCY: expected a whole number from 1 to 1024, found \"0\""),
+        Arguments.of(
+            "NATIVE_HISTOGRAMS", "yes", "NATIVE_HISTOGRAMS: expected true or false, found \"yes\""),
         Arguments.of(
             "STORE_DIR",
             "relative/dir",

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.exposition.ProtoBodies;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,21 @@ class BodyCheckTest {
     assertThat(verdict.accepted()).isFalse();
     assertThat(verdict.error().get().reason()).isEqualTo(ScrapeError.Reason.INVALID);
     assertThat(verdict.error().get().message()).startsWith("HTTP 200 but not ");
+  }
+
+  @Test
+  void aProtobufBodyIsKeptByteForByteOrRefusedWithPrometheusReason() {
+    byte[] body = ProtoBodies.everyKind();
+    BodyCheck.Verdict kept = BodyCheck.check(body, Format.PROTOBUF.contentType());
+    assertThat(kept.payload().get().format()).isEqualTo(Format.PROTOBUF);
+    assertThat(kept.payload().get().toByteArray()).isEqualTo(body);
+
+    BodyCheck.Verdict refused =
+        BodyCheck.check(Arrays.copyOf(body, body.length - 3), "application/vnd.google.protobuf");
+    assertThat(refused.error().get().message())
+        .startsWith("HTTP 200 but not Prometheus protobuf (metric family 6 (byte ")
+        .contains("protobufparse: insufficient length of buffer");
+    assertThat(BodyCheck.check(utf8("up 1\n"), Format.PROTOBUF.contentType()).accepted()).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")

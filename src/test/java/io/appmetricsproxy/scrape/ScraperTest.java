@@ -121,6 +121,19 @@ class ScraperTest {
   }
 
   @Test
+  void withoutNativeHistogramsTargetsAreAskedAsBefore() throws InterruptedException {
+    try (Scraper asBefore =
+        new Scraper(
+            new HttpFetcher(Duration.ofMillis(1500), 4096, 4, new LargeBodies(4), false), 4)) {
+      assertThat(asBefore.scrape(List.of(target("/metrics", port()))).get(0).ok()).isTrue();
+    }
+    assertThat(accepts)
+        .containsExactly(
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+  }
+
+  @Test
   void theFirstPortWithValidMetricsWinsAndIsAskedFirstNextTime() throws Exception {
     int closed = closedPort();
     Target t = target("/metrics", closed, port());
@@ -133,8 +146,10 @@ class ScraperTest {
     assertThat(scraper.answered(t)).contains(port());
     assertThat(accepts.get(0))
         .isEqualTo(
-            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
-                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                + "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
+                + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+                + "*/*;q=0.1");
   }
 
   @Test

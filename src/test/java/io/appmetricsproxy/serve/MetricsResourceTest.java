@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.exposition.Format;
 import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.exposition.ProtoBodies;
 import io.appmetricsproxy.status.ProxyState;
 import io.appmetricsproxy.status.Snapshot;
 import io.appmetricsproxy.store.Entry;
@@ -53,7 +54,12 @@ class MetricsResourceTest {
   @BeforeAll
   static void start() throws IOException, LifecycleException {
     Payload payload = Payload.of(BODY.getBytes(StandardCharsets.UTF_8), Format.TEXT);
-    STATE.publish(Snapshot.of(List.of(new Entry("n1", "a1", "web-1", "web", AT, payload))));
+    Payload protobuf = Payload.of(ProtoBodies.everyKind(), Format.PROTOBUF);
+    STATE.publish(
+        Snapshot.of(
+            List.of(
+                new Entry("n1", "a1", "web-1", "web", AT, payload),
+                new Entry("n1", "p1", "pb-1", "pb", AT, protobuf))));
     tomcat = TestTomcat.metrics(tomcatBase, Map.of("", STATE, "-aging", AGING));
   }
 
@@ -81,6 +87,29 @@ class MetricsResourceTest {
     assertThat(header(r, "ETag")).matches("\"[0-9a-f]{32}\"");
     assertThat(header(r, "Last-Modified")).isEqualTo(LAST_MODIFIED);
     assertThat(header(r, "Vary")).isEqualTo("Accept, Accept-Encoding");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jaxrs", "/fast"})
+  void eachClientGetsTheRichestFormatItAccepts(String base) throws Exception {
+    String prometheusNative =
+        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+            + "application/openmetrics-text;version=1.0.0;q=0.8,text/plain;version=0.0.4;q=0.5";
+    HttpResponse<byte[]> proto = send("GET", base + "/pb/metrics", "Accept", prometheusNative);
+    assertThat(header(proto, "Content-Type")).startsWith("application/vnd.google.protobuf");
+    assertThat(proto.body()).isEqualTo(ProtoBodies.everyKind());
+    HttpResponse<byte[]> om =
+        send("GET", base + "/pb/metrics", "Accept", "application/openmetrics-text;version=1.0.0");
+    assertThat(header(om, "Content-Type")).startsWith("application/openmetrics-text");
+    assertThat(new String(om.body(), StandardCharsets.UTF_8)).contains("# {trace_id=\"def\"}");
+    HttpResponse<byte[]> text = send("GET", base + "/pb/metrics");
+    assertThat(header(text, "Content-Type")).startsWith("text/plain");
+    assertThat(new String(text.body(), StandardCharsets.UTF_8))
+        .contains("# TYPE requests_total counter\n");
+    assertThat(List.of(header(proto, "ETag"), header(om, "ETag"), header(text, "ETag")))
+        .doesNotHaveDuplicates();
+    HttpResponse<byte[]> textBody = send("GET", base + "/web/metrics", "Accept", prometheusNative);
+    assertThat(header(textBody, "Content-Type")).startsWith("text/plain");
   }
 
   @ParameterizedTest

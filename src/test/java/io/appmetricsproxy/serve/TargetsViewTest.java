@@ -85,7 +85,9 @@ class TargetsViewTest {
         error,
         null,
         Map.of(),
-        node);
+        node,
+        served ? "text" : null,
+        List.of());
   }
 
   static Stream<Arguments> rows() {
@@ -284,7 +286,9 @@ class TargetsViewTest {
                 null,
                 null,
                 Map.of(),
-                "n2"));
+                "n2",
+                "text",
+                List.of()));
   }
 
   @Test

@@ -38,6 +38,15 @@ public final class TestTomcat implements AutoCloseable {
   }
 
   /**
+   * The proxy's resources of {@code state} at the root as web.xml declares them: fast path, then
+   * JAX-RS.
+   */
+  public static TestTomcat webapp(Path base, ProxyState state) throws LifecycleException {
+    return start(
+        base, t -> filter(jersey(t, "", state), "metrics-fast-path", new MetricsFastPath(state)));
+  }
+
+  /**
    * A context at {@code path} whose every request goes to the JAX-RS application of {@code state}.
    */
   public static Context jersey(Tomcat tomcat, String path, ProxyState state) {

@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Debian's real Prometheus, started on a free loopback port with its data in a folder of the test,
@@ -48,6 +50,15 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer start(Path dir, String config)
       throws IOException, InterruptedException {
+    return start(dir, config, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, String)}, with more feature flags, e.g. {@code native-histograms} (which
+   * makes Prometheus ask for protobuf first).
+   */
+  public static PrometheusServer start(Path dir, String config, List<String> features)
+      throws IOException, InterruptedException {
     require();
     Path file = dir.resolve("prometheus.yml");
     Files.writeString(file, config);
@@ -59,7 +70,10 @@ public final class PrometheusServer implements AutoCloseable {
                 "--config.file=" + file,
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--enable-feature=exemplar-storage",
+                "--enable-feature="
+                    + String.join(
+                        ",",
+                        Stream.concat(Stream.of("exemplar-storage"), features.stream()).toList()),
                 "--log.level=warn")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

@@ -38,6 +38,20 @@ public final class StoredComparison {
    */
   public static List<String> differences(
       StoredTarget direct, StoredTarget through, boolean textOfOpenMetrics) {
+    return differences(direct, through, textOfOpenMetrics, false);
+  }
+
+  /**
+   * As {@link #differences(StoredTarget, StoredTarget, boolean)}; {@code textOfProtobuf}: {@code
+   * through} is a text client's view of a protobuf body, where a native histogram is missing and a
+   * histogram that had classic buckets too arrives as them (its {@code _bucket}, {@code _sum},
+   * {@code _count} series).
+   */
+  public static List<String> differences(
+      StoredTarget direct,
+      StoredTarget through,
+      boolean textOfOpenMetrics,
+      boolean textOfProtobuf) {
     List<String> out = new ArrayList<>();
     if (!direct.up()) {
       if (storageVerdict(direct) && through.up()) {
@@ -62,6 +76,9 @@ public final class StoredComparison {
       SortedSet<String> want = direct.series().get(series);
       SortedSet<String> got = through.series().get(series);
       SortedSet<String> inText = textOfOpenMetrics ? withoutNegativeTimestamps(want) : want;
+      if (textOfProtobuf && (isNative(want) || classicOfNative(series, direct))) {
+        continue;
+      }
       if (got == null) {
         if (!(textOfOpenMetrics && isCreated(series.get("__name__"), direct))
             && !inText.isEmpty()) {
@@ -76,6 +93,9 @@ public final class StoredComparison {
     for (String metric : new TreeSet<>(union(direct.metadata(), through.metadata()))) {
       Metadata want = direct.metadata().get(metric);
       Metadata got = through.metadata().get(metric);
+      if (textOfProtobuf && got == null && nativeOnly(metric, direct, through)) {
+        continue; // a native-only histogram is not in text, nor its metadata
+      }
       if (!sameMetadata(want, got, textOfOpenMetrics)
           && !(textOfOpenMetrics && want == null && isCreated(metric, direct))) {
         out.add("metadata " + metric + ": " + got + ", direct " + want);
@@ -94,6 +114,43 @@ public final class StoredComparison {
       }
     }
     return out;
+  }
+
+  private static boolean isNative(SortedSet<String> samples) {
+    return samples != null
+        && samples.stream().anyMatch(s -> s.contains(" " + StoredTarget.HISTOGRAM));
+  }
+
+  /** Whether every series of the name is a native histogram directly and none came through. */
+  private static boolean nativeOnly(String name, StoredTarget direct, StoredTarget through) {
+    boolean any = false;
+    for (Map.Entry<SortedMap<String, String>, SortedSet<String>> s : direct.series().entrySet()) {
+      if (name.equals(s.getKey().get("__name__"))) {
+        if (!isNative(s.getValue())) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any
+        && through.series().keySet().stream()
+            .noneMatch(k -> k.getOrDefault("__name__", "").startsWith(name));
+  }
+
+  /** A _bucket, _sum or _count series of a name stored directly as a native histogram. */
+  private static boolean classicOfNative(SortedMap<String, String> series, StoredTarget direct) {
+    String name = series.getOrDefault("__name__", "");
+    for (String suffix : List.of("_bucket", "_sum", "_count")) {
+      if (name.endsWith(suffix)) {
+        SortedMap<String, String> family = new TreeMap<>(series);
+        family.put("__name__", name.substring(0, name.length() - suffix.length()));
+        family.remove("le");
+        if (isNative(direct.series().get(family))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static SortedSet<String> withoutNegativeTimestamps(SortedSet<String> samples) {

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * series with their samples, metadata and exemplars. The target's own {@code job} and {@code
  * instance} labels and Prometheus' synthetic series ({@code up}, {@code scrape_*}) are left out; a
  * sample or exemplar taken at scrape time (no timestamp of its own) is written {@code @scrape}, one
- * with a timestamp of its own {@code @<ms>}.
+ * with a timestamp of its own {@code @<ms>}; a native histogram's value is {@code histogram} and
+ * its JSON.
  *
  * @param series each series' labels (with {@code __name__}) and its distinct samples
  * @param metadata each metric name's {@code type=… help=… unit=…}
@@ -38,6 +39,9 @@ public record StoredTarget(
           "scrape_samples_scraped",
           "scrape_samples_post_metric_relabeling",
           "scrape_series_added");
+
+  /** Starts the value of a native histogram's sample, its JSON after it. */
+  public static final String HISTOGRAM = "histogram ";
 
   /** Far enough back for the out-of-order window the config allows, and ahead of any wall clock. */
   private static final String RANGE = "250y";
@@ -96,6 +100,9 @@ public record StoredTarget(
       SortedSet<String> samples = b.series.computeIfAbsent(labels, k -> new TreeSet<>());
       for (JsonNode v : s.path("values")) {
         samples.add(window.at(v.get(0)) + " " + v.get(1).asText());
+      }
+      for (JsonNode h : s.path("histograms")) {
+        samples.add(window.at(h.get(0)) + " " + HISTOGRAM + h.get(1));
       }
     }
     for (JsonNode m :

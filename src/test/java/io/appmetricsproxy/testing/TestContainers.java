@@ -143,6 +143,15 @@ public final class TestContainers implements AutoCloseable {
     return awaitHttp(s, 9100, "/metrics");
   }
 
+  /**
+   * {@code command} in {@code image} (e.g. {@link JavaImage#nativeHistogramsApp}), once it answers
+   * HTTP 200 at /metrics on {@code port}.
+   */
+  public Started app(
+      String image, String name, int port, Map<String, String> labels, String... command) {
+    return awaitHttp(start(image, name, labels, null, null, command), port, "/metrics");
+  }
+
   /** Runs (sleeps) and serves nothing. */
   public Started silent(String name, Map<String, String> labels) {
     Started s = start(name, labels, null, null, "sleep", FOREVER);
@@ -255,6 +264,16 @@ public final class TestContainers implements AutoCloseable {
 
   private Started start(
       String name, Map<String, String> labels, Tar files, HostConfig host, String... cmd) {
+    return start(image, name, labels, files, host, cmd);
+  }
+
+  private Started start(
+      String image,
+      String name,
+      Map<String, String> labels,
+      Tar files,
+      HostConfig host,
+      String... cmd) {
     Map<String, String> all = new HashMap<>(labels == null ? Map.of() : labels);
     all.putAll(labels());
     HostConfig hostConfig = host == null ? HostConfig.newHostConfig() : host;
