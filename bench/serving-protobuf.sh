@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark 3b: serving the same ~100 KB of metrics as protobuf and as text. Two containers serve the
-# same 1,700 counters, one as the text format, one as delimited protobuf (io.prometheus.client); the
+# same 1,485 counters, one as the text format, one as delimited protobuf (io.prometheus.client); the
 # proxy scrapes both. wrk (2 threads, 32 connections, loopback, gzip accepted) then asks
 #   text      the text container's metrics with Prometheus 2.42's Accept (served as scraped),
 #   protobuf  the protobuf container's with Prometheus 2.42's Accept of native histograms (as scraped),
@@ -90,7 +90,7 @@ read -r t_rps t_bytes < <(best text)
 read -r p_rps p_bytes < <(best protobuf)
 read -r c_rps c_bytes < <(best converted)
 echo
-echo "| same 1,700 counters, wrk -t2 -c32 ${secs}s, gzip | body as scraped | requests/s | bytes/request on the wire (gzip) | bytes without gzip |"
+echo "| same 1,485 counters, wrk -t2 -c32 ${secs}s, gzip | body as scraped | requests/s | bytes/request on the wire (gzip) | bytes without gzip |"
 echo "|---|---|---|---|---|"
 echo "| text body, Prometheus' Accept | text | $t_rps | $t_bytes | $(plain "$text_url" "$PROM") |"
 echo "| protobuf body, Accept of native histograms | protobuf | $p_rps | $p_bytes | $(plain "$proto_url" "$PROM_NATIVE") |"
