@@ -17,8 +17,8 @@ public final class ExpositionParser {
    * reason; where Prometheus keeps it, the exposition holds what Prometheus stores: every series
    * (the first of samples repeating a series and its timestamp), the last HELP, TYPE and UNIT given
    * to each name. A PROTOBUF body is checked as Prometheus checks it and given as the OPENMETRICS
-   * exposition a client without protobuf is served of it (classic buckets, no native-only
-   * histogram: {@link #nativeOnly}).
+   * exposition a client without protobuf is served of it (classic buckets; a native-only
+   * histogram's count, sum and +Inf bucket: {@link #nativeOnly}).
    *
    * @throws InvalidExpositionException naming the line and the reason Prometheus gives
    */
@@ -50,8 +50,8 @@ public final class ExpositionParser {
   }
 
   /**
-   * The histogram families of a checked PROTOBUF body that have native buckets alone, which no text
-   * format can carry.
+   * The histogram families of a checked PROTOBUF body that have native buckets alone: no text
+   * format carries those, only their count, sum and +Inf bucket.
    */
   public static List<String> nativeOnly(byte[] protobuf) {
     return ProtobufConversion.toOpenMetrics(ProtobufReader.read(protobuf)).nativeOnly();

@@ -106,8 +106,9 @@ public final class Payload {
   }
 
   /**
-   * The histogram families of a PROTOBUF payload that have native buckets alone, which a client
-   * without protobuf cannot be given (worked out once); none for the other formats.
+   * The histogram families of a PROTOBUF payload that have native buckets alone, of which a client
+   * without protobuf gets only the count, sum and +Inf bucket (worked out once); none for the other
+   * formats.
    */
   public List<String> nativeOnly() {
     List<String> names = nativeOnly;

@@ -13,10 +13,11 @@ import java.util.Map;
 /**
  * Converts checked protobuf families to OpenMetrics or text so that a client without protobuf
  * stores the series (and, in text, the metadata) Prometheus 2.42 stores from the protobuf, but for
- * native histograms: a histogram with classic buckets becomes them, one with native buckets alone
- * cannot be written and is left out (named in {@link Result#nativeOnly()}). In OpenMetrics,
- * exemplars on counters and buckets are kept, and a counter's family is named without its _total;
- * created timestamps, which 2.42 does not read from protobuf, are not written.
+ * native histograms: a histogram with classic buckets becomes them; one with native buckets alone
+ * becomes its count, sum and +Inf bucket, as its application writes it in text (named in {@link
+ * Result#nativeOnly()}: its buckets only protobuf carries). In OpenMetrics, exemplars on counters
+ * and buckets are kept, and a counter's family is named without its _total; created timestamps,
+ * which 2.42 does not read from protobuf, are not written.
  */
 final class ProtobufConversion {
 
@@ -82,15 +83,14 @@ final class ProtobufConversion {
         boolean gauge = f.type == ProtoFamily.GAUGE_HISTOGRAM && !text;
         type = gauge ? MetricType.GAUGEHISTOGRAM : MetricType.HISTOGRAM;
         boolean nativeFamily = ProtobufReader.histogramOf(f.metrics.get(0)).isNative();
+        boolean classic = false;
         for (Metric m : f.metrics) {
           Histogram h = ProtobufReader.histogramOf(m);
-          if (!(nativeFamily && h.buckets.isEmpty())) {
-            histogram(name, m, h, gauge, samples);
-          }
+          classic |= !h.buckets.isEmpty();
+          histogram(name, m, h, gauge, samples);
         }
-        if (nativeFamily && samples.isEmpty()) {
+        if (nativeFamily && !classic) {
           nativeOnly.add(name);
-          return;
         }
       }
     }

@@ -210,7 +210,7 @@ final class IndexPage {
     if (t.nativeOnly() == null || t.nativeOnly().isEmpty()) {
       return "";
     }
-    return " <span class=\"warn\">(native histograms, served in protobuf only: "
+    return " <span class=\"warn\">(native histograms whose buckets only protobuf clients get: "
         + Html.escape(String.join(", ", t.nativeOnly()))
         + ")</span>";
   }

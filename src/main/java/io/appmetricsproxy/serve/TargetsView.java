@@ -162,7 +162,10 @@ final class TargetsView {
     return e == null ? null : e.payload().format().name().toLowerCase(Locale.ROOT);
   }
 
-  /** The native-only histograms of the entry, which a client without protobuf does not get. */
+  /**
+   * The native-only histograms of the entry, of which a client without protobuf gets the count, sum
+   * and +Inf bucket only.
+   */
   private static List<String> nativeOnly(Entry e) {
     return e == null ? List.of() : e.payload().nativeOnly();
   }

@@ -97,7 +97,7 @@ public final class Served {
                 + family
                 + "\": native histogram alone in source "
                 + (i + 1)
-                + ", not in the merge");
+                + ", merged as its count, sum and +Inf bucket");
       }
     }
     ExpositionMerger.Result merged = ExpositionMerger.merge(sources);
@@ -145,8 +145,8 @@ public final class Served {
   /**
    * The exposition for a client that wants {@code format}: as held where it is in that format or
    * the client takes it (text for anyone, OpenMetrics for a protobuf client); else converted once,
-   * from protobuf to OpenMetrics or text (classic buckets, native-only histograms left out: {@link
-   * Payload#nativeOnly()}), from OpenMetrics to text.
+   * from protobuf to OpenMetrics or text (classic buckets; of a native-only histogram its count,
+   * sum and +Inf bucket: {@link Payload#nativeOnly()}), from OpenMetrics to text.
    */
   public Payload payload(Format format) {
     Format held = payload.format();

@@ -192,7 +192,7 @@ class ProtobufReaderTest {
   }
 
   @Test
-  void aClientWithoutProtobufGetsClassicBucketsExemplarsAndNoNativeOnlyHistogram() {
+  void aClientWithoutProtobufGetsClassicBucketsExemplarsAndANativeOnlyHistogramsCountAndSum() {
     byte[] body = ProtoBodies.everyKind();
     String om =
         new String(
@@ -226,6 +226,11 @@ class ProtobufReaderTest {
             both_seconds_bucket{le="+Inf"} 4
             both_seconds_sum 2.5
             both_seconds_count 4
+            # HELP native_seconds Native only.
+            # TYPE native_seconds histogram
+            native_seconds_bucket{op="get",le="+Inf"} 4
+            native_seconds_sum{op="get"} 1.5
+            native_seconds_count{op="get"} 4
             # EOF
             """);
     assertThat(ExpositionParser.nativeOnly(body)).containsExactly("native_seconds");

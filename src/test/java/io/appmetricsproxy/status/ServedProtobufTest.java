@@ -37,7 +37,11 @@ class ServedProtobufTest {
     assertThat(om.format()).isEqualTo(Format.OPENMETRICS);
     assertThat(new String(om.toByteArray(), StandardCharsets.UTF_8))
         .contains("classic_seconds_bucket{le=\"1.0\"} 5 # {trace_id=\"def\"}")
-        .doesNotContain("native_seconds");
+        .contains(
+            "# TYPE native_seconds histogram\n"
+                + "native_seconds_bucket{op=\"get\",le=\"+Inf\"} 4\n"
+                + "native_seconds_sum{op=\"get\"} 1.5\n"
+                + "native_seconds_count{op=\"get\"} 4\n");
     Payload text = served.payload(Format.TEXT);
     assertThat(text.format()).isEqualTo(Format.TEXT);
     assertThat(new String(text.toByteArray(), StandardCharsets.UTF_8))
@@ -45,7 +49,7 @@ class ServedProtobufTest {
         .contains("temperature 21.5 1700000000123\n")
         .contains("classic_seconds_bucket{le=\"1.0\"} 5\n")
         .doesNotContain("trace_id")
-        .doesNotContain("native_seconds");
+        .contains("native_seconds_bucket{op=\"get\",le=\"+Inf\"} 4\n");
     assertThat(served.payload(Format.OPENMETRICS)).isSameAs(om);
     assertThat(served.payload(Format.TEXT)).isSameAs(text);
     assertThat(served.payload().nativeOnly()).containsExactly("native_seconds");
@@ -112,7 +116,8 @@ class ServedProtobufTest {
     assertThat(merged.payload(Format.PROTOBUF)).isSameAs(merged.payload());
     assertThat(merged.warnings())
         .containsExactly(
-            "family \"native_seconds\": native histogram alone in source 1, not in the merge");
+            "family \"native_seconds\": native histogram alone in source 1, merged as its count, sum"
+                + " and +Inf bucket");
     assertThat(new String(merged.payload().toByteArray(), StandardCharsets.UTF_8))
         .contains("both_seconds_bucket{le=\"+Inf\",container=\"a-1\"} 4\n")
         .contains("up{container=\"a-2\"} 1\n");
