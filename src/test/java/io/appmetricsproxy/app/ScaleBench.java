@@ -48,6 +48,7 @@ public final class ScaleBench {
   private final long warmupMax;
   private final boolean seed;
   private final Random random = new Random(42);
+  private final java.util.Set<Integer> reserved = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService watchers =
       Executors.newCachedThreadPool(io.appmetricsproxy.lang.Threads.numbered("bench-watch-"));
@@ -95,6 +96,7 @@ public final class ScaleBench {
       List<Integer> managerPorts = new ArrayList<>();
       for (int i = 1; i <= MANAGERS; i++) {
         managerPorts.add(ReplicationBench.freePort());
+        reserved.add(managerPorts.get(i - 1));
       }
       List<String> workers = new ArrayList<>();
       for (int i = MANAGERS + 1; i <= n; i++) {
@@ -442,7 +444,10 @@ public final class ScaleBench {
       Path dir, String name, int port, List<String> peers, List<Node> into, WireCounters wire)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
-      int p = port > 0 ? port : ReplicationBench.freePort();
+      int p = port;
+      while (p <= 0 || port <= 0 && reserved.contains(p)) { // not a manager's port, chosen before
+        p = ReplicationBench.freePort();
+      }
       Proxy proxy = proxy(dir, name, p, peers);
       try {
         wire.watch(proxy);
