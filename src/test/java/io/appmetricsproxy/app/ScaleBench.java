@@ -383,6 +383,7 @@ public final class ScaleBench {
 
   /** Keeps node {@code x}'s own folder in every other node's store, entries first. */
   private static Void copyToAll(Node x, List<Node> nodes) throws IOException {
+    x.proxy().cycle().run(); // confirms its folder now: the copies are not older than the seeding
     Store from = x.proxy().store();
     String own = from.ownFolder().orElseThrow();
     List<String> files;
