@@ -382,7 +382,7 @@ public final class ScaleBench {
   }
 
   /** Keeps node {@code x}'s own folder in every other node's store, entries first. */
-  private static Void copyToAll(Node x, List<Node> nodes) throws IOException {
+  private static Void copyToAll(Node x, List<Node> nodes) throws Exception {
     x.proxy().cycle().run(); // confirms its folder now: the copies are not older than the seeding
     Store from = x.proxy().store();
     String own = from.ownFolder().orElseThrow();
