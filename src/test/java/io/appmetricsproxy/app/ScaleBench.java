@@ -113,8 +113,12 @@ public final class ScaleBench {
       }
       Collections.rotate(nodes, MANAGERS); // n1, n2, n3, then the workers
       System.out.printf(
-          "%n## N = %d (%d managers), interval %d s, %s%n",
-          n, MANAGERS, interval, seed ? "seeded" : "unseeded: the first copy in the warm-up");
+          "%n## N = %d (%d managers), interval %d s, MAX_AGE %s, %s%n",
+          n,
+          MANAGERS,
+          interval,
+          System.getProperty("maxAge", "default"),
+          seed ? "seeded" : "unseeded: the first copy in the warm-up");
       if (seed) {
         seed(nodes);
       }
@@ -128,8 +132,9 @@ public final class ScaleBench {
           break;
         }
         System.out.printf(
-            "warm-up interval %d: %s; n1's errors %s%n",
+            "warm-up interval %d (%.0f s in): %s; n1's errors %s%n",
             warmRounds,
+            (System.nanoTime() - warmStart) / 1e9,
             coverage(nodes),
             warm.report().peers().stream().flatMap(p -> p.error().stream()).limit(2).toList());
       }
@@ -473,7 +478,15 @@ public final class ScaleBench {
           new Target(
               name, name, name, "127.0.0.1", List.of(http.getAddress().getPort()), "/" + name));
     }
-    return ReplicationBench.proxy(dir, node, interval, port, String.join(",", peers), targets);
+    String maxAge = System.getProperty("maxAge", "");
+    return ReplicationBench.proxy(
+        dir,
+        node,
+        interval,
+        port,
+        String.join(",", peers),
+        targets,
+        maxAge.isEmpty() ? Map.of() : Map.of("MAX_AGE", maxAge));
   }
 
   /** About 10 KB of exposition, {@code token} its first sample. */
