@@ -9,11 +9,22 @@
 # (unchanged bytes: the median per peer of a round after an interval without change)
 # for the largest N.
 #   bench/replication-scale.sh [N...] (default 10 50 200); INTERVAL (default 10 s), ROUNDS measured
-#   (default 5), WARMUP_MAX seconds to converge (default 300)
+#   (default 5), WARMUP_MAX seconds to converge (default 300), SEED (default 1); JAVA_BENCH_OPTS
+#   adds JVM options (e.g. -XX:StartFlightRecording=...)
+# SEED=1: before the warm-up every node's folder (its entries, then .alive) is kept in every other
+# node's store as replication would have left it (Store.keep, in process), so the warm-up only
+# reaches steady state and the rounds measured are steady-state rounds; the FIRST COPY IS NOT
+# MEASURED. SEED=0: the stores start empty and the warm-up does the first copy (N * (N-1) * 5
+# entry files; at N = 200 it does not end on a 2-core machine). MAX_AGE: the proxies' (default
+# theirs, 3 intervals); at N = 200 seeded on 2 cores the first rounds (new sessions) and the 200
+# cycles of an interval take longer than that, and the stores forget the seeded folders before the
+# managers confirm them: run with MAX_AGE=120 there.
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10 50 200)
 sorted=$(printf '%s\n' "${sizes[@]}" | sort -n | tr '\n' ' ')
-export JAVA_BENCH_OPTS="-Xmx12g -Xss512k -Dinterval=${INTERVAL:-10} -Drounds=${ROUNDS:-5} -Dwarmup=${WARMUP_MAX:-300}"
+export JAVA_BENCH_OPTS="${JAVA_BENCH_OPTS:-} -Xmx12g -Xss512k -Dinterval=${INTERVAL:-10} -Drounds=${ROUNDS:-5} -Dwarmup=${WARMUP_MAX:-300}"
+JAVA_BENCH_OPTS+=" -DmaxAge=${MAX_AGE:-}"
+JAVA_BENCH_OPTS+=" -Dseed=$([[ ${SEED:-1} == 0 ]] && echo false || echo true)"
 
 # shellcheck disable=SC2086 # the sizes, smallest first, so that the last line is the largest N's
 exec bash "$(dirname "$0")/java.sh" io.appmetricsproxy.app.ScaleBench $sorted

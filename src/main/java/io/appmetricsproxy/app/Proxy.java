@@ -31,6 +31,7 @@ public final class Proxy implements AutoCloseable {
   private final Cycle cycle;
   private final Replicator replicator;
   private final Replication replication;
+  private final Store store;
   private final Optional<DockerEngine> engine;
   private Optional<SshTransport> ssh = Optional.empty();
   private Optional<Freshness> freshness = Optional.empty();
@@ -49,6 +50,7 @@ public final class Proxy implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Store store = new Store(config.storeDir());
     store.open();
+    this.store = store;
     this.scraper = new Scraper(config.scrape());
     this.metrics = new SelfMetrics();
     Snapshots snapshots = new Snapshots(store, config.maxAge(), clock);
@@ -130,6 +132,11 @@ public final class Proxy implements AutoCloseable {
 
   public Cycle cycle() {
     return cycle;
+  }
+
+  /** This node's store, for benches that put it into a state directly (app package only). */
+  Store store() {
+    return store;
   }
 
   public Replication replication() {

@@ -182,7 +182,20 @@ public final class ReplicationBench {
   /** A proxy of {@code node} on its own store and replication port, with these targets. */
   static Proxy proxy(
       Path dir, String node, int interval, int port, String peers, List<Target> targets) {
-    Map<String, String> env =
+    return proxy(dir, node, interval, port, peers, targets, Map.of());
+  }
+
+  /** The same with more settings, e.g. {@code MAX_AGE}. */
+  static Proxy proxy(
+      Path dir,
+      String node,
+      int interval,
+      int port,
+      String peers,
+      List<Target> targets,
+      Map<String, String> more) {
+    Map<String, String> env = new java.util.HashMap<>(more);
+    env.putAll(
         Map.of(
             "NODE_NAME",
             node,
@@ -195,7 +208,7 @@ public final class ReplicationBench {
             "REPLICATION_PORT",
             Integer.toString(port),
             "REPLICATION_PEERS",
-            peers);
+            peers));
     TargetSource source =
         new TargetSource() {
           @Override

@@ -4,6 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
+import io.appmetricsproxy.store.Entry;
+import io.appmetricsproxy.store.EntryFile;
+import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Store;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +18,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,15 +46,18 @@ public final class ScaleBench {
   private final int interval;
   private final int rounds;
   private final long warmupMax;
+  private final boolean seed;
   private final Random random = new Random(42);
+  private final java.util.Set<Integer> reserved = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService watchers =
       Executors.newCachedThreadPool(io.appmetricsproxy.lang.Threads.numbered("bench-watch-"));
 
-  private ScaleBench(int interval, int rounds, long warmupMax) throws IOException {
+  private ScaleBench(int interval, int rounds, long warmupMax, boolean seed) throws IOException {
     this.interval = interval;
     this.rounds = rounds;
     this.warmupMax = warmupMax;
+    this.seed = seed;
     http = ReplicationBench.serve(bodies, 4);
   }
 
@@ -59,7 +67,8 @@ public final class ScaleBench {
         new ScaleBench(
             Integer.getInteger("interval", 10),
             Integer.getInteger("rounds", 5),
-            Long.getLong("warmup", 300));
+            Long.getLong("warmup", 300),
+            Boolean.parseBoolean(System.getProperty("seed", "true")));
     List<String> sizes = args.length > 0 ? List.of(args) : List.of("10", "50", "200");
     String last = "";
     for (String n : sizes) {
@@ -87,6 +96,7 @@ public final class ScaleBench {
       List<Integer> managerPorts = new ArrayList<>();
       for (int i = 1; i <= MANAGERS; i++) {
         managerPorts.add(ReplicationBench.freePort());
+        reserved.add(managerPorts.get(i - 1));
       }
       List<String> workers = new ArrayList<>();
       for (int i = MANAGERS + 1; i <= n; i++) {
@@ -102,7 +112,16 @@ public final class ScaleBench {
         start(dir, "n" + i, managerPorts.get(i - 1), peers, nodes, wire);
       }
       Collections.rotate(nodes, MANAGERS); // n1, n2, n3, then the workers
-      System.out.printf("%n## N = %d (%d managers), interval %d s%n", n, MANAGERS, interval);
+      System.out.printf(
+          "%n## N = %d (%d managers), interval %d s, MAX_AGE %s, %s%n",
+          n,
+          MANAGERS,
+          interval,
+          System.getProperty("maxAge", "default"),
+          seed ? "seeded" : "unseeded: the first copy in the warm-up");
+      if (seed) {
+        seed(nodes);
+      }
       Tick warm = null;
       int warmRounds = 0;
       long warmStart = System.nanoTime();
@@ -113,8 +132,9 @@ public final class ScaleBench {
           break;
         }
         System.out.printf(
-            "warm-up interval %d: %s; n1's errors %s%n",
+            "warm-up interval %d (%.0f s in): %s; n1's errors %s%n",
             warmRounds,
+            (System.nanoTime() - warmStart) / 1e9,
             coverage(nodes),
             warm.report().peers().stream().flatMap(p -> p.error().stream()).limit(2).toList());
       }
@@ -339,6 +359,60 @@ public final class ScaleBench {
     }
   }
 
+  /**
+   * Puts every store into the state replication converges to, without the first copy: each node's
+   * cycle writes its own folder (entries, then {@code .alive}), which is then kept in every other
+   * node's store as an exchange would have left it: the same bytes and mtimes, entries before
+   * {@code .alive}, through {@link Store#keep} so that each store serves them and knows the
+   * folder's generation. The first copy is thus not measured.
+   */
+  private static void seed(List<Node> nodes) throws Exception {
+    long t0 = System.nanoTime();
+    cycleAll(nodes);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Node x : nodes) {
+        done.add(pool.submit(() -> copyToAll(x, nodes)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    System.out.printf(
+        "seeded: %d folders in each of %d stores, %.0f s%n",
+        nodes.size() - 1, nodes.size(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Keeps node {@code x}'s own folder in every other node's store, entries first. */
+  private static Void copyToAll(Node x, List<Node> nodes) throws Exception {
+    x.proxy().cycle().run(); // confirms its folder now: the copies are not older than the seeding
+    Store from = x.proxy().store();
+    String own = from.ownFolder().orElseThrow();
+    List<String> files;
+    try (var listed = Files.list(from.sharedRoot().resolve(own))) {
+      files =
+          new ArrayList<>(
+              listed.map(f -> f.getFileName().toString()).filter(Layout::entry).sorted().toList());
+    }
+    files.add(Layout.ALIVE);
+    for (String file : files) {
+      Store.Stored stored = from.read(own, file).orElseThrow();
+      Optional<Entry> entry =
+          Layout.entry(file)
+              ? Optional.of(EntryFile.decode(stored.bytes(), true))
+              : Optional.empty();
+      for (Node y : nodes) {
+        if (y != x) {
+          y.proxy().store().keep(own, file, stored.bytes(), entry, stored.mtime());
+        }
+      }
+    }
+    return null;
+  }
+
   /** Every node serves every node's entries, and n1's last round had no failed exchange. */
   private static boolean converged(List<Node> nodes, Tick last) {
     int want = nodes.size() * ENTRIES;
@@ -376,7 +450,10 @@ public final class ScaleBench {
       Path dir, String name, int port, List<String> peers, List<Node> into, WireCounters wire)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
-      int p = port > 0 ? port : ReplicationBench.freePort();
+      int p = port;
+      while (p <= 0 || port <= 0 && reserved.contains(p)) { // not a manager's port, chosen before
+        p = ReplicationBench.freePort();
+      }
       Proxy proxy = proxy(dir, name, p, peers);
       try {
         wire.watch(proxy);
@@ -401,7 +478,15 @@ public final class ScaleBench {
           new Target(
               name, name, name, "127.0.0.1", List.of(http.getAddress().getPort()), "/" + name));
     }
-    return ReplicationBench.proxy(dir, node, interval, port, String.join(",", peers), targets);
+    String maxAge = System.getProperty("maxAge", "");
+    return ReplicationBench.proxy(
+        dir,
+        node,
+        interval,
+        port,
+        String.join(",", peers),
+        targets,
+        maxAge.isEmpty() ? Map.of() : Map.of("MAX_AGE", maxAge));
   }
 
   /** About 10 KB of exposition, {@code token} its first sample. */
