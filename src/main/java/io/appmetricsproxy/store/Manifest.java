@@ -60,6 +60,22 @@ public record Manifest(Map<String, Folder> folders) {
       return o != null && !generation.isEmpty() && generation.equals(o.generation);
     }
 
+    /**
+     * Written out, not left to the record: the JDK 17 bootstrap of a record's equals ({@code
+     * ObjectMethods}) adapts a shared static method handle to the record's class and keeps the last
+     * one in that handle's one-entry cache, so the last record linked after an undeployment holds
+     * the webapp's class loader (UndeployIT finds it). Folders are compared at every cycle.
+     */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Folder f && confirmed == f.confirmed && generation.equals(f.generation);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(confirmed) * 31 + generation.hashCode();
+    }
+
     /** What its {@code .alive} holds. */
     public byte[] alive() {
       return generation.isEmpty()

@@ -49,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * …)}, the classic buckets, metadata and exemplars; without, every series, metadata and exemplar
  * too: the classic forms, and of the native-only histogram its count, sum and +Inf bucket, as the
  * application writes it in text. The proxy's {@code /api/targets} says it scraped protobuf and
- * names the native-only histogram, whose buckets only protobuf carries. What that second
- * Prometheus gets of each kind directly and through the proxy is written to
+ * names the native-only histogram, whose buckets only protobuf carries. What that second Prometheus
+ * gets of each kind directly and through the proxy is written to
  * target/native-histograms-report.txt.
  */
 class NativeHistogramsIT {
