@@ -189,7 +189,7 @@ final class HttpFetcher implements AutoCloseable {
       return Map.of(); // each request says so
     }
     long left = Math.min(connectTimeout.toNanos(), deadline - System.nanoTime());
-    return PortProbe.probe(address, ports, Duration.ofNanos(Math.max(left, 0)), seconds(timeout));
+    return PortProbe.probe(address, ports, Duration.ofNanos(Math.max(left, 0)), noConnect());
   }
 
   private Payload get(Target target, int port, Duration budget, Optional<Payload> last)
@@ -254,13 +254,26 @@ final class HttpFetcher implements AutoCloseable {
           ScrapeError.Reason.TIMEOUT,
           "no " + what + " within the scrape timeout of " + seconds(timeout));
     }
-    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-      return new ScrapeFailure(ScrapeError.Reason.CONNECT, message(e));
-    }
     if (e instanceof InterruptedIOException) {
       return new ScrapeFailure(ScrapeError.Reason.TIMEOUT, "interrupted: " + message(e));
     }
-    return new ScrapeFailure(ScrapeError.Reason.IO, message(e));
+    ScrapeError error = unreachable(e);
+    return new ScrapeFailure(error.reason(), error.message());
+  }
+
+  /** A connection refused or without route ({@code CONNECT}), or another I/O error ({@code IO}). */
+  static ScrapeError unreachable(Exception e) {
+    return new ScrapeError(
+        e instanceof ConnectException || e instanceof NoRouteToHostException
+            ? ScrapeError.Reason.CONNECT
+            : ScrapeError.Reason.IO,
+        message(e));
+  }
+
+  /** No connection within the scrape timeout, in the words of a request that timed out so. */
+  private ScrapeError noConnect() {
+    return new ScrapeError(
+        ScrapeError.Reason.TIMEOUT, "no connect within the scrape timeout of " + seconds(timeout));
   }
 
   /** The most telling failure names the reason; the message lists every port's. */

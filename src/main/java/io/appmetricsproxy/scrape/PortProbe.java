@@ -1,10 +1,8 @@
 package io.appmetricsproxy.scrape;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -28,7 +26,7 @@ final class PortProbe {
    * within {@code timeout}), or empty: it accepted, or it is after the first port that did.
    */
   static Map<Integer, Optional<ScrapeError>> probe(
-      InetAddress address, List<Integer> ports, Duration timeout, String timeoutText) {
+      InetAddress address, List<Integer> ports, Duration timeout, ScrapeError noConnect) {
     Map<Integer, Optional<ScrapeError>> outcome = new LinkedHashMap<>();
     ports.forEach(p -> outcome.put(p, Optional.empty()));
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -50,12 +48,7 @@ final class PortProbe {
       boolean decided = decided(ports, outcome, selector);
       for (SelectionKey key : selector.keys()) {
         if (key.isValid() && !decided) {
-          outcome.put(
-              (Integer) key.attachment(),
-              Optional.of(
-                  new ScrapeError(
-                      ScrapeError.Reason.TIMEOUT,
-                      "no connect within the scrape timeout of " + timeoutText)));
+          outcome.put((Integer) key.attachment(), Optional.of(noConnect));
         }
         close(key);
       }
@@ -102,7 +95,7 @@ final class PortProbe {
       }
     } catch (IOException e) {
       channel.close();
-      outcome.put(port, Optional.of(error(e)));
+      outcome.put(port, Optional.of(HttpFetcher.unreachable(e)));
     }
   }
 
@@ -110,7 +103,7 @@ final class PortProbe {
     try {
       ((SocketChannel) key.channel()).finishConnect();
     } catch (IOException e) {
-      outcome.put((Integer) key.attachment(), Optional.of(error(e)));
+      outcome.put((Integer) key.attachment(), Optional.of(HttpFetcher.unreachable(e)));
     } finally {
       close(key);
     }
@@ -123,15 +116,5 @@ final class PortProbe {
     } catch (IOException ignored) {
       // a probe connection that does not close cleanly has told what it had to
     }
-  }
-
-  private static ScrapeError error(IOException e) {
-    ScrapeError.Reason reason =
-        e instanceof ConnectException || e instanceof NoRouteToHostException
-            ? ScrapeError.Reason.CONNECT
-            : ScrapeError.Reason.IO;
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new ScrapeError(
-        reason, m.equalsIgnoreCase("connection refused") ? "connection refused" : m);
   }
 }

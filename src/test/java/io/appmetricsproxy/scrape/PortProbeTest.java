@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The probe against real sockets on loopback: listening, closed and never answering ports. */
 class PortProbeTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final ScrapeError NO_CONNECT =
+      new ScrapeError(ScrapeError.Reason.TIMEOUT, "no connect within the scrape timeout of 4s");
 
   private ServerSocket open;
   private Unanswered unanswered;
@@ -42,16 +44,14 @@ class PortProbeTest {
               LOOPBACK,
               List.of(closed, silent, another.port(), open.getLocalPort()),
               Duration.ofMillis(300),
-              "4s");
+              NO_CONNECT);
       assertThat(outcome.keySet())
           .containsExactly(closed, silent, another.port(), open.getLocalPort());
       assertThat(outcome.get(closed))
           .contains(new ScrapeError(ScrapeError.Reason.CONNECT, "connection refused"));
       // both silent ports waited for the same 300 ms: neither was left untried
-      ScrapeError noConnect =
-          new ScrapeError(ScrapeError.Reason.TIMEOUT, "no connect within the scrape timeout of 4s");
-      assertThat(outcome.get(silent)).contains(noConnect);
-      assertThat(outcome.get(another.port())).contains(noConnect);
+      assertThat(outcome.get(silent)).contains(NO_CONNECT);
+      assertThat(outcome.get(another.port())).contains(NO_CONNECT);
       assertThat(outcome.get(open.getLocalPort())).isEmpty();
     }
   }
@@ -61,7 +61,7 @@ class PortProbeTest {
     int silent = unanswered.port();
     Map<Integer, Optional<ScrapeError>> outcome =
         PortProbe.probe(
-            LOOPBACK, List.of(open.getLocalPort(), silent), Duration.ofSeconds(30), "30s");
+            LOOPBACK, List.of(open.getLocalPort(), silent), Duration.ofSeconds(30), NO_CONNECT);
     assertThat(outcome.get(open.getLocalPort())).isEmpty();
     assertThat(outcome.get(silent)).as("not waited for: the first port is known").isEmpty();
   }

@@ -229,6 +229,15 @@ class ScraperTest {
           patient.scrape(List.of(target("/metrics", a.port(), b.port(), port()))).get(0);
       assertThat(r.ok()).as(r.toString()).isTrue();
       assertThat(((ScrapeResult.Success) r).port()).isEqualTo(port());
+      ScrapeResult silent = patient.scrape(List.of(target("/metrics", a.port(), b.port()))).get(0);
+      assertThat(((ScrapeResult.Failure) silent).error())
+          .isEqualTo(
+              new ScrapeError(
+                  ScrapeError.Reason.TIMEOUT,
+                  a.port()
+                      + ": no connect within the scrape timeout of 3s; "
+                      + b.port()
+                      + ": no connect within the scrape timeout of 3s"));
     }
   }
 
