@@ -26,7 +26,7 @@ public final class ExpositionParser {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(format, "format");
     if (format == Format.PROTOBUF) {
-      return ProtobufConversion.toOpenMetrics(ProtobufReader.read(body)).exposition();
+      return ProtobufConversion.toOpenMetrics(ProtobufReader.read(body));
     }
     Families families = new Families(format, body.length);
     if (format == Format.TEXT) {
@@ -46,7 +46,7 @@ public final class ExpositionParser {
     if (target == Format.PROTOBUF) {
       throw new IllegalArgumentException("a protobuf body is served as it is");
     }
-    return ProtobufConversion.convert(ProtobufReader.read(protobuf), target).exposition();
+    return ProtobufConversion.convert(ProtobufReader.read(protobuf), target);
   }
 
   /**
@@ -54,6 +54,6 @@ public final class ExpositionParser {
    * format carries those, only their count, sum and +Inf bucket.
    */
   public static List<String> nativeOnly(byte[] protobuf) {
-    return ProtobufConversion.toOpenMetrics(ProtobufReader.read(protobuf)).nativeOnly();
+    return ProtobufConversion.nativeOnly(ProtobufReader.read(protobuf));
   }
 }

@@ -14,43 +14,52 @@ import java.util.Map;
  * Converts checked protobuf families to OpenMetrics or text so that a client without protobuf
  * stores the series (and, in text, the metadata) Prometheus 2.42 stores from the protobuf, but for
  * native histograms: a histogram with classic buckets becomes them; one with native buckets alone
- * becomes its count, sum and +Inf bucket, as its application writes it in text (named in {@link
- * Result#nativeOnly()}: its buckets only protobuf carries). In OpenMetrics, exemplars on counters
- * and buckets are kept, and a counter's family is named without its _total; created timestamps,
- * which 2.42 does not read from protobuf, are not written.
+ * becomes its count, sum and +Inf bucket, as its application writes it in text (named by {@link
+ * #nativeOnly}: its buckets only protobuf carries). In OpenMetrics, exemplars on counters and
+ * buckets are kept, and a counter's family is named without its _total; created timestamps, which
+ * 2.42 does not read from protobuf, are not written.
  */
 final class ProtobufConversion {
-
-  /** The exposition and the histogram families it could not carry. */
-  record Result(Exposition exposition, List<String> nativeOnly) {
-    Result {
-      nativeOnly = List.copyOf(nativeOnly);
-    }
-  }
 
   private static final String TOTAL = "_total";
 
   private final Format target;
   private final boolean text;
   private final Map<String, MetricFamily> families = new LinkedHashMap<>();
-  private final List<String> nativeOnly = new ArrayList<>();
 
   private ProtobufConversion(Format target) {
     this.target = target;
     this.text = target == Format.TEXT;
   }
 
-  static Result toOpenMetrics(List<ProtoFamily> protoFamilies) {
+  static Exposition toOpenMetrics(List<ProtoFamily> protoFamilies) {
     return convert(protoFamilies, Format.OPENMETRICS);
   }
 
   /** The families as an exposition in {@code target}, TEXT or OPENMETRICS. */
-  static Result convert(List<ProtoFamily> protoFamilies, Format target) {
+  static Exposition convert(List<ProtoFamily> protoFamilies, Format target) {
     ProtobufConversion c = new ProtobufConversion(target);
     for (ProtoFamily f : protoFamilies) {
       c.add(f);
     }
-    return new Result(new Exposition(target, List.copyOf(c.families.values())), c.nativeOnly);
+    return new Exposition(target, List.copyOf(c.families.values()));
+  }
+
+  /**
+   * The names of the histogram families (one per message, in order) with native buckets and no
+   * classic bucket in any metric: of those a client without protobuf gets the count, sum and +Inf
+   * bucket only.
+   */
+  static List<String> nativeOnly(List<ProtoFamily> protoFamilies) {
+    List<String> names = new ArrayList<>();
+    for (ProtoFamily f : protoFamilies) {
+      if ((f.type == ProtoFamily.HISTOGRAM || f.type == ProtoFamily.GAUGE_HISTOGRAM)
+          && ProtobufReader.histogramOf(f.metrics.get(0)).isNative()
+          && f.metrics.stream().allMatch(m -> ProtobufReader.histogramOf(m).buckets.isEmpty())) {
+        names.add(f.name);
+      }
+    }
+    return names;
   }
 
   private void add(ProtoFamily f) {
@@ -82,15 +91,8 @@ final class ProtobufConversion {
       default -> {
         boolean gauge = f.type == ProtoFamily.GAUGE_HISTOGRAM && !text;
         type = gauge ? MetricType.GAUGEHISTOGRAM : MetricType.HISTOGRAM;
-        boolean nativeFamily = ProtobufReader.histogramOf(f.metrics.get(0)).isNative();
-        boolean classic = false;
         for (Metric m : f.metrics) {
-          Histogram h = ProtobufReader.histogramOf(m);
-          classic |= !h.buckets.isEmpty();
-          histogram(name, m, h, gauge, samples);
-        }
-        if (nativeFamily && !classic) {
-          nativeOnly.add(name);
+          histogram(name, m, ProtobufReader.histogramOf(m), gauge, samples);
         }
       }
     }
