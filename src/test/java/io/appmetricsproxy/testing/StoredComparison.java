@@ -93,9 +93,6 @@ public final class StoredComparison {
     for (String metric : new TreeSet<>(union(direct.metadata(), through.metadata()))) {
       Metadata want = direct.metadata().get(metric);
       Metadata got = through.metadata().get(metric);
-      if (textOfProtobuf && got == null && nativeOnly(metric, direct, through)) {
-        continue; // a native-only histogram is not in text, nor its metadata
-      }
       if (!sameMetadata(want, got, textOfOpenMetrics)
           && !(textOfOpenMetrics && want == null && isCreated(metric, direct))) {
         out.add("metadata " + metric + ": " + got + ", direct " + want);
@@ -119,22 +116,6 @@ public final class StoredComparison {
   private static boolean isNative(SortedSet<String> samples) {
     return samples != null
         && samples.stream().anyMatch(s -> s.contains(" " + StoredTarget.HISTOGRAM));
-  }
-
-  /** Whether every series of the name is a native histogram directly and none came through. */
-  private static boolean nativeOnly(String name, StoredTarget direct, StoredTarget through) {
-    boolean any = false;
-    for (Map.Entry<SortedMap<String, String>, SortedSet<String>> s : direct.series().entrySet()) {
-      if (name.equals(s.getKey().get("__name__"))) {
-        if (!isNative(s.getValue())) {
-          return false;
-        }
-        any = true;
-      }
-    }
-    return any
-        && through.series().keySet().stream()
-            .noneMatch(k -> k.getOrDefault("__name__", "").startsWith(name));
   }
 
   /** A _bucket, _sum or _count series of a name stored directly as a native histogram. */
