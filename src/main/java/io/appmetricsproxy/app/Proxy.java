@@ -33,6 +33,10 @@ public final class Proxy implements AutoCloseable {
   private final Replication replication;
   private final Store store;
   private final Optional<DockerEngine> engine;
+
+  /** Serves what peers write here, once for all that arrives together. */
+  private final Republish arrivals;
+
   private Optional<SshTransport> ssh = Optional.empty();
   private Optional<Freshness> freshness = Optional.empty();
   private Optional<EventWatcher> watcher = Optional.empty();
@@ -59,12 +63,13 @@ public final class Proxy implements AutoCloseable {
         new Cycle(
             source, scraper, store, snapshots, state, metrics.cycle(), config.maxAge(), clock);
     Runnable republish = () -> state.publish(snapshots.next());
+    this.arrivals = new Republish(republish);
     ReplicationSettings r = config.replication();
     Optional<String> problem = Optional.empty();
     Optional<Replicator.Transport> transport = Optional.empty();
     if (r.credentials().isPresent()) {
       try {
-        this.ssh = Optional.of(SshTransport.start(r, store, republish));
+        this.ssh = Optional.of(SshTransport.start(r, store, arrivals));
         transport = Optional.of(ssh.get().transport());
       } catch (ReplicationException e) {
         problem = Optional.of(e.getMessage());
@@ -161,6 +166,7 @@ public final class Proxy implements AutoCloseable {
     freshness.ifPresent(Freshness::close);
     replicator.close();
     ssh.ifPresent(SshTransport::close);
+    arrivals.close();
     scraper.close();
     source.close();
     engine.ifPresent(DockerEngine::close);

@@ -29,6 +29,8 @@ public final class Served {
   private final List<Entry> entries;
   private final Payload payload;
   private final List<String> warnings;
+  private final Instant oldest;
+  private final Instant lastModified;
   private volatile Payload text;
   private volatile Payload openMetrics;
 
@@ -37,6 +39,14 @@ public final class Served {
     this.entries = List.copyOf(entries);
     this.payload = payload;
     this.warnings = List.copyOf(warnings);
+    Instant min = this.entries.get(0).scrapedAt();
+    Instant max = min;
+    for (Entry e : this.entries) { // read at every snapshot of every name: once here
+      min = e.scrapedAt().isBefore(min) ? e.scrapedAt() : min;
+      max = e.scrapedAt().isAfter(max) ? e.scrapedAt() : max;
+    }
+    this.oldest = min;
+    this.lastModified = max;
   }
 
   /**
@@ -186,11 +196,11 @@ public final class Served {
 
   /** The start of the oldest scrape behind this name: it ages out first. */
   public Instant oldest() {
-    return entries.stream().map(Entry::scrapedAt).min(Instant::compareTo).orElseThrow();
+    return oldest;
   }
 
   /** The start of the newest scrape behind this name. */
   public Instant lastModified() {
-    return entries.stream().map(Entry::scrapedAt).max(Instant::compareTo).orElseThrow();
+    return lastModified;
   }
 }

@@ -35,13 +35,14 @@ public final class Snapshot {
     this.expired = expired;
     this.maxAge = maxAge;
     this.selections = selections;
-    this.expiresAt =
-        maxAge == null
-            ? Instant.MAX
-            : byName.values().stream()
-                .map(s -> s.oldest().plus(maxAge))
-                .min(Instant::compareTo)
-                .orElse(Instant.MAX);
+    Instant first = Instant.MAX;
+    if (maxAge != null) {
+      for (Served s : byName.values()) {
+        Instant expires = s.oldest().plus(maxAge);
+        first = expires.isBefore(first) ? expires : first;
+      }
+    }
+    this.expiresAt = first;
   }
 
   public static Snapshot empty() {

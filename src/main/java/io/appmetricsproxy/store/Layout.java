@@ -51,6 +51,8 @@ public final class Layout {
   private static final Pattern UPLOAD =
       Pattern.compile("\\.(" + NAME + "\\.entry|\\.alive)\\.part-[A-Za-z0-9]+");
 
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
   private static final String ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private Layout() {}
@@ -93,8 +95,22 @@ public final class Layout {
 
   /** A node name or container id as a file name: unsafe characters become "_". */
   public static String safe(String s) {
-    String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "_");
+    // asked for every entry at every snapshot: the pattern only where a character needs it
+    String cleaned = allSafe(s) ? s : UNSAFE.matcher(s).replaceAll("_");
     return cleaned.startsWith(".") || cleaned.isEmpty() ? "_" + cleaned : cleaned;
+  }
+
+  private static boolean allSafe(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+          && c != '.'
+          && c != '_'
+          && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The entry file of a container. */
