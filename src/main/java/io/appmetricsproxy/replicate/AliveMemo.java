@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.Manifest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ final class AliveMemo {
 
   private final Map<String, Known> known = new ConcurrentHashMap<>();
   private volatile boolean refusesManifest;
+  private volatile Manifest left;
 
   /** The generation the peer's {@code .alive} of {@code node} holds, if it is still as it was. */
   Optional<byte[]> generation(String node, FileStat stat) {
@@ -31,6 +33,17 @@ final class AliveMemo {
   /** Forgets every generation: an exchange by manifest changed {@code .alive} files unseen. */
   void forget() {
     known.clear();
+    left = null;
+  }
+
+  /** What the peer's folders are after the last exchange by manifest: what it wrote there. */
+  void left(Manifest written) {
+    left = written;
+  }
+
+  /** The folders as the last exchange left them, until {@link #forget}. */
+  Optional<Manifest> left() {
+    return Optional.ofNullable(left);
   }
 
   /** The peer refused a manifest (an older version): not offered again. */

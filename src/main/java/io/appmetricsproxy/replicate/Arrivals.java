@@ -8,6 +8,7 @@ import io.appmetricsproxy.store.Store;
 import io.appmetricsproxy.store.StoreException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -81,16 +82,29 @@ public final class Arrivals {
   }
 
   /**
-   * Takes a manifest a peer wrote here at the end of its exchange: each folder that holds the
-   * generation it names takes its later confirmation; any other line is a folder whose copy did not
-   * complete, and is left as it is. Then this node's own manifest is written from its store.
+   * Takes a manifest a peer wrote here at the end of its exchange, first the folders it copied with
+   * it ({@link Bundle}; each made equal to the peer's, {@code .alive} last); then each folder that
+   * holds the generation it names takes its later confirmation; any other line is a folder whose
+   * copy did not complete, and is left as it is. Then this node's own manifest is written from its
+   * store.
    *
-   * @throws StoreException when {@code bytes} are not a manifest; nothing was taken then
+   * @throws StoreException when {@code bytes} are not a manifest, or its folders are torn: nothing
+   *     was taken then; or naming the files of its folders that were refused, once all the rest was
+   *     taken
    */
   public void manifest(byte[] bytes, Instant now) {
+    Bundle.Upload upload;
+    try {
+      upload = Bundle.split(bytes);
+    } catch (ReplicationException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
     Manifest offered =
-        Manifest.parse(bytes)
+        Manifest.parse(upload.manifest())
             .orElseThrow(() -> new StoreException("not a manifest: " + Layout.MANIFEST, null));
+    List<String> refused =
+        Exchange.take(upload.folders(), new LocalStore(store), store.manifest().folders());
+
     Map<String, Manifest.Folder> held = store.manifest().folders();
     Optional<String> own = store.ownFolder();
     for (Map.Entry<String, Manifest.Folder> f : offered.folders().entrySet()) {
@@ -102,6 +116,9 @@ public final class Arrivals {
       }
     }
     store.flush(now);
+    if (!refused.isEmpty()) { // the client reports them as it does a file refused on its own
+      throw new StoreException(String.join("; ", refused), null);
+    }
   }
 
   /** Removes a file of another node's folder. */

@@ -84,6 +84,8 @@ final class Exchange {
     TreeSet<String> nodes = new TreeSet<>(mine.folders().keySet());
     nodes.addAll(theirs.folders().keySet());
     Map<String, Manifest.Folder> after = new TreeMap<>(theirs.folders());
+    List<Bundle.Folder> bundled = new ArrayList<>();
+    long budget = theirs.takesFolders() ? Bundle.MAX_ENTRY_BYTES : 0; // bytes of entries to bundle
     for (String node : nodes) {
       Manifest.Folder m = mine.folders().get(node);
       Manifest.Folder t = theirs.folders().get(node);
@@ -91,8 +93,15 @@ final class Exchange {
       long tc = t == null ? -1 : t.confirmed();
       if (mc > tc && !node.equals(other)) {
         if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
-          byte[] written = copy(local, peer, node, mc, m.alive(), tally, true);
-          m = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
+          Optional<Bundle.Folder> folder =
+              budget > 0 ? bundle(local, node, m, t) : Optional.<Bundle.Folder>empty();
+          if (folder.isPresent() && sentBytes(folder.get()) <= budget) {
+            bundled.add(folder.get());
+            budget -= sentBytes(folder.get());
+          } else {
+            byte[] written = copy(local, peer, node, mc, m.alive(), tally, true);
+            m = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
+          }
         }
         after.put(node, m);
       } else if (tc > mc && !node.equals(self)) {
@@ -103,14 +112,104 @@ final class Exchange {
         }
       }
     }
+    for (Bundle.Folder f : bundled) {
+      tally.sent += (int) f.files().stream().filter(file -> file.bytes() != null).count();
+      tally.bytes += sentBytes(f);
+    }
+    memo.forget(); // the .alive files may have changed behind a memo of them
     try {
-      peer.writeManifest(new Manifest(after).format(now()));
+      byte[] manifest = new Manifest(after).format(now());
+      peer.writeManifest(bundled.isEmpty() ? manifest : Bundle.upload(manifest, bundled));
+      if (tally.errors.isEmpty()) {
+        memo.left(new Manifest(after));
+      }
     } catch (ReplicationException e) {
       // what moved stays; the next exchange finds the old manifest and lists those folders again
       tally.errors.add(Layout.MANIFEST + ": " + e.getMessage());
     }
-    memo.forget(); // the .alive files may have changed behind a memo of them
     return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
+  }
+
+  /**
+   * This node's copy of a folder for the upload of the manifest: its listing, and the bytes of the
+   * entries the peer's generation of it ({@code theirs}, or none) lacks. A generation is the moment
+   * its node confirmed it (epoch milliseconds, {@link Confirmation}), after its cycle's scrapes; an
+   * entry's mtime is its scrape's, and a later change is scraped in a later cycle: what changed
+   * since that generation has an mtime past its second. Where the peer has no generation, every
+   * entry is sent; where the guess is wrong (cycles under a second apart, a clock that stepped) the
+   * peer refuses the folder, and it is sent whole the next time. Empty when an entry cannot be read
+   * here: the folder then goes file by file, which reports that entry.
+   */
+  private Optional<Bundle.Folder> bundle(
+      RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs) {
+    long held = theirs == null ? Long.MIN_VALUE : generationSeconds(theirs.generation());
+    List<Bundle.File> files = new ArrayList<>();
+    try {
+      for (Map.Entry<String, FileStat> f : local.list(node).entrySet()) {
+        boolean has = f.getValue().mtimeSeconds() <= held;
+        byte[] bytes = has ? null : local.read(node, f.getKey(), maxFileBytes);
+        files.add(new Bundle.File(f.getKey(), f.getValue(), bytes));
+      }
+    } catch (ReplicationException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new Bundle.Folder(node, mine.confirmed(), mine.generation(), files));
+  }
+
+  /** The second a generation was confirmed in; before all time for none, or one that is none. */
+  private static long generationSeconds(String generation) {
+    try {
+      return Math.floorDiv(Long.parseLong(generation), 1000);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private static long sentBytes(Bundle.Folder f) {
+    return f.files().stream()
+        .filter(file -> file.bytes() != null)
+        .mapToLong(file -> file.bytes().length)
+        .sum();
+  }
+
+  /**
+   * Makes this node's copy of each folder of an upload equal to it, as a copy from a peer would
+   * ({@link #copy}): only a folder confirmed later than the one held (another peer may have brought
+   * a newer one meanwhile). Returns what was refused, each naming its file.
+   */
+  static List<String> take(Bundle upload, RemoteStore local, Map<String, Manifest.Folder> held) {
+    Exchange exchange = new Exchange(Manifest.MAX_UPLOAD);
+    Tally tally = new Tally();
+    for (Bundle.Folder f : upload.folders()) {
+      Manifest.Folder mine = held.get(f.node());
+      if (mine != null && mine.confirmed() >= f.confirmed()) {
+        continue;
+      }
+      try {
+        exchange.copy(upload, local, f.node(), f.confirmed(), f.alive(), tally, false);
+      } catch (ReplicationException e) {
+        tally.errors.add(f.node() + ": " + e.getMessage());
+      }
+    }
+    return tally.errors;
+  }
+
+  /**
+   * Whether this node holds a folder that a peer, left as {@code left} by the last exchange, lacks:
+   * one confirmed later than what the peer holds, in another generation, and not the peer's own.
+   * Without any, a second exchange in the same round would only move confirmations, which the next
+   * round brings.
+   */
+  static boolean newsFor(Manifest mine, Manifest left, String peer) {
+    for (Map.Entry<String, Manifest.Folder> f : mine.folders().entrySet()) {
+      Manifest.Folder theirs = left.folders().get(f.getKey());
+      if (!f.getKey().equals(peer)
+          && !f.getValue().sameGeneration(theirs)
+          && (theirs == null || f.getValue().confirmed() > theirs.confirmed())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long now() {

@@ -8,6 +8,7 @@ import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.lang.Threads;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
+import io.appmetricsproxy.store.Manifest;
 import io.appmetricsproxy.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -295,7 +296,22 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  /** Only news from a first pass (this one's or another's) is worth a second. */
+  /**
+   * Whether this node now holds a folder the peer lacks, as its first exchange left it; true where
+   * that is not known (an exchange by {@code .alive}, or one with a refusal).
+   */
+  private boolean hasNews(RemoteStore remote, AliveMemo memo) {
+    Optional<Manifest> left = memo.left();
+    Optional<Manifest> mine = local.manifest();
+    return left.isEmpty()
+        || mine.isEmpty()
+        || Exchange.newsFor(mine.get(), left.get(), remote.node());
+  }
+
+  /**
+   * Only news from a first pass (this one's or another's) is worth a second, and only with a peer
+   * that lacks some of it.
+   */
   private PeerReport secondPass(FirstPass first, AtomicBoolean news) {
     Peer peer = first.peer();
     if (first.failure() != null) {
@@ -305,7 +321,9 @@ public final class Replicator implements AutoCloseable {
     RemoteStore remote = first.remote();
     try {
       Exchange.Moved second =
-          news.get() ? exchange.run(local, remote, memo(peer)) : Exchange.Moved.NONE;
+          news.get() && hasNews(remote, memo(peer))
+              ? exchange.run(local, remote, memo(peer))
+              : Exchange.Moved.NONE;
       if (second.received() > 0 || second.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round
       }

@@ -90,8 +90,11 @@ public final class SshTransport implements AutoCloseable {
 
     @Override
     public void manifest(byte[] bytes) {
-      arrivals.manifest(bytes, java.time.Instant.now());
-      changed.run();
+      try {
+        arrivals.manifest(bytes, java.time.Instant.now());
+      } finally {
+        changed.run(); // the folders taken are served, even beside a refused file
+      }
     }
 
     private void reload(String node, String file) {

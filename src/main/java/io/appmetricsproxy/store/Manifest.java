@@ -21,20 +21,33 @@ import java.util.regex.Pattern;
  * end &lt;number of folder lines&gt;
  * </pre>
  *
- * What changes from one round to the next, the confirmations, is kept apart from what does not, and
- * written as ages, which stay about the same when every node confirms once an interval: one node's
- * manifests differ little from one to the next, and the SSH session's compression sends little more
- * than that difference. A file that does not parse as a whole (torn, foreign, another version) is
- * no manifest: the exchange then falls back to the folders' {@code .alive} files.
+ * The header's version says what the store behind it takes: 1, a plain file (what a client writes
+ * into a peer's folder, such as a plain OpenSSH account); 2, a proxy's store, which also takes the
+ * folders a client copies in the upload of its manifest ({@code replicate.Bundle}), in one file
+ * instead of a few SFTP requests per file. A version 1 reader refuses version 2 and falls back to
+ * the {@code .alive} files: older nodes still exchange with newer ones.
+ *
+ * <p>What changes from one round to the next, the confirmations, is kept apart from what does not,
+ * and written as ages, which stay about the same when every node confirms once an interval: one
+ * node's manifests differ little from one to the next, and the SSH session's compression sends
+ * little more than that difference. A file that does not parse as a whole (torn, foreign, another
+ * version) is no manifest: the exchange then falls back to the folders' {@code .alive} files.
  */
-public record Manifest(Map<String, Folder> folders) {
+public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
   private static final String HEADER = "amp-manifest 1 ";
+  private static final String HEADER_TAKING_FOLDERS = "amp-manifest 2 ";
   private static final Pattern GENERATION = Pattern.compile("[!-~]{1,64}");
   private static final String NONE = "-";
   private static final String AGES = "ages";
 
   /** The largest manifest read: a line of at most about 200 bytes per folder, 10,000 folders. */
   public static final long MAX_BYTES = 2 << 20;
+
+  /**
+   * The largest upload of a manifest a store takes: the manifest, and the folders copied with it
+   * (version 2), whose entries a client keeps to 8 MiB.
+   */
+  public static final long MAX_UPLOAD = MAX_BYTES + (24 << 20);
 
   /**
    * One folder's {@code .alive} as a manifest tells it.
@@ -88,8 +101,16 @@ public record Manifest(Map<String, Folder> folders) {
     folders = Collections.unmodifiableMap(new TreeMap<>(folders));
   }
 
+  /** A plain manifest (version 1): what a client writes. */
+  public Manifest(Map<String, Folder> folders) {
+    this(folders, false);
+  }
+
   public byte[] format(long asOfSeconds) {
-    StringBuilder b = new StringBuilder(HEADER).append(asOfSeconds).append('\n');
+    StringBuilder b =
+        new StringBuilder(takesFolders ? HEADER_TAKING_FOLDERS : HEADER)
+            .append(asOfSeconds)
+            .append('\n');
     StringBuilder ages = new StringBuilder(AGES);
     for (Map.Entry<String, Folder> f : folders.entrySet()) {
       Folder folder = f.getValue();
@@ -107,7 +128,8 @@ public record Manifest(Map<String, Folder> folders) {
   /** The manifest {@code bytes} hold; empty when they are not one as a whole. */
   public static Optional<Manifest> parse(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
-    if (!text.startsWith(HEADER) || !text.endsWith("\n")) {
+    boolean takesFolders = text.startsWith(HEADER_TAKING_FOLDERS);
+    if (!(takesFolders || text.startsWith(HEADER)) || !text.endsWith("\n")) {
       return Optional.empty();
     }
     String[] lines = text.split("\n", -1);
@@ -137,7 +159,7 @@ public record Manifest(Map<String, Folder> folders) {
           return Optional.empty(); // one folder twice
         }
       }
-      return Optional.of(new Manifest(folders));
+      return Optional.of(new Manifest(folders, takesFolders));
     } catch (NumberFormatException | ArithmeticException e) {
       return Optional.empty();
     }

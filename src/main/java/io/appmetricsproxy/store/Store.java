@@ -115,7 +115,7 @@ public final class Store {
 
   /** Every node folder this store holds with its generation and confirmation, as of now. */
   public Manifest manifest() {
-    return new Manifest(Map.copyOf(folders));
+    return new Manifest(Map.copyOf(folders), true); // Arrivals takes folders in an upload
   }
 
   /**
@@ -157,7 +157,7 @@ public final class Store {
     }
     Path file = folder.sharedRoot().resolve(Layout.MANIFEST);
     try {
-      StoreFolder.write(file, new Manifest(current).format(now.getEpochSecond()), now);
+      StoreFolder.write(file, new Manifest(current, true).format(now.getEpochSecond()), now);
       manifestWritten = current;
     } catch (IOException e) {
       logger.log(Level.WARNING, "Cannot write {0}: {1}", new Object[] {file, e.getMessage()});

@@ -121,10 +121,18 @@ class ExchangeTest {
     assertThat(served(n2, "api", T0)).contains("x 1");
 
     cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 1\n"));
-    Exchange.Moved moved = exchange(n1, n2);
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
+    peer.plain = true; // file by file: the deletion is counted here
+    Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
 
     assertThat(moved.deleted()).isEqualTo(1);
     assertThat(served(n2, "api", T0.plusSeconds(10))).isEmpty();
+    assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
+
+    // in the upload of the manifest, the peer removes it itself
+    cycle(n1, "n1", T0.plusSeconds(20));
+    exchange(n1, n2);
+    assertThat(served(n2, "web", T0.plusSeconds(20))).isEmpty();
     assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
   }
 
@@ -188,8 +196,8 @@ class ExchangeTest {
 
     Exchange.Moved moved = exchange(n1, n2);
 
-    assertThat(moved.sent()).isEqualTo(1);
-    assertThat(moved.errors()).singleElement().asString().startsWith("n1/a2.entry: ");
+    assertThat(moved.sent()).isEqualTo(2); // both travel with the manifest; the peer refuses one
+    assertThat(moved.errors()).singleElement().asString().contains("n1/a2.entry: ");
     assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
     assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
   }
@@ -216,7 +224,7 @@ class ExchangeTest {
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n2, "n2", T0.plusSeconds(10));
 
-    Recording peer = new Recording(new LocalStore(n2));
+    RecordingStore peer = new RecordingStore(new LocalStore(n2));
     Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
 
     assertThat(moved.sent() + moved.received() + moved.deleted()).isZero();
@@ -237,12 +245,12 @@ class ExchangeTest {
     AliveMemo memo = new AliveMemo();
     exchange(n1, n3);
     // n2 as a peer without a manifest (an older version): every folder's .alive is stat'ed
-    exchange.run(new LocalStore(n1), new Recording(new LocalStore(n2)), memo);
+    exchange.run(new LocalStore(n1), new RecordingStore(new LocalStore(n2)), memo);
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n3, "n3", T0.plusSeconds(10), c);
     exchange(n1, n3);
 
-    Recording peer = new Recording(new LocalStore(n2));
+    RecordingStore peer = new RecordingStore(new LocalStore(n2));
     Exchange.Moved confirmed = exchange.run(new LocalStore(n1), peer, memo);
 
     // n1's and n3's folders confirmed later on n2, without reading n2's generations again
@@ -283,7 +291,7 @@ class ExchangeTest {
     cycle(n1, "n1", T0.plusSeconds(10), a);
     cycle(n2, "n2", T0.plusSeconds(10), entry("n2", "b1", "api", "x 1\n"));
 
-    Recording peer = new Recording(new LocalStore(n2), true);
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
     LocalStore local = new LocalStore(n1);
     Exchange.Moved moved = exchange.run(local, peer);
     local.flush(T0.plusSeconds(10));
@@ -310,7 +318,8 @@ class ExchangeTest {
     cycle(n3, "n3", T0.plusSeconds(10), entry("n3", "c1", "web", "hits 3\n"));
     exchange(n1, n3);
 
-    Recording peer = new Recording(new LocalStore(n2), true);
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
+    peer.plain = true; // a plain folder: copied file by file
     Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
 
     assertThat(moved.sent()).isEqualTo(1);
@@ -324,7 +333,7 @@ class ExchangeTest {
     Store n2 = store("n2");
     cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
     cycle(n2, "n2", T0);
-    Recording peer = new Recording(new LocalStore(n2), false);
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), false);
     peer.takesManifest = true;
 
     exchange.run(new LocalStore(n1), peer);
@@ -333,7 +342,7 @@ class ExchangeTest {
     assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
 
     // an older peer that refuses the manifest: still exchanged with, never offered one again
-    Recording older = new Recording(new LocalStore(n2), false);
+    RecordingStore older = new RecordingStore(new LocalStore(n2), false);
     AliveMemo memo = new AliveMemo();
     cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
     exchange.run(new LocalStore(n1), older, memo);
@@ -355,8 +364,9 @@ class ExchangeTest {
     cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
     exchange(n1, n2);
     // n2's manifest as it was before the change, e.g. read just before another manager wrote it
-    Recording peer = new Recording(new LocalStore(n2), true);
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
     peer.stale = before;
+    peer.plain = true; // a plain folder: copied file by file
     cycle(n1, "n1", T0.plusSeconds(20), entry("n1", "a1", "web", "hits 2\n"));
 
     Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
@@ -380,10 +390,11 @@ class ExchangeTest {
     cycle(again, "n1", T0.plusSeconds(20), entry("n1", "a3", "web", "hits 7\n"));
 
     Exchange.Moved moved =
-        exchange.run(new LocalStore(again), new Recording(new LocalStore(n2), true));
+        exchange.run(new LocalStore(again), new RecordingStore(new LocalStore(n2), true));
 
     assertThat(moved.sent()).isEqualTo(1);
-    assertThat(moved.deleted()).isEqualTo(2);
+    assertThat(dir.resolve("n2/shared/n1/a1.entry")).doesNotExist();
+    assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
     assertThat(served(n2, "web", T0.plusSeconds(21))).isEqualTo("hits 7\n");
     assertThat(served(n2, "api", T0.plusSeconds(21))).isEmpty();
   }
@@ -414,91 +425,118 @@ class ExchangeTest {
         .hasMessage("not a manifest: .manifest");
   }
 
-  /** A peer that records every call but {@code node()} and {@code nodes()}. */
-  private static final class Recording implements RemoteStore {
-    final java.util.List<String> calls = new java.util.ArrayList<>();
-    private final RemoteStore inner;
+  @Test
+  void aChangedFolderTravelsInTheUploadOfTheManifestWithOnlyTheEntriesThatChanged() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    cycle(n2, "n2", T0);
+    RecordingStore first = new RecordingStore(new LocalStore(n2), true);
+    assertThat(exchange.run(new LocalStore(n1), first).sent()).isEqualTo(2);
+    assertThat(first.calls).containsExactly("manifest", "list n2", "writeManifest");
 
-    private final boolean withManifest;
-    boolean takesManifest;
-    io.appmetricsproxy.store.Manifest stale;
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
+    Exchange.Moved moved = exchange.run(new LocalStore(n1), peer);
 
-    /** A peer without a manifest (an older version), which takes none either. */
-    Recording(RemoteStore inner) {
-      this(inner, false);
-    }
+    // the peer holds the generation before: only a1's bytes travel, a2 is removed there
+    assertThat(peer.calls).containsExactly("manifest", "writeManifest");
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(moved.errors()).isEmpty();
+    assertThat(served(n2, "web", T0.plusSeconds(10))).isEqualTo("hits 2\n");
+    assertThat(served(n2, "api", T0.plusSeconds(10))).isEmpty();
+    assertThat(dir.resolve("n2/shared/n1/a2.entry")).doesNotExist();
+    assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+  }
 
-    Recording(RemoteStore inner, boolean withManifest) {
-      this.inner = inner;
-      this.withManifest = withManifest;
-      this.takesManifest = withManifest;
-    }
+  @Test
+  void anEntryThePeerLacksButWasNotSentLeavesItsFolderToBeSentWholeNextTime() throws IOException {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    cycle(n2, "n2", T0);
+    exchange(n1, n2);
+    cycle(
+        n1,
+        "n1",
+        T0.plusSeconds(10),
+        entry("n1", "a1", "web", "hits 2\n"),
+        entry("n1", "a2", "api", "x 1\n"));
+    assertThat(exchange(n1, n2).sent()).isEqualTo(1); // a2 is older than n2's generation: not sent
+    // n2's copy of a2 is not the one its generation names (e.g. changed by hand)
+    Files.setLastModifiedTime(
+        dir.resolve("n2/shared/n1/a2.entry"),
+        java.nio.file.attribute.FileTime.from(T0.minusSeconds(3600)));
+    cycle(
+        n1,
+        "n1",
+        T0.plusSeconds(20),
+        entry("n1", "a1", "web", "hits 3\n"),
+        entry("n1", "a2", "api", "x 1\n"));
 
-    @Override
-    public java.util.Optional<io.appmetricsproxy.store.Manifest> manifest() {
-      calls.add("manifest");
-      if (stale != null) {
-        return java.util.Optional.of(stale);
-      }
-      return withManifest ? inner.manifest() : java.util.Optional.empty();
-    }
+    Exchange.Moved refused = exchange(n1, n2);
 
-    @Override
-    public void writeManifest(byte[] bytes) {
-      calls.add("writeManifest");
-      if (!takesManifest) {
-        throw new ReplicationException("refused");
-      }
-      inner.writeManifest(bytes);
-    }
+    assertThat(refused.errors())
+        .singleElement()
+        .asString()
+        .contains("n1/a2.entry differs here and its bytes were not sent");
+    assertThat(n2.confirmation("n1").orElseThrow().generation()).isEmpty();
+    assertThat(served(n2, "web", T0.plusSeconds(20))).isEqualTo("hits 3\n");
 
-    @Override
-    public String node() {
-      return inner.node();
-    }
+    // its next confirmation, a second later, sends the folder whole
+    cycle(
+        n1,
+        "n1",
+        T0.plusSeconds(30),
+        entry("n1", "a1", "web", "hits 3\n"),
+        entry("n1", "a2", "api", "x 1\n"));
+    Exchange.Moved whole = exchange(n1, n2);
 
-    @Override
-    public java.util.List<String> nodes() {
-      return inner.nodes();
-    }
+    assertThat(whole.errors()).isEmpty();
+    assertThat(whole.sent()).isEqualTo(2);
+    assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+    assertThat(dir.resolve("n2/shared/n1/a2.entry"))
+        .hasBinaryContent(Files.readAllBytes(dir.resolve("n1/shared/n1/a2.entry")));
+    assertThat(served(n2, "api", T0.plusSeconds(30))).isEqualTo("x 1\n");
+  }
 
-    @Override
-    public java.util.Map<String, FileStat> list(String node) {
-      calls.add("list " + node);
-      return inner.list(node);
-    }
+  @Test
+  void anUploadWhoseFoldersAreTornIsRefusedAndNothingOfItTaken() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    byte[] entry = new LocalStore(n1).read("n1", "a1.entry", 1 << 20);
+    FileStat stat = new LocalStore(n1).list("n1").get("a1.entry");
+    byte[] manifest =
+        new io.appmetricsproxy.store.Manifest(n1.manifest().folders()).format(T0.getEpochSecond());
+    byte[] upload =
+        Bundle.upload(
+            manifest,
+            java.util.List.of(
+                new Bundle.Folder(
+                    "n1",
+                    T0.getEpochSecond(),
+                    n1.confirmation("n1").orElseThrow().generation(),
+                    java.util.List.of(new Bundle.File("a1.entry", stat, entry)))));
+    byte[] torn = new byte[upload.length - 40];
+    System.arraycopy(upload, 0, torn, 0, manifest.length + 30);
+    System.arraycopy(
+        upload,
+        upload.length - (torn.length - manifest.length - 30),
+        torn,
+        manifest.length + 30,
+        torn.length - manifest.length - 30);
 
-    @Override
-    public java.util.Optional<FileStat> stat(String node, String file) {
-      calls.add("stat " + node + "/" + file);
-      return inner.stat(node, file);
-    }
+    assertThatThrownBy(() -> new LocalStore(n2).writeManifest(torn))
+        .isInstanceOf(ReplicationException.class)
+        .hasMessageContaining("torn");
+    assertThat(n2.confirmation("n1")).isEmpty();
+    assertThat(dir.resolve("n2/shared/n1/a1.entry")).doesNotExist();
 
-    @Override
-    public byte[] read(String node, String file, long maxBytes) {
-      calls.add("read " + node + "/" + file);
-      return inner.read(node, file, maxBytes);
-    }
+    new LocalStore(n2).writeManifest(upload);
 
-    @Override
-    public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
-      calls.add("write " + node + "/" + file);
-      inner.write(node, file, bytes, mtimeSeconds);
-    }
-
-    @Override
-    public void touch(String node, String file, long mtimeSeconds) {
-      calls.add("touch " + node + "/" + file);
-      inner.touch(node, file, mtimeSeconds);
-    }
-
-    @Override
-    public void delete(String node, String file) {
-      calls.add("delete " + node + "/" + file);
-      inner.delete(node, file);
-    }
-
-    @Override
-    public void close() {}
+    assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+    assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
   }
 }

@@ -203,6 +203,44 @@ class ReplicatorTest {
     assertThat(remotes.get(1).closed).isTrue();
   }
 
+  @Test
+  void aSecondPassSkipsAPeerThatLacksNothingAndStillServesOneThatDoes() throws Exception {
+    Store m = node("m", "m1");
+    node("w1", "a1");
+    node("w2", "b1");
+    Map<String, RecordingStore> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    Function<Peer, RemoteStore> connector =
+        p ->
+            seen.computeIfAbsent(
+                p.name(), n -> new RecordingStore(new LocalStore(stores.get(n)), true));
+
+    replicator(m, manager(peer("w1"), peer("w2")), connector, Duration.ofSeconds(5)).round();
+
+    // the news of the first pass (each worker's folder) reaches the other worker in the same round
+    assertThat(snapshot(stores.get("w1"), NOW, MAX_AGE).get("app").get().entries()).hasSize(3);
+    assertThat(snapshot(stores.get("w2"), NOW, MAX_AGE).get("app").get().entries()).hasSize(3);
+    // (whether a worker's first exchange came before or after the other's folder arrived here
+    // decides whether it needs a second; the pool runs them at once, so either may happen)
+    assertThat(seen.values())
+        .allSatisfy(
+            r -> assertThat(r.calls.stream().filter("manifest"::equals).count()).isBetween(1L, 2L));
+
+    // alone, a worker's own folder is the only news, which it has: no second exchange
+    Store alone = node("m2", "m2");
+    Map<String, RecordingStore> once = new java.util.concurrent.ConcurrentHashMap<>();
+    replicator.close();
+    replicator(
+            alone,
+            manager(peer("w1")),
+            p ->
+                once.computeIfAbsent(
+                    p.name(), n -> new RecordingStore(new LocalStore(stores.get(n)), true)),
+            Duration.ofSeconds(5))
+        .round();
+    assertThat(once.get("w1").calls.stream().filter("manifest"::equals)).hasSize(1);
+    assertThat(snapshot(alone, NOW, MAX_AGE).get("app").get().entries()).hasSize(4);
+  }
+
   /** A connection that the peer may close: its next use fails, and it is no longer open. */
   private static final class Closable implements RemoteStore {
     private final RemoteStore inner;

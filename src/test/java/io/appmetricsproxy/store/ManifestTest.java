@@ -36,6 +36,14 @@ class ManifestTest {
     assertThat(Manifest.parse(written)).contains(m);
     assertThat(Manifest.parse(new Manifest(Map.of()).format(AS_OF)))
         .hasValueSatisfying(e -> assertThat(e.folders()).isEmpty());
+    // a store's own: version 2, it takes folders in the upload of a manifest
+    Manifest store = new Manifest(m.folders(), true);
+    byte[] stores = store.format(AS_OF);
+    assertThat(new String(stores, StandardCharsets.UTF_8))
+        .startsWith("amp-manifest 2 1764600000\n");
+    assertThat(Manifest.parse(stores)).contains(store);
+    assertThat(Manifest.parse(written))
+        .hasValueSatisfying(p -> assertThat(p.takesFolders()).isFalse());
   }
 
   @Test
@@ -54,7 +62,7 @@ class ManifestTest {
         new String[] {
           "",
           "1764600000123\n", // an .alive, not a manifest
-          "amp-manifest 2 1764600000\nages\nend 0\n", // another version
+          "amp-manifest 3 1764600000\nages\nend 0\n", // another version
           "amp-manifest 1 1764600000\nn1 1\nages 0\nend 2\n", // count does not match
           "amp-manifest 1 1764600000\nn1 1\nages 0 0\nend 1\n", // ages do not match
           "amp-manifest 1 1764600000\nn1 1\nn2 1\nages 0\nend 2\n",

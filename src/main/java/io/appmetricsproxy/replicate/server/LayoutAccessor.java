@@ -216,7 +216,7 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
    * writes its own from its store (see {@link ArrivalListener#manifest}).
    */
   private void takeManifest(SftpSubsystemProxy s, Place temp, Path from) throws IOException {
-    if (!Files.isRegularFile(from, NO_FOLLOW) || Files.size(from) > Manifest.MAX_BYTES) {
+    if (!Files.isRegularFile(from, NO_FOLLOW) || Files.size(from) > Manifest.MAX_UPLOAD) {
       throw guard.refuse(s.getServerSession(), "taking the manifest", from);
     }
     byte[] bytes;

@@ -1,0 +1,276 @@
+package io.appmetricsproxy.replicate;
+
+import io.appmetricsproxy.store.Layout;
+import io.appmetricsproxy.store.Manifest;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The node folders a client copies into a peer's store in the upload of its manifest, for a peer
+ * whose manifest says it takes them ({@link Manifest#takesFolders}): one file per exchange instead
+ * of a listing and a few SFTP requests per file. Each folder carries its whole listing, and the
+ * bytes of the entries the peer lacks; the peer makes its copy equal to it as an exchange would
+ * ({@link Exchange#take}), its {@code .alive} last, and without one when an entry it lacks was not
+ * sent, so that the next exchange sends them all.
+ *
+ * <pre>
+ * &lt;manifest, as {@link Manifest#format}&gt;
+ * folder &lt;node&gt; &lt;confirmed, epoch seconds&gt; &lt;generation, or -&gt; &lt;files&gt;
+ * &lt;entry file&gt; &lt;size&gt; &lt;mtime&gt; &lt;bytes that follow: size, or - when not sent&gt;
+ * &lt;the entry's bytes, then a newline&gt;
+ * ...
+ * folders &lt;offset of the first folder line&gt; &lt;number of folders&gt;
+ * </pre>
+ *
+ * The last line sets the upload apart from a plain manifest, whose last line is {@code end <n>};
+ * anything that does not parse as a whole is refused, and nothing of it is taken.
+ */
+final class Bundle implements RemoteStore {
+  /**
+   * The most bytes of entries a client puts in one upload, well within what a peer takes ({@link
+   * Manifest#MAX_UPLOAD}); further folders go file by file.
+   */
+  static final long MAX_ENTRY_BYTES = 8 << 20;
+
+  private static final Pattern TRAILER = Pattern.compile("folders (\\d{1,10}) (\\d{1,6})\n$");
+  private static final Pattern GENERATION = Pattern.compile("-|[!-~]{1,64}");
+
+  /** One file of a folder: {@code bytes} null where the peer has it already. */
+  record File(String name, FileStat stat, byte[] bytes) {}
+
+  /** One node folder as the client holds it, confirmed at {@code confirmed}. */
+  record Folder(String node, long confirmed, String generation, List<File> files) {
+    Folder {
+      files = List.copyOf(files);
+    }
+
+    /** What its {@code .alive} holds. */
+    byte[] alive() {
+      return new Manifest.Folder(confirmed, generation).alive();
+    }
+  }
+
+  /** An upload split: the manifest and the folders that came with it. */
+  record Upload(byte[] manifest, Bundle folders) {}
+
+  private final Map<String, Folder> folders;
+
+  Bundle(List<Folder> folders) {
+    Map<String, Folder> byNode = new LinkedHashMap<>();
+    folders.forEach(f -> byNode.put(f.node(), f));
+    this.folders = Collections.unmodifiableMap(byNode);
+  }
+
+  List<Folder> folders() {
+    return List.copyOf(folders.values());
+  }
+
+  /** The upload of {@code manifest} with {@code folders} after it. */
+  static byte[] upload(byte[] manifest, List<Folder> folders) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(manifest.length + 4096);
+    out.writeBytes(manifest);
+    for (Folder f : folders) {
+      String generation = f.generation().isEmpty() ? "-" : f.generation();
+      line(
+          out,
+          "folder " + f.node() + " " + f.confirmed() + " " + generation + " " + f.files().size());
+      for (File file : f.files()) {
+        String sent = file.bytes() == null ? "-" : Integer.toString(file.bytes().length);
+        line(
+            out,
+            file.name() + " " + file.stat().size() + " " + file.stat().mtimeSeconds() + " " + sent);
+        if (file.bytes() != null) {
+          out.writeBytes(file.bytes());
+          out.write('\n'); // each line starts after a newline, the last one too
+        }
+      }
+    }
+    line(out, "folders " + manifest.length + " " + folders.size());
+    return out.toByteArray();
+  }
+
+  private static void line(ByteArrayOutputStream out, String line) {
+    out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The manifest and folders of an upload; a plain manifest comes back with no folders.
+   *
+   * @throws ReplicationException when the folders do not parse as a whole
+   */
+  static Upload split(byte[] upload) {
+    int lastLine = lastLineStart(upload);
+    String last = new String(upload, lastLine, upload.length - lastLine, StandardCharsets.US_ASCII);
+    Matcher trailer = TRAILER.matcher(last);
+    if (!last.startsWith("folders ") || !trailer.matches()) {
+      return new Upload(upload, new Bundle(List.of()));
+    }
+    long offset = Long.parseLong(trailer.group(1));
+    int count = Integer.parseInt(trailer.group(2));
+    if (offset > lastLine) {
+      throw torn("its folders start past its end");
+    }
+    Cursor c = new Cursor(upload, (int) offset, lastLine);
+    List<Folder> folders = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      folders.add(c.folder());
+    }
+    if (c.at != lastLine) {
+      throw torn("bytes after its last folder");
+    }
+    if (folders.stream().map(Folder::node).distinct().count() != folders.size()) {
+      throw torn("a folder twice");
+    }
+    return new Upload(Arrays.copyOf(upload, (int) offset), new Bundle(folders));
+  }
+
+  private static int lastLineStart(byte[] bytes) {
+    int i = bytes.length - 2;
+    while (i >= 0 && bytes[i] != '\n') {
+      i--;
+    }
+    return i + 1;
+  }
+
+  private static ReplicationException torn(String why) {
+    return new ReplicationException("the folders uploaded with the manifest are torn: " + why);
+  }
+
+  /** Reads the folder lines and the bytes between them. */
+  private static final class Cursor {
+    private final byte[] bytes;
+    private final int end;
+    private int at;
+
+    Cursor(byte[] bytes, int at, int end) {
+      this.bytes = bytes;
+      this.at = at;
+      this.end = end;
+    }
+
+    Folder folder() {
+      String[] head = line().split(" ", -1);
+      if (head.length != 5
+          || !head[0].equals("folder")
+          || !Layout.valid(head[1])
+          || !GENERATION.matcher(head[3]).matches()) {
+        throw torn("a folder line is not \"folder <node> <confirmed> <generation> <files>\"");
+      }
+      long confirmed = number(head[2]);
+      long count = number(head[4]);
+      List<File> files = new ArrayList<>();
+      for (long i = 0; i < count; i++) {
+        String[] f = line().split(" ", -1);
+        if (f.length != 4 || !Layout.entry(f[0])) {
+          throw torn("a file line of " + head[1] + " is not \"<entry> <size> <mtime> <sent>\"");
+        }
+        FileStat stat = new FileStat(number(f[1]), number(f[2]));
+        byte[] sent = null;
+        if (!f[3].equals("-")) {
+          long length = number(f[3]);
+          if (length != stat.size() || length >= end - at || bytes[at + (int) length] != '\n') {
+            throw torn(head[1] + "/" + f[0] + " is not as long as its line says");
+          }
+          sent = Arrays.copyOfRange(bytes, at, at + (int) length);
+          at += (int) length + 1;
+        }
+        files.add(new File(f[0], stat, sent));
+      }
+      if (files.stream().map(File::name).distinct().count() != files.size()) {
+        throw torn("a file of " + head[1] + " twice");
+      }
+      return new Folder(head[1], confirmed, head[3].equals("-") ? "" : head[3], files);
+    }
+
+    private String line() {
+      int nl = at;
+      while (nl < end && bytes[nl] != '\n') {
+        nl++;
+      }
+      if (nl >= end || nl - at > 1024) {
+        throw torn("a line is cut");
+      }
+      String line = new String(bytes, at, nl - at, StandardCharsets.UTF_8);
+      at = nl + 1;
+      return line;
+    }
+
+    private static long number(String s) {
+      if (!s.matches("\\d{1,19}")) {
+        throw torn("\"" + s + "\" is not a number");
+      }
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw torn("\"" + s + "\" is too large");
+      }
+    }
+  }
+
+  // As the source of Exchange#take: its folders' listings and the bytes they carry.
+
+  @Override
+  public String node() {
+    throw new UnsupportedOperationException("the folders of an upload have no node of their own");
+  }
+
+  @Override
+  public List<String> nodes() {
+    return List.copyOf(folders.keySet());
+  }
+
+  @Override
+  public Map<String, FileStat> list(String node) {
+    Folder f = folders.get(node);
+    Map<String, FileStat> listing = new TreeMap<>();
+    if (f != null) {
+      f.files().forEach(file -> listing.put(file.name(), file.stat()));
+    }
+    return listing;
+  }
+
+  @Override
+  public Optional<FileStat> stat(String node, String file) {
+    return Optional.ofNullable(list(node).get(file));
+  }
+
+  @Override
+  public byte[] read(String node, String file, long maxBytes) {
+    Folder f = folders.get(node);
+    for (File candidate : f == null ? List.<File>of() : f.files()) {
+      if (candidate.name().equals(file) && candidate.bytes() != null) {
+        return candidate.bytes();
+      }
+    }
+    throw new ReplicationException(
+        node + "/" + file + " differs here and its bytes were not sent with the manifest");
+  }
+
+  @Override
+  public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+    throw new UnsupportedOperationException("an upload is only read");
+  }
+
+  @Override
+  public void touch(String node, String file, long mtimeSeconds) {
+    throw new UnsupportedOperationException("an upload is only read");
+  }
+
+  @Override
+  public void delete(String node, String file) {
+    throw new UnsupportedOperationException("an upload is only read");
+  }
+
+  @Override
+  public void close() {}
+}
