@@ -68,7 +68,7 @@ final class Exchange {
     Moved moved = byAlive(local, peer, self, other, memo);
     if (moved.errors().isEmpty() && mine.isPresent() && !memo.refusesManifest()) {
       try {
-        peer.writeManifest(local.manifest().orElseThrow().format(now()));
+        peer.writeManifest(local.manifest().orElseThrow().format());
       } catch (ReplicationException e) {
         memo.refuseManifest(); // an older peer: it keeps its .alive files only
       }
@@ -118,7 +118,7 @@ final class Exchange {
     }
     memo.forget(); // the .alive files may have changed behind a memo of them
     try {
-      byte[] manifest = new Manifest(after).format(now());
+      byte[] manifest = new Manifest(after).format();
       peer.writeManifest(bundled.isEmpty() ? manifest : Bundle.upload(manifest, bundled));
       if (tally.errors.isEmpty()) {
         memo.left(new Manifest(after));
@@ -210,10 +210,6 @@ final class Exchange {
       }
     }
     return false;
-  }
-
-  private static long now() {
-    return java.time.Instant.now().getEpochSecond();
   }
 
   private Moved byAlive(

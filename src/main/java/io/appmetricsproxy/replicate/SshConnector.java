@@ -26,6 +26,7 @@ public final class SshConnector {
   private static final Logger logger = Logger.getLogger(SshConnector.class.getName());
 
   private static final String COMPRESSION = "zlib@openssh.com,zlib,none";
+  private static final String NATIVE_ZLIB = SshZlib.class.getName();
   private final JSch jsch = new JSch();
   private final PinnedHostKeys pins;
   private final String user;
@@ -64,6 +65,9 @@ public final class SshConnector {
       // a kept session compresses each manifest against the one before (OpenSSH and sshd offer it)
       session.setConfig("compression.s2c", COMPRESSION);
       session.setConfig("compression.c2s", COMPRESSION);
+      // zlib with its history (JSch's own classes are Huffman-only), by the JDK's zlib
+      session.setConfig("zlib@openssh.com", NATIVE_ZLIB);
+      session.setConfig("zlib", NATIVE_ZLIB);
       session.setTimeout(millis);
       session.connect(millis);
     } catch (JSchException | ReplicationException e) {

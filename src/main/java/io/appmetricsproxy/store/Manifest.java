@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code .alive} files stay the truth; a node derives its manifest from them.
  *
  * <pre>
- * amp-manifest 1 &lt;as of, epoch seconds&gt;
+ * amp-manifest 1 &lt;as of: its latest confirmation, epoch seconds&gt;
  * &lt;node&gt; &lt;generation, or - when none&gt;
  * ...
  * ages &lt;for each folder line in turn: seconds before "as of" its node confirmed it&gt; ...
@@ -106,7 +106,14 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
     this(folders, false);
   }
 
-  public byte[] format(long asOfSeconds) {
+  /**
+   * The manifest's bytes, its ages counted from its latest confirmation: each node confirms its
+   * folder at its own point of the interval, so from one manifest to the next the ages stay the
+   * same (where they are counted from the time of writing, every one of them changes), and the SSH
+   * session's compression sends little more than the header.
+   */
+  public byte[] format() {
+    long asOfSeconds = folders.values().stream().mapToLong(Folder::confirmed).max().orElse(0);
     StringBuilder b =
         new StringBuilder(takesFolders ? HEADER_TAKING_FOLDERS : HEADER)
             .append(asOfSeconds)

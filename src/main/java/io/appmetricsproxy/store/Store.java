@@ -157,7 +157,7 @@ public final class Store {
     }
     Path file = folder.sharedRoot().resolve(Layout.MANIFEST);
     try {
-      StoreFolder.write(file, new Manifest(current, true).format(now.getEpochSecond()), now);
+      StoreFolder.write(file, new Manifest(current, true).format(), now);
       manifestWritten = current;
     } catch (IOException e) {
       logger.log(Level.WARNING, "Cannot write {0}: {1}", new Object[] {file, e.getMessage()});

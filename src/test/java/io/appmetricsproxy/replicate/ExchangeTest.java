@@ -414,7 +414,7 @@ class ExchangeTest {
                 "n9", new io.appmetricsproxy.store.Manifest.Folder(T0.getEpochSecond() + 50, "9"),
                 "n2", new io.appmetricsproxy.store.Manifest.Folder(T0.getEpochSecond() + 50, "9")));
 
-    new LocalStore(n2).writeManifest(offered.format(T0.getEpochSecond() + 50));
+    new LocalStore(n2).writeManifest(offered.format());
 
     // another generation (a copy that did not complete), an unknown folder, its own: none taken
     assertThat(n2.confirmations()).containsEntry("n1", T0).doesNotContainKey("n9");
@@ -508,8 +508,7 @@ class ExchangeTest {
     cycle(n2, "n2", T0);
     byte[] entry = new LocalStore(n1).read("n1", "a1.entry", 1 << 20);
     FileStat stat = new LocalStore(n1).list("n1").get("a1.entry");
-    byte[] manifest =
-        new io.appmetricsproxy.store.Manifest(n1.manifest().folders()).format(T0.getEpochSecond());
+    byte[] manifest = new io.appmetricsproxy.store.Manifest(n1.manifest().folders()).format();
     byte[] upload =
         Bundle.upload(
             manifest,

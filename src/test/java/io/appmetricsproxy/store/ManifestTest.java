@@ -23,24 +23,34 @@ class ManifestTest {
                 "n1", new Folder(AS_OF - 3, "1764599990123"),
                 "n2", new Folder(AS_OF + 2, ""), // confirmed "later" than as of: a clock ahead
                 "n3", new Folder(AS_OF - 400, "1764599000000")));
-    byte[] written = m.format(AS_OF);
+    byte[] written = m.format();
 
     assertThat(new String(written, StandardCharsets.UTF_8))
         .isEqualTo(
-            "amp-manifest 1 1764600000\n"
+            "amp-manifest 1 1764600002\n" // its latest confirmation
                 + "n1 1764599990123\n"
                 + "n2 -\n"
                 + "n3 1764599000000\n"
-                + "ages 3 -2 400\n"
+                + "ages 5 0 402\n"
                 + "end 3\n");
+    // every folder confirmed once more an interval later: only the header changes
+    Manifest later =
+        new Manifest(
+            Map.of(
+                "n1", new Folder(AS_OF + 7, "1764599990123"),
+                "n2", new Folder(AS_OF + 12, ""),
+                "n3", new Folder(AS_OF - 390, "1764599000000")));
+    assertThat(new String(later.format(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            new String(written, StandardCharsets.UTF_8).replace("1764600002\n", "1764600012\n"));
     assertThat(Manifest.parse(written)).contains(m);
-    assertThat(Manifest.parse(new Manifest(Map.of()).format(AS_OF)))
+    assertThat(Manifest.parse(new Manifest(Map.of()).format()))
         .hasValueSatisfying(e -> assertThat(e.folders()).isEmpty());
     // a store's own: version 2, it takes folders in the upload of a manifest
     Manifest store = new Manifest(m.folders(), true);
-    byte[] stores = store.format(AS_OF);
+    byte[] stores = store.format();
     assertThat(new String(stores, StandardCharsets.UTF_8))
-        .startsWith("amp-manifest 2 1764600000\n");
+        .startsWith("amp-manifest 2 1764600002\n");
     assertThat(Manifest.parse(stores)).contains(store);
     assertThat(Manifest.parse(written))
         .hasValueSatisfying(p -> assertThat(p.takesFolders()).isFalse());
@@ -49,8 +59,7 @@ class ManifestTest {
   @Test
   void aTornManifestIsNone() {
     byte[] whole =
-        new Manifest(Map.of("n1", new Folder(AS_OF, "1"), "n2", new Folder(AS_OF, "2")))
-            .format(AS_OF);
+        new Manifest(Map.of("n1", new Folder(AS_OF, "1"), "n2", new Folder(AS_OF, "2"))).format();
     for (int cut = 0; cut < whole.length; cut++) {
       assertThat(Manifest.parse(Arrays.copyOf(whole, cut))).as("cut at %d", cut).isEmpty();
     }
