@@ -9,8 +9,6 @@ import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Manifest;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -291,20 +289,40 @@ final class SftpRemote implements RemoteStore {
     }
   }
 
-  /** The file's bytes, or null when it holds more than {@code maxBytes}. */
+  /**
+   * The file's bytes, or null when it holds more than {@code maxBytes}. Read as a stream into a
+   * buffer: JSch's {@code get} to an InputStream stats the file first, one round trip more per read
+   * (every manifest, every entry pulled). Bytes past the limit are read and dropped, not kept.
+   */
   private byte[] readLimited(String path, long maxBytes) throws SftpException {
-    try (InputStream in = sftp.get(path)) {
-      int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
-      byte[] bytes = in.readNBytes(limit);
-      if (in.read() >= 0) {
-        return null;
+    Limited out = new Limited((int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
+    sftp.get(path, out);
+    return out.over ? null : out.toByteArray();
+  }
+
+  /** Keeps at most {@code limit} bytes, and whether more came. */
+  private static final class Limited extends java.io.ByteArrayOutputStream {
+    private final int limit;
+    boolean over;
+
+    Limited(int limit) {
+      super(Math.min(limit, 8192));
+      this.limit = limit;
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      int room = limit - count;
+      if (len > room) {
+        over = true;
+        len = Math.max(0, room);
       }
-      return bytes;
-    } catch (IOException e) {
-      if (e.getCause() instanceof SftpException cause) {
-        throw cause;
-      }
-      throw new SftpException(ChannelSftp.SSH_FX_FAILURE, e.toString(), e);
+      super.write(b, off, len);
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
     }
   }
 
