@@ -34,7 +34,7 @@ public final class Proxy implements AutoCloseable {
   private final Store store;
   private final Optional<DockerEngine> engine;
 
-  /** Serves what peers write here, once for all that arrives together. */
+  /** Serves what peers copy here file by file, once for all that arrives together. */
   private final Republish arrivals;
 
   private Optional<SshTransport> ssh = Optional.empty();
@@ -69,7 +69,7 @@ public final class Proxy implements AutoCloseable {
     Optional<Replicator.Transport> transport = Optional.empty();
     if (r.credentials().isPresent()) {
       try {
-        this.ssh = Optional.of(SshTransport.start(r, store, arrivals));
+        this.ssh = Optional.of(SshTransport.start(r, store, republish, arrivals));
         transport = Optional.of(ssh.get().transport());
       } catch (ReplicationException e) {
         problem = Optional.of(e.getMessage());

@@ -11,10 +11,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves what peers write into this node's store: one new snapshot for everything that arrives
- * within {@link #DELAY}, not one per folder. An exchange writes a peer's folders one after the
- * other, then its manifest; each snapshot reads every entry of the store (1,000 in a cluster of 200
- * nodes), so one per arrival made a worker read its store a dozen times per interval.
+ * Serves what peers copy into this node's store file by file: one new snapshot for all the folders
+ * that arrive within {@link #DELAY}, not one per folder (each snapshot reads every entry of the
+ * store, 1,000 in a cluster of 200 nodes). What comes with a manifest is served at once, once per
+ * exchange.
  */
 final class Republish implements Runnable, AutoCloseable {
   static final Duration DELAY = Duration.ofMillis(100);

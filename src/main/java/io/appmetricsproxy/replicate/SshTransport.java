@@ -26,13 +26,20 @@ public final class SshTransport implements AutoCloseable {
     this.client = client;
   }
 
+  /** As {@link #start(ReplicationSettings, Store, Runnable, Runnable)}, serving each at once. */
+  public static SshTransport start(ReplicationSettings r, Store store, Runnable changed) {
+    return start(r, store, changed, changed);
+  }
+
   /**
-   * Starts the server; {@code changed} is called when another node's folder was confirmed, i.e. at
-   * the end of its part of an exchange.
+   * Starts the server; {@code changed} is called when a peer ended its part of an exchange (its
+   * manifest, with the folders it brought), {@code soon} when a folder it copied file by file is
+   * complete ({@code .alive} last), which may come many times in one exchange.
    *
    * @throws ReplicationException when the server cannot start, e.g. its port is taken
    */
-  public static SshTransport start(ReplicationSettings r, Store store, Runnable changed) {
+  public static SshTransport start(
+      ReplicationSettings r, Store store, Runnable changed, Runnable soon) {
     Credentials c = r.credentials().orElseThrow();
     byte[] bytes = c.password();
     String password = new String(bytes, StandardCharsets.UTF_8);
@@ -49,7 +56,7 @@ public final class SshTransport implements AutoCloseable {
                   r.sshDir().resolve(HOST_KEY),
                   store.sharedRoot(),
                   store::ownFolder),
-              new ServerArrivals(new Arrivals(store), changed));
+              new ServerArrivals(new Arrivals(store), changed, soon));
     } catch (IllegalStateException e) {
       throw new ReplicationException(e.getMessage(), e);
     }
@@ -72,7 +79,8 @@ public final class SshTransport implements AutoCloseable {
   }
 
   /** Hands every change the server made to {@link Arrivals}, which reads it again (or drops it). */
-  private record ServerArrivals(Arrivals arrivals, Runnable changed) implements ArrivalListener {
+  private record ServerArrivals(Arrivals arrivals, Runnable changed, Runnable soon)
+      implements ArrivalListener {
     @Override
     public void arrived(String node, String file) {
       reload(node, file);
@@ -100,7 +108,7 @@ public final class SshTransport implements AutoCloseable {
     private void reload(String node, String file) {
       arrivals.arrived(node, file);
       if (file.equals(Layout.ALIVE)) {
-        changed.run();
+        soon.run();
       }
     }
   }
