@@ -6,7 +6,8 @@
 # bytes on the wire, change -> served on another worker), the medians, and last the line
 #   replication-scale: nodes N managers 3 round_wall_s W round_cpu_s C requests R handshakes H
 #   unchanged_bytes_per_peer B change_to_served_s S
-# (unchanged bytes: the median per peer of a round after an interval without change)
+# (unchanged bytes: the median per peer of a round after an interval without change; where that
+# round still moved entries of the measured intervals, of up to two more such rounds)
 # for the largest N.
 #   bench/replication-scale.sh [N...] (default 10 50 200); INTERVAL (default 10 s), ROUNDS measured
 #   (default 5), WARMUP_MAX seconds to converge (default 300), SEED (default 1); JAVA_BENCH_OPTS

@@ -155,8 +155,15 @@ public final class ScaleBench {
         System.out.println(t.row(r));
       }
       Tick tail = tick(nodes, wire, false); // serves the last interval's changes, makes none
-      Tick quiet = tick(nodes, wire, false); // nothing changed since n1's round before
+      // nothing changed since n1's round before; where changes of the measured intervals were still
+      // on their way (rounds longer than a third of an interval), up to two more such rounds
+      Tick quiet = tick(nodes, wire, false);
       System.out.println(quiet.row(0) + " (no change)");
+      for (int more = 0; more < 2 && quiet.moved() > 0; more++) {
+        quiet = tick(nodes, wire, false);
+        System.out.println(
+            quiet.row(0) + " (no change, again: the one before still moved entries)");
+      }
       Summary s = new Summary(measured, tail, quiet);
       System.out.printf(
           "medians: round wall %.2f s, client CPU %.2f s, requests %d, handshakes %d,"
@@ -203,11 +210,14 @@ public final class ScaleBench {
       return report.peers().stream().filter(p -> p.error().isPresent()).count();
     }
 
+    int moved() {
+      return report.peers().stream()
+          .mapToInt(p -> p.entriesSent() + p.entriesReceived() + p.deleted())
+          .sum();
+    }
+
     String row(int r) {
-      int moved =
-          report.peers().stream()
-              .mapToInt(p -> p.entriesSent() + p.entriesReceived() + p.deleted())
-              .sum();
+      int moved = moved();
       return String.format(
           "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
           r,
