@@ -58,6 +58,16 @@ final class Bundle implements RemoteStore {
     byte[] alive() {
       return new Manifest.Folder(confirmed, generation).alive();
     }
+
+    /** The files whose bytes it carries. */
+    int sentFiles() {
+      return (int) files.stream().filter(f -> f.bytes() != null).count();
+    }
+
+    /** The bytes of entries it carries. */
+    long sentBytes() {
+      return files.stream().filter(f -> f.bytes() != null).mapToLong(f -> f.bytes().length).sum();
+    }
   }
 
   /** An upload split: the manifest and the folders that came with it. */

@@ -94,10 +94,10 @@ final class Exchange {
       if (mc > tc && !node.equals(other)) {
         if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
           Optional<Bundle.Folder> folder =
-              budget > 0 ? bundle(local, node, m, t) : Optional.<Bundle.Folder>empty();
-          if (folder.isPresent() && sentBytes(folder.get()) <= budget) {
+              budget > 0 ? bundle(local, node, m, t, budget) : Optional.<Bundle.Folder>empty();
+          if (folder.isPresent()) {
             bundled.add(folder.get());
-            budget -= sentBytes(folder.get());
+            budget -= folder.get().sentBytes();
           } else {
             byte[] written = copy(local, peer, node, mc, m.alive(), tally, true);
             m = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
@@ -113,8 +113,8 @@ final class Exchange {
       }
     }
     for (Bundle.Folder f : bundled) {
-      tally.sent += (int) f.files().stream().filter(file -> file.bytes() != null).count();
-      tally.bytes += sentBytes(f);
+      tally.sent += f.sentFiles();
+      tally.bytes += f.sentBytes();
     }
     memo.forget(); // the .alive files may have changed behind a memo of them
     try {
@@ -138,16 +138,22 @@ final class Exchange {
    * since that generation has an mtime past its second. Where the peer has no generation, every
    * entry is sent; where the guess is wrong (cycles under a second apart, a clock that stepped) the
    * peer refuses the folder, and it is sent whole the next time. Empty when an entry cannot be read
-   * here: the folder then goes file by file, which reports that entry.
+   * here, or the bytes to send exceed {@code budget} (no more reads then): the folder then goes
+   * file by file, which reports that entry.
    */
   private Optional<Bundle.Folder> bundle(
-      RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs) {
+      RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs, long budget) {
     long held = theirs == null ? Long.MIN_VALUE : generationSeconds(theirs.generation());
     List<Bundle.File> files = new ArrayList<>();
+    long sent = 0;
     try {
       for (Map.Entry<String, FileStat> f : local.list(node).entrySet()) {
         boolean has = f.getValue().mtimeSeconds() <= held;
         byte[] bytes = has ? null : local.read(node, f.getKey(), maxFileBytes);
+        sent += bytes == null ? 0 : bytes.length;
+        if (sent > budget) {
+          return Optional.empty();
+        }
         files.add(new Bundle.File(f.getKey(), f.getValue(), bytes));
       }
     } catch (ReplicationException e) {
@@ -163,13 +169,6 @@ final class Exchange {
     } catch (NumberFormatException e) {
       return Long.MIN_VALUE;
     }
-  }
-
-  private static long sentBytes(Bundle.Folder f) {
-    return f.files().stream()
-        .filter(file -> file.bytes() != null)
-        .mapToLong(file -> file.bytes().length)
-        .sum();
   }
 
   /**

@@ -40,7 +40,7 @@ public final class SshZlib implements com.jcraft.jsch.Compression {
     do {
       n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
       out.write(chunk, 0, n);
-    } while (n == chunk.length || !deflater.needsInput());
+    } while (n == chunk.length); // a SYNC_FLUSH that filled the chunk may have more to give
     return place(buf, start, out, end);
   }
 
@@ -58,9 +58,15 @@ public final class SshZlib implements com.jcraft.jsch.Compression {
           throw new com.jcraft.jsch.Compression.InflaterException(
               "a decompressed packet exceeds " + MAX_PACKET + " bytes");
         }
-      } while (n > 0 || inflater.getRemaining() > 0 && !inflater.needsInput());
+      } while (n > 0);
     } catch (DataFormatException e) {
       throw new com.jcraft.jsch.Compression.InflaterException("a packet does not inflate", e);
+    }
+    // input left that gives nothing: the stream ended or wants a dictionary (never an SSH one);
+    // looping on it would never end
+    if (!inflater.needsInput()) {
+      throw new com.jcraft.jsch.Compression.InflaterException(
+          "a packet's stream ended before its input, or asks for a dictionary");
     }
     int[] end = {0};
     byte[] result = place(buf, start, out, end);
