@@ -130,6 +130,10 @@ containers_kill() {
   done
 }
 
+results_best() { # results_best WHAT: the best requests/s of WHAT in $BENCH_DIR/results, and its bytes
+  awk -v w="$1" '$1 == w && $2 > r { r = $2; b = $3 } END { print r, b }' "$BENCH_DIR/results"
+}
+
 bench_cleanup() {
   proxy_stop
   if [ -f "$BENCH_DIR/docker.pid" ]; then

@@ -85,10 +85,9 @@ for round in 1 2; do
 done
 printf '%s\n' "${results[@]}" >"$BENCH_DIR/results"
 cat "$BENCH_DIR/results"
-best() { awk -v w="$1" '$1 == w && $2 > r { r = $2; b = $3 } END { print r, b }' "$BENCH_DIR/results"; }
-read -r t_rps t_bytes < <(best text)
-read -r p_rps p_bytes < <(best protobuf)
-read -r c_rps c_bytes < <(best converted)
+read -r t_rps t_bytes < <(results_best text)
+read -r p_rps p_bytes < <(results_best protobuf)
+read -r c_rps c_bytes < <(results_best converted)
 echo
 echo "| same 1,485 counters, wrk -t2 -c32 ${secs}s, gzip | body as scraped | requests/s | bytes/request on the wire (gzip) | bytes without gzip |"
 echo "|---|---|---|---|---|"

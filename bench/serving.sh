@@ -58,9 +58,8 @@ for round in 1 2; do
 done
 printf '%s\n' "${results[@]}" >"$BENCH_DIR/results"
 cat "$BENCH_DIR/results"
-best() { awk -v w="$1" '$1 == w && $2 > r { r = $2; b = $3 } END { print r, b }' "$BENCH_DIR/results"; }
-read -r n_rps n_bytes < <(best nginx)
-read -r p_rps p_bytes < <(best proxy)
+read -r n_rps n_bytes < <(results_best nginx)
+read -r p_rps p_bytes < <(results_best proxy)
 echo
 echo "| 100 KB exposition, wrk -t2 -c32 ${secs}s, Prometheus' headers | requests/s | bytes/request on the wire |"
 echo "|---|---|---|"
