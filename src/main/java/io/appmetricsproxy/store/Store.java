@@ -248,7 +248,13 @@ public final class Store {
   private void remove(Path file, String what) {
     entries.remove(file);
     unwritten.remove(file);
-    changedSinceConfirm = true;
+    // another node's file (a deletion taken from a peer, a forgotten folder) is not a change of
+    // this
+    // node's folder: confirming one would give this node's folder a new generation for nothing, and
+    // every node taking that deletion would send its own folder to every peer again
+    if (own != null && file.getParent().equals(folder.file(true, own, Layout.ALIVE).getParent())) {
+      changedSinceConfirm = true;
+    }
     try {
       Files.deleteIfExists(file);
     } catch (IOException ex) {

@@ -201,7 +201,8 @@ public final class ScaleBench {
       long handshakes,
       ReplicationReport report,
       List<Double> served,
-      int lost) {
+      int lost,
+      List<String> renewed) {
     long bytes() {
       return report.peers().stream().mapToLong(p -> p.bytesSent() + p.bytesReceived()).sum();
     }
@@ -219,19 +220,22 @@ public final class ScaleBench {
     String row(int r) {
       int moved = moved();
       return String.format(
-          "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
-          r,
-          wall,
-          cpu,
-          jvmCpu,
-          report.peers().size() - cut(),
-          cut(),
-          requests,
-          handshakes,
-          bytes(),
-          moved,
-          served.stream().map(d -> String.format("%.2f", d)).toList(),
-          lost > 0 ? ", " + lost + " not served" : "");
+              "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
+              r,
+              wall,
+              cpu,
+              jvmCpu,
+              report.peers().size() - cut(),
+              cut(),
+              requests,
+              handshakes,
+              bytes(),
+              moved,
+              served.stream().map(d -> String.format("%.2f", d)).toList(),
+              lost > 0 ? ", " + lost + " not served" : "")
+          + (renewed.isEmpty()
+              ? ""
+              : " new generations: " + renewed.size() + " " + renewed.stream().limit(5).toList());
     }
   }
 
@@ -241,6 +245,7 @@ public final class ScaleBench {
    */
   private Tick tick(List<Node> nodes, WireCounters wire, boolean changes) throws Exception {
     long start = System.nanoTime();
+    Map<String, String> before = generations(nodes);
     cycleAll(nodes);
     int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
     Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
@@ -276,7 +281,22 @@ public final class ScaleBench {
         }
       }
     }
-    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost);
+    Map<String, String> after = generations(nodes);
+    List<String> renewed =
+        after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).sorted().toList();
+    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost, renewed);
+  }
+
+  /** Each node's own folder's generation, as its store tells it. */
+  private static Map<String, String> generations(List<Node> nodes) {
+    Map<String, String> g = new java.util.HashMap<>();
+    for (Node x : nodes) {
+      Store s = x.proxy().store();
+      s.ownFolder()
+          .flatMap(own -> s.confirmation(own))
+          .ifPresent(f -> g.put(x.name(), f.generation()));
+    }
+    return g;
   }
 
   /** Changes {@code count} random entries, each at a random moment of the interval. */

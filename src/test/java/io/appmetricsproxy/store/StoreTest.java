@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -215,5 +216,28 @@ public class StoreTest {
     assertThat(store.endCycle("n1", NOW.plusSeconds(20), MAX_AGE)).isFalse();
     store.put(entry("n1", "a", "web-1", "web", "a 2\n", NOW.plusSeconds(25)));
     assertThat(store.endCycle("n1", NOW.plusSeconds(30), MAX_AGE)).isTrue();
+  }
+
+  @Test
+  void anotherNodesFileGoneIsNoChangeOfThisNodesFolder() throws Exception {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
+    assertThat(store.endCycle("n1", NOW, MAX_AGE)).isTrue();
+    store.confirmed();
+    Entry other = entry("n2", "b", "web-2", "web", "b 1\n", NOW);
+    store.keep("n2", "b.entry", EntryFile.encode(other), Optional.of(other), NOW);
+    store.keep("n2", Layout.ALIVE, "1\n".getBytes(StandardCharsets.UTF_8), Optional.empty(), NOW);
+    store.delete("n2", "b.entry");
+    assertThat(store.endCycle("n1", NOW.plusSeconds(10), MAX_AGE)).isFalse();
+    // nor is a folder forgotten for want of confirmations (this node's entry scraped again, the
+    // same)
+    store.keep("n2", "b.entry", EntryFile.encode(other), Optional.of(other), NOW);
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW.plus(MAX_AGE)));
+    assertThat(store.endCycle("n1", NOW.plusSeconds(10).plus(MAX_AGE), MAX_AGE)).isFalse();
+    assertThat(store.entries()).extracting(Entry::node).containsOnly("n1");
+    // this node's own entry gone is one
+    assertThat(store.forget("a")).isTrue();
+    assertThat(store.endCycle("n1", NOW.plusSeconds(20).plus(MAX_AGE), MAX_AGE)).isTrue();
   }
 }
