@@ -24,16 +24,18 @@ import java.util.regex.Pattern;
  * sent, so that the next exchange sends them all.
  *
  * <pre>
- * &lt;manifest, as {@link Manifest#format}&gt;
  * folder &lt;node&gt; &lt;confirmed, epoch seconds&gt; &lt;generation, or -&gt; &lt;files&gt;
  * &lt;entry file&gt; &lt;size&gt; &lt;mtime&gt; &lt;bytes that follow: size, or - when not sent&gt;
  * &lt;the entry's bytes, then a newline&gt;
  * ...
- * folders &lt;offset of the first folder line&gt; &lt;number of folders&gt;
+ * &lt;manifest, as {@link Manifest#format}&gt;
+ * folders &lt;offset of the manifest&gt; &lt;number of folders&gt;
  * </pre>
  *
  * The last line sets the upload apart from a plain manifest, whose last line is {@code end <n>};
- * anything that does not parse as a whole is refused, and nothing of it is taken.
+ * anything that does not parse as a whole is refused, and nothing of it is taken. The manifest
+ * comes last so that the next upload's manifest, which differs little from it, finds it within the
+ * SSH session compression's window (32 KB back) however many entries this one carried.
  */
 final class Bundle implements RemoteStore {
   /**
@@ -85,10 +87,9 @@ final class Bundle implements RemoteStore {
     return List.copyOf(folders.values());
   }
 
-  /** The upload of {@code manifest} with {@code folders} after it. */
+  /** The upload of {@code folders} with {@code manifest} after them. */
   static byte[] upload(byte[] manifest, List<Folder> folders) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(manifest.length + 4096);
-    out.writeBytes(manifest);
     for (Folder f : folders) {
       String generation = f.generation().isEmpty() ? "-" : f.generation();
       line(
@@ -105,7 +106,9 @@ final class Bundle implements RemoteStore {
         }
       }
     }
-    line(out, "folders " + manifest.length + " " + folders.size());
+    int offset = out.size();
+    out.writeBytes(manifest);
+    line(out, "folders " + offset + " " + folders.size());
     return out.toByteArray();
   }
 
@@ -128,20 +131,20 @@ final class Bundle implements RemoteStore {
     long offset = Long.parseLong(trailer.group(1));
     int count = Integer.parseInt(trailer.group(2));
     if (offset > lastLine) {
-      throw torn("its folders start past its end");
+      throw torn("its manifest starts past its end");
     }
-    Cursor c = new Cursor(upload, (int) offset, lastLine);
+    Cursor c = new Cursor(upload, 0, (int) offset);
     List<Folder> folders = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       folders.add(c.folder());
     }
-    if (c.at != lastLine) {
-      throw torn("bytes after its last folder");
+    if (c.at != offset) {
+      throw torn("bytes between its last folder and its manifest");
     }
     if (folders.stream().map(Folder::node).distinct().count() != folders.size()) {
       throw torn("a folder twice");
     }
-    return new Upload(Arrays.copyOf(upload, (int) offset), new Bundle(folders));
+    return new Upload(Arrays.copyOfRange(upload, (int) offset, lastLine), new Bundle(folders));
   }
 
   private static int lastLineStart(byte[] bytes) {

@@ -518,14 +518,11 @@ class ExchangeTest {
                     T0.getEpochSecond(),
                     n1.confirmation("n1").orElseThrow().generation(),
                     java.util.List.of(new Bundle.File("a1.entry", stat, entry)))));
+    // 40 bytes of the folder's part gone, the manifest after it and the last line whole
+    assertThat(upload.length - manifest.length).isGreaterThan(140);
     byte[] torn = new byte[upload.length - 40];
-    System.arraycopy(upload, 0, torn, 0, manifest.length + 30);
-    System.arraycopy(
-        upload,
-        upload.length - (torn.length - manifest.length - 30),
-        torn,
-        manifest.length + 30,
-        torn.length - manifest.length - 30);
+    System.arraycopy(upload, 0, torn, 0, 60);
+    System.arraycopy(upload, 100, torn, 60, torn.length - 60);
 
     assertThatThrownBy(() -> new LocalStore(n2).writeManifest(torn))
         .isInstanceOf(ReplicationException.class)
