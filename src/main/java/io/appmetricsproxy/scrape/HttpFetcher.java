@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -34,6 +35,11 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -105,7 +111,7 @@ final class HttpFetcher implements AutoCloseable {
                             .setSocketTimeout(Timeout.of(timeout))
                             .build())
                     .build())
-            .disableAutomaticRetries()
+            .setRetryStrategy(new OnceOnAClosedConnection())
             .disableCookieManagement()
             .disableAuthCaching()
             .setUserAgent("app-metrics-proxy")
@@ -327,6 +333,33 @@ final class HttpFetcher implements AutoCloseable {
     ScrapeFailure(ScrapeError.Reason reason, String message) {
       super(message);
       this.reason = reason;
+    }
+  }
+
+  /**
+   * Asks once more, on another connection, when a kept-alive connection gave no response at all:
+   * the target closed it while idle as the request went out (servers close idle connections on
+   * their own timers and limits). Prometheus' HTTP client does the same for a GET on a reused
+   * connection that gave nothing back, so such a target is up for it; nothing else is retried (no
+   * status code, no timeout, no refused connect), and the scrape's deadline covers both tries.
+   */
+  static final class OnceOnAClosedConnection implements HttpRequestRetryStrategy {
+    @Override
+    public boolean retryRequest(
+        HttpRequest request, IOException exception, int execCount, HttpContext context) {
+      return execCount == 1
+          && exception instanceof NoHttpResponseException
+          && Method.GET.isSame(request.getMethod());
+    }
+
+    @Override
+    public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+      return false;
+    }
+
+    @Override
+    public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+      return TimeValue.ZERO_MILLISECONDS;
     }
   }
 }

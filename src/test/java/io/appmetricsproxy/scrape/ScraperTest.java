@@ -264,4 +264,71 @@ class ScraperTest {
     assertThat(scraper.answered(again)).isEmpty();
     assertThat(hits).containsKey("/metrics");
   }
+
+  /**
+   * A target that answers one request per connection and keeps it alive, then closes it when the
+   * next request comes (its idle timer ran out as the request went out): a scrape that reuses the
+   * connection gets no response, and asks once more on a new one, as Prometheus would. A target
+   * that closes every connection unanswered still fails, after two tries.
+   */
+  @Test
+  void aKeptConnectionTheTargetClosedIsAskedAgainOnANewOne() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean answer =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (ServerSocket listener =
+        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread server =
+          new Thread(
+              () -> {
+                while (!listener.isClosed()) {
+                  try (java.net.Socket c = listener.accept()) {
+                    connections.incrementAndGet();
+                    java.io.BufferedReader in =
+                        new java.io.BufferedReader(
+                            new java.io.InputStreamReader(c.getInputStream(), UTF8));
+                    readRequest(in);
+                    if (answer.get()) {
+                      byte[] body = METRICS.getBytes(UTF8);
+                      OutputStream out = c.getOutputStream();
+                      out.write(
+                          ("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+                                  + "Content-Length: "
+                                  + body.length
+                                  + "\r\n\r\n")
+                              .getBytes(UTF8));
+                      out.write(body);
+                      out.flush();
+                      readRequest(in); // the next request on this connection: closed unanswered
+                    }
+                  } catch (IOException e) {
+                    // the listener closed, or the client went
+                  }
+                }
+              },
+              "closing-target");
+      server.setDaemon(true);
+      server.start();
+      Target t = target("/metrics", listener.getLocalPort());
+
+      assertThat(scrape(t).ok()).isTrue();
+      ScrapeResult again = scrape(t);
+
+      assertThat(again.ok()).as(String.valueOf(again)).isTrue();
+      assertThat(connections.get()).isEqualTo(2);
+
+      answer.set(false);
+      ScrapeResult never = scrape(t);
+      assertThat(never.ok()).isFalse();
+      assertThat(connections.get()).isEqualTo(3); // the kept one, then one new one: no third try
+    }
+  }
+
+  private static void readRequest(java.io.BufferedReader in) throws IOException {
+    String line;
+    do {
+      line = in.readLine();
+    } while (line != null && !line.isEmpty());
+  }
 }
