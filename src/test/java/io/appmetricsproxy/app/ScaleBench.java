@@ -63,6 +63,10 @@ public final class ScaleBench {
 
   public static void main(String[] args) throws Exception {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+    // One body server stands in for every node's containers, each of which would have its own: the
+    // JDK server's default of 200 idle connections in all would close most of the proxies' kept
+    // ones.
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
     ScaleBench bench =
         new ScaleBench(
             Integer.getInteger("interval", 10),
@@ -202,7 +206,8 @@ public final class ScaleBench {
       ReplicationReport report,
       List<Double> served,
       int lost,
-      List<String> renewed) {
+      List<String> renewed,
+      int scrapeFailures) {
     long bytes() {
       return report.peers().stream().mapToLong(p -> p.bytesSent() + p.bytesReceived()).sum();
     }
@@ -233,6 +238,7 @@ public final class ScaleBench {
               moved,
               served.stream().map(d -> String.format("%.2f", d)).toList(),
               lost > 0 ? ", " + lost + " not served" : "")
+          + (scrapeFailures == 0 ? "" : " failed scrapes: " + scrapeFailures)
           + (renewed.isEmpty()
               ? ""
               : " new generations: " + renewed.size() + " " + renewed.stream().limit(5).toList());
@@ -247,6 +253,7 @@ public final class ScaleBench {
     long start = System.nanoTime();
     Map<String, String> before = generations(nodes);
     cycleAll(nodes);
+    int scrapeFailures = scrapeFailures(nodes);
     int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
     Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
     changer.start();
@@ -284,7 +291,22 @@ public final class ScaleBench {
     Map<String, String> after = generations(nodes);
     List<String> renewed =
         after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).sorted().toList();
-    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost, renewed);
+    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost, renewed, scrapeFailures);
+  }
+
+  /** The scrapes of every node's last cycle that failed. */
+  private static int scrapeFailures(List<Node> nodes) {
+    int failed = 0;
+    for (Node x : nodes) {
+      failed +=
+          x.proxy()
+              .state()
+              .view()
+              .lastCycle()
+              .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
+              .orElse(0);
+    }
+    return failed;
   }
 
   /** Each node's own folder's generation, as its store tells it. */
