@@ -76,8 +76,37 @@ final class Exchange {
     return moved;
   }
 
+  /**
+   * A second exchange in the same round with a peer that takes folders: from what the first one
+   * left there ({@link AliveMemo#left}) instead of a read of its manifest, only what this node
+   * holds later goes to it; what the peer got meanwhile from others comes with the next round's
+   * read. Its store stays the truth: the peer takes from an upload only what is later than what it
+   * holds. With any other peer, or without what the first one left, a whole exchange.
+   */
+  Moved runAgain(RemoteStore local, RemoteStore peer, AliveMemo memo) {
+    Optional<Manifest> left = memo.left();
+    Optional<Manifest> mine = local.manifest();
+    if (left.isEmpty() || !left.get().takesFolders() || mine.isEmpty()) {
+      return run(local, peer, memo);
+    }
+    return byManifest(local, peer, mine.get(), left.get(), memo, false);
+  }
+
   private Moved byManifest(
       RemoteStore local, RemoteStore peer, Manifest mine, Manifest theirs, AliveMemo memo) {
+    return byManifest(local, peer, mine, theirs, memo, true);
+  }
+
+  /**
+   * {@code receive}: also take what the peer holds later ({@code theirs} read from it just now).
+   */
+  private Moved byManifest(
+      RemoteStore local,
+      RemoteStore peer,
+      Manifest mine,
+      Manifest theirs,
+      AliveMemo memo,
+      boolean receive) {
     String self = local.node();
     String other = peer.node();
     Tally tally = new Tally();
@@ -104,7 +133,7 @@ final class Exchange {
           }
         }
         after.put(node, m);
-      } else if (tc > mc && !node.equals(self)) {
+      } else if (receive && tc > mc && !node.equals(self)) {
         if (t.sameGeneration(m)) {
           local.confirmLater(node, tc);
         } else {
@@ -121,7 +150,7 @@ final class Exchange {
       byte[] manifest = new Manifest(after).format();
       peer.writeManifest(bundled.isEmpty() ? manifest : Bundle.upload(manifest, bundled));
       if (tally.errors.isEmpty()) {
-        memo.left(new Manifest(after));
+        memo.left(new Manifest(after, theirs.takesFolders()));
       }
     } catch (ReplicationException e) {
       // what moved stays; the next exchange finds the old manifest and lists those folders again

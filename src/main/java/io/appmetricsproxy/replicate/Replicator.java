@@ -322,7 +322,7 @@ public final class Replicator implements AutoCloseable {
     try {
       Exchange.Moved second =
           news.get() && hasNews(remote, memo(peer))
-              ? exchange.run(local, remote, memo(peer))
+              ? exchange.runAgain(local, remote, memo(peer))
               : Exchange.Moved.NONE;
       if (second.received() > 0 || second.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round

@@ -535,4 +535,48 @@ class ExchangeTest {
     assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
     assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
   }
+
+  /**
+   * A round's second exchange with a peer that takes folders starts from what the first left there:
+   * no read of its manifest, only what this node got since (here n3's folder) in the upload.
+   */
+  @Test
+  void aSecondExchangeSendsWhatCameSinceWithoutReadingThePeersManifestAgain() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0, entry("n2", "b1", "api", "x 1\n"));
+    cycle(n3, "n3", T0, entry("n3", "c1", "db", "y 1\n"));
+    AliveMemo memo = new AliveMemo();
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
+    LocalStore local = new LocalStore(n1);
+    exchange.run(local, peer, memo); // the first pass
+    exchange.run(local, new LocalStore(n3)); // another peer's first pass brings n3's folder
+
+    peer.calls.clear();
+    Exchange.Moved second = exchange.runAgain(local, peer, memo);
+
+    assertThat(peer.calls).containsExactly("writeManifest");
+    assertThat(second.sent()).isEqualTo(1);
+    assertThat(served(n2, "db", T0.plusSeconds(5))).isEqualTo("y 1\n");
+    assertThat(n2.confirmation("n3")).isEqualTo(n1.confirmation("n3"));
+
+    // nothing new since: only the manifest, whose confirmations the peer takes where later
+    peer.calls.clear();
+    assertThat(exchange.runAgain(local, peer, memo).sent()).isZero();
+    assertThat(peer.calls).containsExactly("writeManifest");
+
+    // without what an exchange left (a new connection, a refusal), or with a plain folder: whole
+    peer.calls.clear();
+    exchange.runAgain(local, peer, new AliveMemo());
+    assertThat(peer.calls).startsWith("manifest");
+    RecordingStore plain = new RecordingStore(new LocalStore(n2), true);
+    plain.plain = true;
+    AliveMemo plainMemo = new AliveMemo();
+    exchange.run(local, plain, plainMemo);
+    plain.calls.clear();
+    exchange.runAgain(local, plain, plainMemo);
+    assertThat(plain.calls).startsWith("manifest");
+  }
 }
