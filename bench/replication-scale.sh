@@ -3,7 +3,8 @@
 # proxies each with its own store, SFTP server on a loopback port and 5 entries of 10 KB; three
 # managers drive the rounds, the others answer; 1 % of all entries change each interval. Prints each
 # measured round of one manager (wall, CPU of its client threads, SFTP requests, SSH handshakes,
-# bytes on the wire, change -> served on another worker), the medians, and last the line
+# bytes on the wire, change -> served on another worker; the interval's failed scrapes and the nodes
+# whose own folder got a new generation), the medians, and last the line
 #   replication-scale: nodes N managers 3 round_wall_s W round_cpu_s C requests R handshakes H
 #   unchanged_bytes_per_peer B change_to_served_s S
 # (unchanged bytes: the median per peer of a round after an interval without change; where that
