@@ -248,10 +248,9 @@ public final class Store {
   private void remove(Path file, String what) {
     entries.remove(file);
     unwritten.remove(file);
-    // another node's file (a deletion taken from a peer, a forgotten folder) is not a change of
-    // this
-    // node's folder: confirming one would give this node's folder a new generation for nothing, and
-    // every node taking that deletion would send its own folder to every peer again
+    // Another node's file (a deletion taken from a peer, a forgotten folder) is no change of this
+    // node's folder: confirming it as one would give this folder a new generation for nothing,
+    // and every node that took the deletion would then send its own folder to every peer again.
     if (own != null && file.getParent().equals(folder.file(true, own, Layout.ALIVE).getParent())) {
       changedSinceConfirm = true;
     }
