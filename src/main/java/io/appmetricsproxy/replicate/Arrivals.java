@@ -88,11 +88,13 @@ public final class Arrivals {
    * copy did not complete, and is left as it is. Then this node's own manifest is written from its
    * store.
    *
+   * @return whether it carried folders, which are to be served at once; confirmations alone only
+   *     make what is served look fresher
    * @throws StoreException when {@code bytes} are not a manifest, or its folders are torn: nothing
    *     was taken then; or naming the files of its folders that were refused, once all the rest was
    *     taken
    */
-  public void manifest(byte[] bytes, Instant now) {
+  public boolean manifest(byte[] bytes, Instant now) {
     Bundle.Upload upload;
     try {
       upload = Bundle.split(bytes);
@@ -119,6 +121,7 @@ public final class Arrivals {
     if (!refused.isEmpty()) { // the client reports them as it does a file refused on its own
       throw new StoreException(String.join("; ", refused), null);
     }
+    return !upload.folders().folders().isEmpty();
   }
 
   /** Removes a file of another node's folder. */

@@ -32,9 +32,10 @@ public final class SshTransport implements AutoCloseable {
   }
 
   /**
-   * Starts the server; {@code changed} is called when a peer ended its part of an exchange (its
-   * manifest, with the folders it brought), {@code soon} when a folder it copied file by file is
-   * complete ({@code .alive} last), which may come many times in one exchange.
+   * Starts the server; {@code changed} is called when a peer ended its part of an exchange with
+   * folders in the upload of its manifest, {@code soon} when it uploaded confirmations alone, or
+   * when a folder it copied file by file is complete ({@code .alive} last), which may come many
+   * times in one exchange.
    *
    * @throws ReplicationException when the server cannot start, e.g. its port is taken
    */
@@ -96,12 +97,19 @@ public final class SshTransport implements AutoCloseable {
       reload(node, file);
     }
 
+    /**
+     * Folders that came with the manifest are served before the upload is answered, so that the
+     * peer's exchange ends with them served here (even beside a refused file). Confirmations alone
+     * wait, with the folders copied file by file, for the next republish off the request's thread:
+     * they only make entries look fresher, and a republish reads every entry this node serves.
+     */
     @Override
     public void manifest(byte[] bytes) {
+      boolean folders = true;
       try {
-        arrivals.manifest(bytes, java.time.Instant.now());
+        folders = arrivals.manifest(bytes, java.time.Instant.now());
       } finally {
-        changed.run(); // the folders taken are served, even beside a refused file
+        (folders ? changed : soon).run();
       }
     }
 

@@ -22,18 +22,21 @@ final class TestStores {
     Store s = new Store(folder);
     s.open();
     for (String id : ids) {
-      s.put(
-          new Entry(
-              name,
-              id,
-              "app." + id,
-              "app",
-              at,
-              Payload.of(
-                  ("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT)));
+      s.put(entry(name, id, at));
     }
     s.retain(name, Set.of(ids));
     new Confirmation(s).confirm(name, at, maxAge);
     return s;
+  }
+
+  /** Node {@code name}'s entry of container {@code id} (service "app"), scraped at {@code at}. */
+  static Entry entry(String name, String id, Instant at) {
+    return new Entry(
+        name,
+        id,
+        "app." + id,
+        "app",
+        at,
+        Payload.of(("hits{id=\"" + id + "\"} 1\n").getBytes(StandardCharsets.UTF_8), Format.TEXT));
   }
 }
