@@ -8,7 +8,6 @@ import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UserInfo;
-import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connections, a peer that never speaks SSH, a peer whose disk is full.
  */
 class ReplicationFaultsTest {
-  private static final String USER = "app-metrics-proxy";
+  private static final String USER = TestTransports.USER;
   private static final String PASSWORD = "Fault-t0lerant-9f2c";
   private static final Instant NOW = Instant.now();
   private static final Duration MAX_AGE = Duration.ofSeconds(60);
@@ -73,16 +72,12 @@ class ReplicationFaultsTest {
 
   private SshTransport transport(String name, Store store) {
     return closed(
-        SshTransport.start(
-            new ReplicationSettings(
-                0,
-                Optional.of(new Credentials(USER, PASSWORD)),
-                List.of(),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(1),
-                ReplicationSettings.DEFAULT_CONCURRENCY,
-                dir.resolve("ssh-" + name)),
+        TestTransports.start(
+            dir.resolve("ssh-" + name),
             store,
+            PASSWORD,
+            Duration.ofSeconds(1),
+            () -> {},
             () -> {}));
   }
 

@@ -2,7 +2,6 @@ package io.appmetricsproxy.replicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appmetricsproxy.config.Credentials;
 import io.appmetricsproxy.config.ReplicationSettings;
 import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
@@ -13,49 +12,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a node's SFTP server asks to be served when a peer ends its part of an exchange. */
 class SshTransportTest {
-  private static final String USER = "app-metrics-proxy";
-  private static final String PASSWORD = "Serve-what-came-7d1e";
   private static final Duration MAX_AGE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    Collections.reverse(closing);
-    for (AutoCloseable c : closing) {
-      c.close();
-    }
-  }
-
-  private SshTransport transport(String name, Store store, Runnable changed, Runnable soon) {
-    SshTransport t =
-        SshTransport.start(
-            new ReplicationSettings(
-                0,
-                Optional.of(new Credentials(USER, PASSWORD)),
-                List.of(),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(2),
-                ReplicationSettings.DEFAULT_CONCURRENCY,
-                dir.resolve("ssh-" + name)),
-            store,
-            changed,
-            soon);
-    closing.add(t);
-    return t;
-  }
 
   /**
    * Folders in the upload are served before the exchange ends (at once, on the request's thread);
@@ -68,46 +35,61 @@ class SshTransportTest {
     Store w = TestStores.afterCycle(dir.resolve("w"), "w", t0, MAX_AGE, "w1");
     AtomicInteger atOnce = new AtomicInteger();
     AtomicInteger soon = new AtomicInteger();
-    SshTransport worker = transport("w", w, atOnce::incrementAndGet, soon::incrementAndGet);
-    SshTransport manager = transport("m", m, () -> {}, () -> {});
-    Peer peer = new Peer("w-id", "w", "127.0.0.1", worker.transport().port(), Role.WORKER);
-    Replicator replicator =
-        new Replicator(
-            () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peer), true, List.of()),
-            Optional.of(manager.transport()),
-            Optional.empty(),
-            m,
-            1 << 20,
-            Duration.ofSeconds(5),
-            ReplicationSettings.DEFAULT_CONCURRENCY,
-            () -> {},
-            Clock.systemUTC());
-    closing.add(replicator);
+    String password = "Serve-what-came-7d1e";
+    Duration timeout = Duration.ofSeconds(2);
+    try (SshTransport worker =
+            TestTransports.start(
+                dir.resolve("ssh-w"),
+                w,
+                password,
+                timeout,
+                atOnce::incrementAndGet,
+                soon::incrementAndGet);
+        SshTransport manager =
+            TestTransports.start(dir.resolve("ssh-m"), m, password, timeout, () -> {}, () -> {});
+        Replicator replicator =
+            new Replicator(
+                () ->
+                    new Peers(
+                        Role.MANAGER,
+                        Optional.of("m-id"),
+                        List.of(
+                            new Peer(
+                                "w-id", "w", "127.0.0.1", worker.transport().port(), Role.WORKER)),
+                        true,
+                        List.of()),
+                Optional.of(manager.transport()),
+                Optional.empty(),
+                m,
+                1 << 20,
+                Duration.ofSeconds(5),
+                ReplicationSettings.DEFAULT_CONCURRENCY,
+                () -> {},
+                Clock.systemUTC())) {
+      // the first round gives the worker m's folder
+      ReplicationReport first = replicator.round();
+      assertThat(first.peers().get(0).error()).isEmpty();
+      assertThat(w.confirmation("m")).isEqualTo(m.confirmation("m"));
 
-    // the first round gives the worker m's folder: once by file (no manifest of it read yet, so its
-    // folders are stat'ed), then with the manifest once the worker's is known
-    ReplicationReport first = replicator.round();
-    assertThat(first.peers().get(0).error()).isEmpty();
-    assertThat(w.confirmation("m")).isEqualTo(m.confirmation("m"));
+      // m's folder changes: it travels in the upload of the manifest, served when the round ends
+      m.put(TestStores.entry("m", "m2", t0.plusSeconds(5)));
+      new Confirmation(m).confirm("m", t0.plusSeconds(5), MAX_AGE);
+      int before = atOnce.get();
+      ReplicationReport changed = replicator.round();
+      assertThat(changed.peers().get(0).entriesSent()).isEqualTo(1);
+      assertThat(atOnce.get()).isGreaterThan(before);
 
-    // m's folder changes: it travels in the upload of the manifest, served when the round ends
-    m.put(TestStores.entry("m", "m2", t0.plusSeconds(5)));
-    new Confirmation(m).confirm("m", t0.plusSeconds(5), MAX_AGE);
-    int before = atOnce.get();
-    ReplicationReport changed = replicator.round();
-    assertThat(changed.peers().get(0).entriesSent()).isEqualTo(1);
-    assertThat(atOnce.get()).isGreaterThan(before);
-
-    // only confirmed later: no folder in the upload, nothing to serve at once
-    new Confirmation(m).confirm("m", t0.plusSeconds(10), MAX_AGE);
-    int atOnceBefore = atOnce.get();
-    int soonBefore = soon.get();
-    ReplicationReport confirmed = replicator.round();
-    assertThat(confirmed.peers().get(0).error()).isEmpty();
-    assertThat(confirmed.peers().get(0).entriesSent()).isZero();
-    assertThat(w.confirmation("m").orElseThrow().confirmed())
-        .isEqualTo(t0.plusSeconds(10).getEpochSecond());
-    assertThat(atOnce.get()).isEqualTo(atOnceBefore);
-    assertThat(soon.get()).isGreaterThan(soonBefore);
+      // only confirmed later: no folder in the upload, nothing to serve at once
+      new Confirmation(m).confirm("m", t0.plusSeconds(10), MAX_AGE);
+      int atOnceBefore = atOnce.get();
+      int soonBefore = soon.get();
+      ReplicationReport confirmed = replicator.round();
+      assertThat(confirmed.peers().get(0).error()).isEmpty();
+      assertThat(confirmed.peers().get(0).entriesSent()).isZero();
+      assertThat(w.confirmation("m").orElseThrow().confirmed())
+          .isEqualTo(t0.plusSeconds(10).getEpochSecond());
+      assertThat(atOnce.get()).isEqualTo(atOnceBefore);
+      assertThat(soon.get()).isGreaterThan(soonBefore);
+    }
   }
 }
