@@ -63,7 +63,7 @@ final class Exchange {
     Optional<Manifest> theirs = peer.manifest();
     Optional<Manifest> mine = local.manifest();
     if (theirs.isPresent() && mine.isPresent()) {
-      return byManifest(local, peer, mine.get(), theirs.get(), memo);
+      return byManifest(local, peer, mine.get(), theirs.get(), memo, true);
     }
     Moved moved = byAlive(local, peer, self, other, memo);
     if (moved.errors().isEmpty() && mine.isPresent() && !memo.refusesManifest()) {
@@ -90,11 +90,6 @@ final class Exchange {
       return run(local, peer, memo);
     }
     return byManifest(local, peer, mine.get(), left.get(), memo, false);
-  }
-
-  private Moved byManifest(
-      RemoteStore local, RemoteStore peer, Manifest mine, Manifest theirs, AliveMemo memo) {
-    return byManifest(local, peer, mine, theirs, memo, true);
   }
 
   /**

@@ -26,11 +26,6 @@ public final class SshTransport implements AutoCloseable {
     this.client = client;
   }
 
-  /** As {@link #start(ReplicationSettings, Store, Runnable, Runnable)}, serving each at once. */
-  public static SshTransport start(ReplicationSettings r, Store store, Runnable changed) {
-    return start(r, store, changed, changed);
-  }
-
   /**
    * Starts the server; {@code changed} is called when a peer ended its part of an exchange with
    * folders in the upload of its manifest, {@code soon} when it uploaded confirmations alone, or

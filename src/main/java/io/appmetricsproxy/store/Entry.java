@@ -82,14 +82,14 @@ public record Entry(
 
   /** The same container, name and payload: a new scrape that changed nothing worth moving. */
   public boolean sameContent(Entry other) {
+    // labels: the same object where one entry was made from the other, so equals ends at once
     return this == other
         || shared == other.shared
             && node.equals(other.node)
             && containerId.equals(other.containerId)
             && containerName.equals(other.containerName)
             && name.equals(other.name)
-            && labels.equals(
-                other.labels) // the same object where one entry was made from the other
+            && labels.equals(other.labels)
             && address.equals(other.address)
             && (payload == other.payload || payload.equals(other.payload));
   }

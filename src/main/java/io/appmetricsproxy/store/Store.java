@@ -251,7 +251,7 @@ public final class Store {
     // Another node's file (a deletion taken from a peer, a forgotten folder) is no change of this
     // node's folder: confirming it as one would give this folder a new generation for nothing,
     // and every node that took the deletion would then send its own folder to every peer again.
-    if (own != null && file.getParent().equals(folder.file(true, own, Layout.ALIVE).getParent())) {
+    if (own != null && file.getParent().equals(folder.sharedRoot().resolve(own))) {
       changedSinceConfirm = true;
     }
     try {

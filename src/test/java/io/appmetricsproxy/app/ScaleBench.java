@@ -223,7 +223,6 @@ public final class ScaleBench {
     }
 
     String row(int r) {
-      int moved = moved();
       return String.format(
               "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
               r,
@@ -235,7 +234,7 @@ public final class ScaleBench {
               requests,
               handshakes,
               bytes(),
-              moved,
+              moved(),
               served.stream().map(d -> String.format("%.2f", d)).toList(),
               lost > 0 ? ", " + lost + " not served" : "")
           + (scrapeFailures == 0 ? "" : " failed scrapes: " + scrapeFailures)

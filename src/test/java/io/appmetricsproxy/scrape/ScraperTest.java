@@ -6,11 +6,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.exposition.Format;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,21 +279,17 @@ class ScraperTest {
    */
   @Test
   void aKeptConnectionTheTargetClosedIsAskedAgainOnANewOne() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger connections =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicBoolean answer =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    try (ServerSocket listener =
-        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    AtomicInteger connections = new AtomicInteger();
+    AtomicBoolean answer = new AtomicBoolean(true);
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread server =
           new Thread(
               () -> {
                 while (!listener.isClosed()) {
-                  try (java.net.Socket c = listener.accept()) {
+                  try (Socket c = listener.accept()) {
                     connections.incrementAndGet();
-                    java.io.BufferedReader in =
-                        new java.io.BufferedReader(
-                            new java.io.InputStreamReader(c.getInputStream(), UTF8));
+                    BufferedReader in =
+                        new BufferedReader(new InputStreamReader(c.getInputStream(), UTF8));
                     readRequest(in);
                     if (answer.get()) {
                       byte[] body = METRICS.getBytes(UTF8);
@@ -325,7 +327,7 @@ class ScraperTest {
     }
   }
 
-  private static void readRequest(java.io.BufferedReader in) throws IOException {
+  private static void readRequest(BufferedReader in) throws IOException {
     String line;
     do {
       line = in.readLine();
