@@ -63,13 +63,16 @@ public final class Proxy implements AutoCloseable {
         new Cycle(
             source, scraper, store, snapshots, state, metrics.cycle(), config.maxAge(), clock);
     Runnable republish = () -> state.publish(snapshots.next());
-    this.arrivals = new Republish(republish);
+    this.arrivals = new Republish(republish, snapshots::made, config.scrape().interval());
     ReplicationSettings r = config.replication();
     Optional<String> problem = Optional.empty();
     Optional<Replicator.Transport> transport = Optional.empty();
     if (r.credentials().isPresent()) {
       try {
-        this.ssh = Optional.of(SshTransport.start(r, store, republish, arrivals));
+        this.ssh =
+            Optional.of(
+                SshTransport.start(
+                    r, store, new SshTransport.Serving(republish, arrivals, arrivals::later)));
         transport = Optional.of(ssh.get().transport());
       } catch (ReplicationException e) {
         problem = Optional.of(e.getMessage());

@@ -13,6 +13,7 @@ public final class Snapshots {
   private final Duration maxAge;
   private final Clock clock;
   private Snapshot last = Snapshot.empty();
+  private volatile long made;
 
   public Snapshots(Store store, Duration maxAge, Clock clock) {
     this.store = store;
@@ -22,6 +23,12 @@ public final class Snapshots {
 
   public synchronized Snapshot next() {
     last = Snapshot.of(store.servable(clock.instant(), maxAge), last);
+    made++;
     return last;
+  }
+
+  /** How many snapshots were made so far. */
+  public long made() {
+    return made;
   }
 }

@@ -77,8 +77,7 @@ class ReplicationFaultsTest {
             store,
             PASSWORD,
             Duration.ofSeconds(1),
-            () -> {},
-            () -> {}));
+            TestTransports.NOT_SERVED));
   }
 
   private static Peer peer(String name, int port) {

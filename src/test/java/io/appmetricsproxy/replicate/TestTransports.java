@@ -12,19 +12,18 @@ import java.util.Optional;
 final class TestTransports {
   static final String USER = "app-metrics-proxy";
 
+  /** Serves nothing: for tests that read the store, not what it serves. */
+  static final SshTransport.Serving NOT_SERVED =
+      new SshTransport.Serving(() -> {}, () -> {}, () -> {});
+
   private TestTransports() {}
 
   /**
-   * Starts the server of {@code store} with its host key in {@code sshDir}; {@code changed} and
-   * {@code soon} as {@link SshTransport#start(ReplicationSettings, Store, Runnable, Runnable)}.
+   * Starts the server of {@code store} with its host key in {@code sshDir}, serving what it took as
+   * {@code serving} asks.
    */
   static SshTransport start(
-      Path sshDir,
-      Store store,
-      String password,
-      Duration timeout,
-      Runnable changed,
-      Runnable soon) {
+      Path sshDir, Store store, String password, Duration timeout, SshTransport.Serving serving) {
     return SshTransport.start(
         new ReplicationSettings(
             0,
@@ -35,7 +34,6 @@ final class TestTransports {
             ReplicationSettings.DEFAULT_CONCURRENCY,
             sshDir),
         store,
-        changed,
-        soon);
+        serving);
   }
 }
