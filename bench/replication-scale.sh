@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Replication at scale, in one JVM (io.appmetricsproxy.app.ScaleBench): for each N, N
 # proxies each with its own store, SFTP server on a loopback port and 5 entries of 10 KB; three
-# managers drive the rounds, the others answer; 1 % of all entries change each interval. Prints each
+# managers drive the rounds, the others answer; 1 % of all entries change each interval. Each node's
+# cycle runs at its own moment of the interval (node i of N at i/N of it), as the nodes of a cluster
+# run theirs on their own schedules; all 200 at once on 2 cores would hold up the rounds. Prints each
 # measured round of one manager (wall, CPU of its client threads, SFTP requests, SSH handshakes,
 # bytes on the wire, change -> served on another worker; the interval's failed scrapes and the nodes
 # whose own folder got a new generation), the medians, and last the line

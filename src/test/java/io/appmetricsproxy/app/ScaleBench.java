@@ -26,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Today's replication at scale in one JVM: N proxies, each with its own store, SFTP server on a
@@ -48,6 +50,7 @@ public final class ScaleBench {
   private final long warmupMax;
   private final boolean seed;
   private final Random random = new Random(42);
+  private final ScheduledExecutorService cycler = Executors.newScheduledThreadPool(2);
   private final java.util.Set<Integer> reserved = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService watchers =
@@ -237,6 +240,10 @@ public final class ScaleBench {
               moved(),
               served.stream().map(d -> String.format("%.2f", d)).toList(),
               lost > 0 ? ", " + lost + " not served" : "")
+          + (cut() == 0
+              ? ""
+              : " first error: "
+                  + report.peers().stream().flatMap(p -> p.error().stream()).findFirst().get())
           + (scrapeFailures == 0 ? "" : " failed scrapes: " + scrapeFailures)
           + (renewed.isEmpty()
               ? ""
@@ -245,14 +252,14 @@ public final class ScaleBench {
   }
 
   /**
-   * One interval: every node's cycle, then the managers' rounds a third of an interval apart, n1's
-   * measured, while a changer makes 1 % of all entries change at random moments.
+   * One interval: every node's cycle at its own moment of it, as each node's schedule runs it, and
+   * the managers' rounds a third of an interval apart, n1's measured, while a changer makes 1 % of
+   * all entries change at random moments.
    */
   private Tick tick(List<Node> nodes, WireCounters wire, boolean changes) throws Exception {
     long start = System.nanoTime();
     Map<String, String> before = generations(nodes);
-    cycleAll(nodes);
-    int scrapeFailures = scrapeFailures(nodes);
+    List<Future<?>> cycles = spreadCycles(nodes);
     int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
     Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
     changer.start();
@@ -275,6 +282,10 @@ public final class ScaleBench {
     }
     sleepUntil(start + interval * 1_000_000_000L);
     changer.join();
+    for (Future<?> f : cycles) {
+      f.get();
+    }
+    int scrapeFailures = scrapeFailures(nodes);
     List<Double> times = new ArrayList<>();
     int lost = 0;
     for (CompletableFuture<Double> f : served) { // changes of this interval and those before
@@ -476,6 +487,21 @@ public final class ScaleBench {
     return String.format(
         "%.1f %% of entries served across nodes",
         100.0 * served / ((long) nodes.size() * nodes.size() * ENTRIES));
+  }
+
+  /**
+   * Each node's cycle of this interval, node i of n at i/n of it: the nodes of a cluster run their
+   * cycles on their own schedules, each on its own machine; here they share 2 cores, so that all of
+   * them at once would hold up whatever runs beside them.
+   */
+  private List<Future<?>> spreadCycles(List<Node> nodes) {
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      long delay = (long) (i * interval * 1e9 / nodes.size());
+      done.add(cycler.schedule(() -> node.proxy().cycle().run(), delay, TimeUnit.NANOSECONDS));
+    }
+    return done;
   }
 
   private static void cycleAll(List<Node> nodes) throws Exception {
