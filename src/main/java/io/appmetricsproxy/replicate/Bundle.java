@@ -89,7 +89,15 @@ final class Bundle implements RemoteStore {
 
   /** The upload of {@code folders} with {@code manifest} after them. */
   static byte[] upload(byte[] manifest, List<Folder> folders) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(manifest.length + 4096);
+    int size = manifest.length + 64;
+    for (Folder f : folders) {
+      size += 64;
+      for (File file : f.files()) {
+        size += 64 + file.name().length() + (file.bytes() == null ? 0 : file.bytes().length + 1);
+      }
+    }
+    // sized for it all: the entries' bytes are copied once, not again each time it would grow
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
     for (Folder f : folders) {
       String generation = f.generation().isEmpty() ? "-" : f.generation();
       line(
