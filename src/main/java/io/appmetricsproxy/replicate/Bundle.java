@@ -61,6 +61,14 @@ final class Bundle implements RemoteStore {
       return new Manifest.Folder(confirmed, generation).alive();
     }
 
+    /**
+     * Whether each entry it carries is as long as its listing says; not where a file was replaced
+     * between the listing and the read, which a peer refuses as torn.
+     */
+    boolean asListed() {
+      return files.stream().allMatch(f -> f.bytes() == null || f.bytes().length == f.stat().size());
+    }
+
     /** The files whose bytes it carries. */
     int sentFiles() {
       return (int) files.stream().filter(f -> f.bytes() != null).count();

@@ -119,6 +119,11 @@ final class Exchange {
         if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
           Optional<Bundle.Folder> folder =
               budget > 0 ? bundle(local, node, m, t, budget) : Optional.<Bundle.Folder>empty();
+          if (folder.isPresent() && !folder.get().asListed()) {
+            // a file of it was replaced once listed (a cycle here, a peer's copy): the peer would
+            // refuse the whole upload; it keeps its copy, and the next exchange sends this one
+            continue;
+          }
           if (folder.isPresent()) {
             bundled.add(folder.get());
             budget -= folder.get().sentBytes();

@@ -449,6 +449,38 @@ class ExchangeTest {
     assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
   }
 
+  /**
+   * A cycle that rewrites an entry between the exchange's listing of its folder and the read of it:
+   * sent with that listing, the entry would be longer than its line says, and the peer would refuse
+   * the whole upload, every other folder in it too.
+   */
+  @Test
+  void aFolderRewrittenWhileItIsReadWaitsForTheNextExchangeAndTheRestStillMoves() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0);
+    cycle(n3, "n3", T0, entry("n3", "c1", "db", "rows 1\n"));
+    assertThat(exchange(n1, n2).errors()).isEmpty();
+
+    cycle(n1, "n1", T0.plusSeconds(10), entry("n1", "a1", "web", "hits 2\n"));
+    assertThat(exchange(n1, n3).errors()).isEmpty(); // n1 now holds n3's folder for n2
+    RecordingStore local = new RecordingStore(new LocalStore(n1), true);
+    local.beforeRead =
+        () -> cycle(n1, "n1", T0.plusSeconds(11), entry("n1", "a1", "web", "hits 1000\n"));
+    Exchange.Moved moved = exchange.run(local, new LocalStore(n2));
+
+    assertThat(moved.errors()).isEmpty();
+    assertThat(served(n2, "db", T0.plusSeconds(11))).isEqualTo("rows 1\n");
+    assertThat(served(n2, "web", T0.plusSeconds(11))).isEqualTo("hits 1\n"); // as it held it
+
+    Exchange.Moved next = exchange(n1, n2);
+    assertThat(next.errors()).isEmpty();
+    assertThat(served(n2, "web", T0.plusSeconds(11))).isEqualTo("hits 1000\n");
+    assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+  }
+
   @Test
   void anEntryThePeerLacksButWasNotSentLeavesItsFolderToBeSentWholeNextTime() throws IOException {
     Store n1 = store("n1");

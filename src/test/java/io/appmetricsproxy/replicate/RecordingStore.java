@@ -12,6 +12,9 @@ final class RecordingStore implements RemoteStore {
   /** Its manifest as a plain folder's (version 1): it takes no folders in the upload. */
   boolean plain;
 
+  /** Runs before the next read, once: e.g. a cycle that rewrites the file meanwhile. */
+  Runnable beforeRead;
+
   /** A peer without a manifest (an older version), which takes none either. */
   RecordingStore(RemoteStore inner) {
     this(inner, false);
@@ -67,6 +70,11 @@ final class RecordingStore implements RemoteStore {
   @Override
   public byte[] read(String node, String file, long maxBytes) {
     calls.add("read " + node + "/" + file);
+    Runnable before = beforeRead;
+    beforeRead = null;
+    if (before != null) {
+      before.run();
+    }
     return inner.read(node, file, maxBytes);
   }
 
