@@ -54,14 +54,61 @@ final class Exchange {
    * memo}: what this peer's {@code .alive} files held after the exchanges before.
    */
   Moved run(RemoteStore local, RemoteStore peer, AliveMemo memo) {
+    distinct(local, peer);
+    return run(local, peer, peer.manifest(), local.manifest(), memo);
+  }
+
+  /**
+   * What the first pass of a round did: what it moved, and whether the peer waits for this node's
+   * part ({@link #runAgain}).
+   */
+  record Pulled(Moved moved, boolean pushDue) {}
+
+  /**
+   * The first pass of a round: with a peer that takes folders, one read of its manifest, and only
+   * what it holds later taken here; nothing is written there, and {@link #runAgain}, once every
+   * peer's first pass has brought its news, writes it one upload of all it lacks. With any other
+   * peer a whole exchange ({@link #run}).
+   */
+  Pulled pull(RemoteStore local, RemoteStore peer, AliveMemo memo) {
+    distinct(local, peer);
+    Optional<Manifest> theirs = peer.manifest();
+    Optional<Manifest> mine = local.manifest();
+    if (theirs.isEmpty() || mine.isEmpty() || !theirs.get().takesFolders()) {
+      return new Pulled(run(local, peer, theirs, mine, memo), false);
+    }
+    Tally tally = new Tally();
     String self = local.node();
-    String other = peer.node();
-    if (self.equals(other)) {
+    for (Map.Entry<String, Manifest.Folder> f : theirs.get().folders().entrySet()) {
+      String node = f.getKey();
+      Manifest.Folder t = f.getValue();
+      Manifest.Folder m = mine.get().folders().get(node);
+      if (t.confirmed() > (m == null ? -1 : m.confirmed()) && !node.equals(self)) {
+        receive(local, peer, node, t, m, tally);
+      }
+    }
+    memo.forget(); // the .alive files may have changed behind a memo of them
+    memo.left(theirs.get()); // what the peer holds: its part starts from it
+    return new Pulled(
+        new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors), true);
+  }
+
+  private static void distinct(RemoteStore local, RemoteStore peer) {
+    String self = local.node();
+    if (self.equals(peer.node())) {
       throw new ReplicationException(
           "the peer has this node's name \"" + self + "\" (set NODE_NAME apart on each node)");
     }
-    Optional<Manifest> theirs = peer.manifest();
-    Optional<Manifest> mine = local.manifest();
+  }
+
+  private Moved run(
+      RemoteStore local,
+      RemoteStore peer,
+      Optional<Manifest> theirs,
+      Optional<Manifest> mine,
+      AliveMemo memo) {
+    String self = local.node();
+    String other = peer.node();
     if (theirs.isPresent() && mine.isPresent()) {
       return byManifest(local, peer, mine.get(), theirs.get(), memo, true);
     }
@@ -77,11 +124,12 @@ final class Exchange {
   }
 
   /**
-   * A second exchange in the same round with a peer that takes folders: from what the first one
-   * left there ({@link AliveMemo#left}) instead of a read of its manifest, only what this node
-   * holds later goes to it; what the peer got meanwhile from others comes with the next round's
-   * read. Its store stays the truth: the peer takes from an upload only what is later than what it
-   * holds. With any other peer, or without what the first one left, a whole exchange.
+   * The second pass of a round with a peer that takes folders: from what the first one found or
+   * left there ({@link AliveMemo#left}) instead of a read of its manifest, what this node holds
+   * later goes to it, in one upload with the manifest; what the peer got meanwhile from others
+   * comes with the next round's read. Its store stays the truth: the peer takes from an upload only
+   * what is later than what it holds. With any other peer, or without what the first one left, a
+   * whole exchange.
    */
   Moved runAgain(RemoteStore local, RemoteStore peer, AliveMemo memo) {
     Optional<Manifest> left = memo.left();
@@ -134,11 +182,7 @@ final class Exchange {
         }
         after.put(node, m);
       } else if (receive && tc > mc && !node.equals(self)) {
-        if (t.sameGeneration(m)) {
-          local.confirmLater(node, tc);
-        } else {
-          copy(peer, local, node, tc, t.alive(), tally, false);
-        }
+        receive(local, peer, node, t, m, tally);
       }
     }
     for (Bundle.Folder f : bundled) {
@@ -157,6 +201,24 @@ final class Exchange {
       tally.errors.add(Layout.MANIFEST + ": " + e.getMessage());
     }
     return new Moved(tally.sent, tally.received, tally.deleted, tally.bytes, tally.errors);
+  }
+
+  /**
+   * Takes the peer's copy of a folder, which it confirmed later ({@code theirs}): only that
+   * confirmation where this node holds the same generation ({@code mine}), else the folder.
+   */
+  private void receive(
+      RemoteStore local,
+      RemoteStore peer,
+      String node,
+      Manifest.Folder theirs,
+      Manifest.Folder mine,
+      Tally tally) {
+    if (theirs.sameGeneration(mine)) {
+      local.confirmLater(node, theirs.confirmed());
+    } else {
+      copy(peer, local, node, theirs.confirmed(), theirs.alive(), tally, false);
+    }
   }
 
   /**

@@ -140,14 +140,17 @@ public final class Replicator implements AutoCloseable {
 
   /**
    * Two passes over one connection per peer: the first brings every peer's news here, the second,
-   * once every first pass is over (or half the round has passed) and only if one brought news,
-   * takes to each peer what the others brought, so a worker's entries reach the other workers
-   * within the same round. No pass holds a thread while it waits for the others: a second pass is a
-   * task of its own, started when both its first pass and the gate are done, so a round works with
-   * any number of peers on the pool's few threads. An exchange still running at the end of the
-   * round (a first copy of many entries, a slow peer) is not interrupted: it goes on, the round
-   * reports it, and no second one is started with that peer until it ends. Dead peers end by their
-   * connect and read timeouts.
+   * once every first pass is over (or half the round has passed), takes to each peer what it lacks,
+   * the others' news included, so a worker's entries reach the other workers within the same round.
+   * With a peer that takes folders the first only reads its manifest and takes what it holds later,
+   * and the second writes it one upload: one read and one write per peer and round, news or not.
+   * With any other (a plain folder, an older version) the first is a whole exchange, and a second
+   * follows only where a first pass brought news it lacks. No pass holds a thread while it waits
+   * for the others: a second pass is a task of its own, started when both its first pass and the
+   * gate are done, so a round works with any number of peers on the pool's few threads. An exchange
+   * still running at the end of the round (a first copy of many entries, a slow peer) is not
+   * interrupted: it goes on, the round reports it, and no second one is started with that peer
+   * until it ends. Dead peers end by their connect and read timeouts.
    */
   private List<PeerReport> exchangeAll(List<Peer> peers, Transport t) throws InterruptedException {
     long until = System.nanoTime() + deadline.toNanos();
@@ -214,7 +217,7 @@ public final class Replicator implements AutoCloseable {
       RemoteStore remote,
       long sentBefore,
       long receivedBefore,
-      Exchange.Moved moved,
+      Exchange.Pulled pulled,
       PeerReport failure) {}
 
   private FirstPass firstPass(Peer peer, Transport t, AtomicBoolean news) {
@@ -229,9 +232,9 @@ public final class Replicator implements AutoCloseable {
       // a new connection's handshake is part of its first exchange
       long sent = reused ? remote.bytesSent() : 0;
       long received = reused ? remote.bytesReceived() : 0;
-      Exchange.Moved first;
+      Exchange.Pulled first;
       try {
-        first = exchange.run(local, remote, memo(peer));
+        first = exchange.pull(local, remote, memo(peer));
       } catch (ReplicationException e) {
         if (!reused || remote.isOpen()) {
           throw e;
@@ -241,9 +244,9 @@ public final class Replicator implements AutoCloseable {
         remote = connection(peer, t);
         sent = 0;
         received = 0;
-        first = exchange.run(local, remote, memo(peer));
+        first = exchange.pull(local, remote, memo(peer));
       }
-      if (first.received() > 0 || first.deleted() > 0) {
+      if (first.moved().received() > 0 || first.moved().deleted() > 0) {
         news.set(true);
         changed.run(); // serve what arrived now, not after the second pass
       }
@@ -321,13 +324,13 @@ public final class Replicator implements AutoCloseable {
     RemoteStore remote = first.remote();
     try {
       Exchange.Moved second =
-          news.get() && hasNews(remote, memo(peer))
+          first.pulled().pushDue() || news.get() && hasNews(remote, memo(peer))
               ? exchange.runAgain(local, remote, memo(peer))
               : Exchange.Moved.NONE;
       if (second.received() > 0 || second.deleted() > 0) {
         changed.run(); // serve what arrived now, not at the end of the round
       }
-      Exchange.Moved moved = first.moved().plus(second);
+      Exchange.Moved moved = first.pulled().moved().plus(second);
       Duration took = Duration.ofNanos(System.nanoTime() - first.startNanos());
       Optional<String> error =
           moved.errors().isEmpty()

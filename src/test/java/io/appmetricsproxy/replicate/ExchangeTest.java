@@ -450,6 +450,49 @@ class ExchangeTest {
   }
 
   /**
+   * A round's first pass with a proxy only reads: its manifest, and the folders it holds later; the
+   * second writes it one upload of all it lacks, what the first passes brought from others
+   * included.
+   */
+  @Test
+  void aFirstPassOnlyTakesAndTheSecondWritesOneUploadOfAllThePeerLacks() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"));
+    cycle(n2, "n2", T0, entry("n2", "b1", "api", "x 1\n"));
+    cycle(n3, "n3", T0, entry("n3", "c1", "db", "rows 1\n"));
+    AliveMemo memo = new AliveMemo();
+    RecordingStore peer = new RecordingStore(new LocalStore(n2), true);
+
+    Exchange.Pulled first = exchange.pull(new LocalStore(n1), peer, memo);
+    assertThat(first.pushDue()).isTrue();
+    assertThat(first.moved().received()).isEqualTo(1);
+    assertThat(peer.calls).contains("manifest", "read n2/b1.entry").doesNotContain("writeManifest");
+    assertThat(served(n1, "api", T0)).isEqualTo("x 1\n");
+    assertThat(served(n2, "web", T0)).isEmpty();
+
+    exchange.pull(new LocalStore(n1), new LocalStore(n3), new AliveMemo()); // another peer's news
+    peer.calls.clear();
+    Exchange.Moved second = exchange.runAgain(new LocalStore(n1), peer, memo);
+    assertThat(peer.calls).containsExactly("writeManifest");
+    assertThat(second.sent()).isEqualTo(2);
+    assertThat(second.errors()).isEmpty();
+    assertThat(served(n2, "web", T0)).isEqualTo("hits 1\n");
+    assertThat(served(n2, "db", T0)).isEqualTo("rows 1\n");
+
+    // a plain folder gets a whole exchange in the first pass, and no part owed after it
+    Store n4 = store("n4");
+    cycle(n4, "n4", T0);
+    RecordingStore plain = new RecordingStore(new LocalStore(n4), true);
+    plain.plain = true;
+    Exchange.Pulled whole = exchange.pull(new LocalStore(n1), plain, new AliveMemo());
+    assertThat(whole.pushDue()).isFalse();
+    assertThat(plain.calls).contains("writeManifest");
+    assertThat(served(n4, "web", T0)).isEqualTo("hits 1\n");
+  }
+
+  /**
    * A cycle that rewrites an entry between the exchange's listing of its folder and the read of it:
    * sent with that listing, the entry would be longer than its line says, and the peer would refuse
    * the whole upload, every other folder in it too.
