@@ -24,12 +24,21 @@ public final class ProxyState {
   }
 
   public void publish(Snapshot snapshot, CycleReport report) {
-    view.updateAndGet(v -> new View(snapshot, Optional.of(report), v.replication()));
+    view.updateAndGet(
+        v -> new View(newer(v.snapshot(), snapshot), Optional.of(report), v.replication()));
   }
 
   /** Serves a new snapshot between cycles, e.g. when entries arrived from a peer. */
   public void publish(Snapshot snapshot) {
-    view.updateAndGet(v -> new View(snapshot, v.lastCycle(), v.replication()));
+    view.updateAndGet(v -> new View(newer(v.snapshot(), snapshot), v.lastCycle(), v.replication()));
+  }
+
+  /**
+   * What to serve of the snapshot served and one just made: the newer, since threads that made two
+   * may publish them in either order.
+   */
+  private static Snapshot newer(Snapshot served, Snapshot made) {
+    return made.madeBefore(served) ? served : made;
   }
 
   public void publish(ReplicationReport report) {

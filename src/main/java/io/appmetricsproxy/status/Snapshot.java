@@ -17,7 +17,14 @@ import java.util.TreeMap;
  * that knows its MAX_AGE ages by itself: {@link #at} leaves out what has grown older since.
  */
 public final class Snapshot {
-  private static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), null, Selections.none());
+  private static final Snapshot EMPTY =
+      new Snapshot(0, Map.of(), Map.of(), null, Selections.none());
+
+  /**
+   * How many snapshots were made before this one from the same chain ({@link #of(Servable,
+   * Snapshot)}).
+   */
+  private final long serial;
 
   private final Map<String, Served> byName;
   private final Map<String, Instant> expired;
@@ -27,10 +34,12 @@ public final class Snapshot {
   private volatile Snapshot aged;
 
   private Snapshot(
+      long serial,
       Map<String, Served> byName,
       Map<String, Instant> expired,
       Duration maxAge,
       Selections selections) {
+    this.serial = serial;
     this.byName = byName;
     this.expired = expired;
     this.maxAge = maxAge;
@@ -51,7 +60,7 @@ public final class Snapshot {
 
   /** Groups entries by name; names with several containers get one merged exposition. */
   public static Snapshot of(Collection<Entry> entries) {
-    return of(entries, EMPTY, null, Map.of());
+    return of(entries, EMPTY, null, Map.of(), EMPTY.serial + 1);
   }
 
   /**
@@ -59,11 +68,16 @@ public final class Snapshot {
    * change; {@link #at} stops serving each entry once it is older than the servable's MAX_AGE.
    */
   public static Snapshot of(Servable servable, Snapshot previous) {
-    return of(servable.entries(), previous, servable.maxAge(), servable.expired());
+    return of(
+        servable.entries(), previous, servable.maxAge(), servable.expired(), previous.serial + 1);
   }
 
   private static Snapshot of(
-      Collection<Entry> entries, Snapshot previous, Duration maxAge, Map<String, Instant> expired) {
+      Collection<Entry> entries,
+      Snapshot previous,
+      Duration maxAge,
+      Map<String, Instant> expired,
+      long serial) {
     Map<String, List<Entry>> grouped = new TreeMap<>();
     for (Entry e : entries) {
       grouped.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
@@ -74,6 +88,7 @@ public final class Snapshot {
     Map<String, Instant> gone = new TreeMap<>(expired);
     gone.keySet().removeAll(byName.keySet());
     return new Snapshot(
+        serial,
         Collections.unmodifiableMap(byName),
         Collections.unmodifiableMap(gone),
         maxAge,
@@ -103,7 +118,16 @@ public final class Snapshot {
       s.entries().stream().filter(e -> e.scrapedAt().isAfter(oldest)).forEach(fresh::add);
       gone.put(s.name(), s.lastModified());
     }
-    return of(fresh, this, maxAge, gone);
+    return of(fresh, this, maxAge, gone, serial); // the same snapshot, aged
+  }
+
+  /**
+   * Whether this snapshot was made before {@code other} from the same store: threads that make
+   * snapshots at once (a cycle, an exchange, an upload) may publish them out of order, and an older
+   * one must not replace what a newer one serves.
+   */
+  public boolean madeBefore(Snapshot other) {
+    return serial < other.serial;
   }
 
   public Optional<Served> get(String name) {
