@@ -234,7 +234,7 @@ final class Exchange {
    */
   private Optional<Bundle.Folder> bundle(
       RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs, long budget) {
-    long held = theirs == null ? Long.MIN_VALUE : generationSeconds(theirs.generation());
+    long held = theirs == null ? Long.MIN_VALUE : theirs.generationSecond();
     List<Bundle.File> files = new ArrayList<>();
     long sent = 0;
     try {
@@ -251,15 +251,6 @@ final class Exchange {
       return Optional.empty();
     }
     return Optional.of(new Bundle.Folder(node, mine.confirmed(), mine.generation(), files));
-  }
-
-  /** The second a generation was confirmed in; before all time for none, or one that is none. */
-  private static long generationSeconds(String generation) {
-    try {
-      return Math.floorDiv(Long.parseLong(generation), 1000);
-    } catch (NumberFormatException e) {
-      return Long.MIN_VALUE;
-    }
   }
 
   /**

@@ -68,6 +68,20 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
       return new String(alive, StandardCharsets.UTF_8).trim();
     }
 
+    /**
+     * The second this generation was confirmed in (a node writes its confirmation's epoch
+     * milliseconds); before all time for none, or one that is not a time. Every file its node
+     * writes later has a later mtime second ({@link Store#put}), so a peer that holds this
+     * generation holds every file of the folder whose mtime second is not later.
+     */
+    public long generationSecond() {
+      try {
+        return Math.floorDiv(Long.parseLong(generation), 1000);
+      } catch (NumberFormatException e) {
+        return Long.MIN_VALUE;
+      }
+    }
+
     /** Both hold the same folder content: the same generation, and one at all. */
     public boolean sameGeneration(Folder o) {
       return o != null && !generation.isEmpty() && generation.equals(o.generation);

@@ -199,11 +199,7 @@ public final class Store {
       Optional<Instant> mtime = StoreFolder.mtime(target);
       boolean unwritten = this.unwritten.contains(target);
       if (previous == null || !previous.sameContent(entry) || mtime.isEmpty() || unwritten) {
-        Instant at = entry.scrapedAt();
-        if (mtime.isPresent() && !seconds(at).isAfter(seconds(mtime.get()))) {
-          at = seconds(mtime.get()).plusSeconds(1); // a change must show in size or mtime
-        }
-        StoreFolder.write(target, EntryFile.encode(entry), at);
+        StoreFolder.write(target, EntryFile.encode(entry), writtenAt(entry, node, mtime));
         this.unwritten.remove(target);
         changedSinceConfirm = true;
       }
@@ -215,6 +211,30 @@ public final class Store {
       throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
     }
     entries.put(target, entry);
+  }
+
+  /**
+   * The mtime of a new version of an entry file: its scrape time, unless that is not in a later
+   * second than the file's last version (a change must show in size or mtime) or than the
+   * generation its folder was last confirmed as. That generation may be a second ahead of the clock
+   * (a folder changed twice within a second is confirmed in the next), and a peer that holds it
+   * takes every file of the folder whose mtime is not in a later second as one it holds ({@link
+   * Manifest.Folder#generationSecond}).
+   */
+  private Instant writtenAt(Entry entry, String node, Optional<Instant> mtime) {
+    Instant at = entry.scrapedAt();
+    if (mtime.isPresent()) {
+      at = notBefore(at, seconds(mtime.get()).plusSeconds(1));
+    }
+    Manifest.Folder confirmed = entry.shared() ? folders.get(node) : null;
+    if (confirmed != null && confirmed.generationSecond() != Long.MIN_VALUE) {
+      at = notBefore(at, Instant.ofEpochSecond(confirmed.generationSecond() + 1));
+    }
+    return at;
+  }
+
+  private static Instant notBefore(Instant at, Instant earliest) {
+    return at.isBefore(earliest) ? earliest : at;
   }
 
   private static Instant seconds(Instant t) {

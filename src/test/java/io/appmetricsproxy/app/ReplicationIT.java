@@ -217,6 +217,7 @@ class ReplicationIT {
     for (Node n : c) {
       String web = n.served("web").orElseThrow();
       assertThat(web)
+          .as("web on " + n.name)
           .containsOnlyOnce("# TYPE hits counter")
           .contains("hits_total{container=\"web1\",node=\"w1\"} 1")
           .contains("hits_total{container=\"web2\",node=\"w2\"} 2");
@@ -254,8 +255,8 @@ class ReplicationIT {
     assertThat(changed.peers().get(0).entriesReceived()).isEqualTo(1);
     assertThat(changed.peers().get(0).deleted()).isEqualTo(1);
     for (Node n : c) {
-      assertThat(n.served("web")).contains("hits_total 2\n");
-      assertThat(n.served("job")).isEmpty();
+      assertThat(n.served("web")).as("web on " + n.name).contains("hits_total 2\n");
+      assertThat(n.served("job")).as("job on " + n.name).isEmpty();
     }
     assertThat(w2.shared().resolve("w1/job1.entry")).doesNotExist();
   }

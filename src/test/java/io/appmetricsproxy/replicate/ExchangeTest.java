@@ -524,6 +524,45 @@ class ExchangeTest {
     assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
   }
 
+  /**
+   * A folder changed twice within a second is confirmed in the next second, ahead of the clock; an
+   * entry changed before the clock gets there is still written in a later second than that
+   * generation, so that a peer holding it is sent the entry's bytes (it refused the whole upload
+   * when they were left out as older than its generation).
+   */
+  @Test
+  void anEntryChangedAfterAGenerationConfirmedAheadOfTheClockIsSentWithIt() {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    cycle(n2, "n2", T0);
+    Instant t = T0.plusMillis(100);
+    cycle(n1, "n1", t, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    assertThat(exchange(n1, n2).errors()).isEmpty();
+    cycle(
+        n1,
+        "n1",
+        t.plusMillis(200),
+        entry("n1", "a1", "web", "hits 2\n"),
+        entry("n1", "a2", "api", "x 1\n"));
+    assertThat(n1.confirmation("n1").orElseThrow().generationSecond())
+        .isEqualTo(T0.getEpochSecond() + 1); // ahead of the clock
+    assertThat(exchange(n1, n2).errors()).isEmpty();
+
+    cycle(
+        n1,
+        "n1",
+        t.plusMillis(500),
+        entry("n1", "a1", "web", "hits 2\n"),
+        entry("n1", "a2", "api", "x 2\n"));
+    Exchange.Moved moved = exchange(n1, n2);
+
+    assertThat(moved.errors()).isEmpty();
+    assertThat(moved.sent()).isEqualTo(1);
+    assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+    assertThat(served(n2, "api", t.plusMillis(500))).isEqualTo("x 2\n");
+    assertThat(served(n2, "web", t.plusMillis(500))).isEqualTo("hits 2\n");
+  }
+
   @Test
   void anEntryThePeerLacksButWasNotSentLeavesItsFolderToBeSentWholeNextTime() throws IOException {
     Store n1 = store("n1");
