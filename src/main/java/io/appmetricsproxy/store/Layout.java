@@ -39,8 +39,6 @@ public final class Layout {
   /** A node folder or entry file name: no path separator, no leading dot, so never "..". */
   public static final String NAME = "[A-Za-z0-9_][A-Za-z0-9._-]*";
 
-  private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
-
   /** Entry files, and {@code .alive}: it moves like one. */
   private static final Pattern MOVED = Pattern.compile(NAME + "\\.entry|\\.alive");
 
@@ -59,7 +57,28 @@ public final class Layout {
 
   /** A name a node folder or an entry file may have. */
   public static boolean valid(String name) {
-    return name != null && NAME_PATTERN.matcher(name).matches();
+    if (name == null
+        || name.isEmpty()
+        || !nameChar(name.charAt(0))
+        || name.charAt(0) == '.'
+        || name.charAt(0) == '-') {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      if (!nameChar(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true; // NAME, checked by hand: every exchange checks every folder name of a manifest
+  }
+
+  private static boolean nameChar(char c) {
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || c == '_'
+        || c == '.'
+        || c == '-';
   }
 
   /** An entry file's name. */

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Every node folder a store holds, in one small file at the root of its shared folder ({@link
@@ -36,7 +35,21 @@ import java.util.regex.Pattern;
 public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
   private static final String HEADER = "amp-manifest 1 ";
   private static final String HEADER_TAKING_FOLDERS = "amp-manifest 2 ";
-  private static final Pattern GENERATION = Pattern.compile("[!-~]{1,64}");
+
+  /** A generation: 1 to 64 printable ASCII characters, no space. */
+  static boolean validGeneration(String g) {
+    if (g.isEmpty() || g.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < g.length(); i++) {
+      char c = g.charAt(i);
+      if (c < '!' || c > '~') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final String NONE = "-";
   private static final String AGES = "ages";
 
@@ -57,8 +70,7 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
    */
   public record Folder(long confirmed, String generation) {
     public Folder {
-      if (generation.equals(NONE)
-          || !generation.isEmpty() && !GENERATION.matcher(generation).matches()) {
+      if (generation.equals(NONE) || !generation.isEmpty() && !validGeneration(generation)) {
         generation = ""; // a generation that a manifest cannot carry is none
       }
     }
@@ -168,15 +180,16 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
       }
       Map<String, Folder> folders = new TreeMap<>();
       for (int i = 1; i <= count; i++) {
-        String[] parts = lines[i].split(" ", -1);
-        if (parts.length != 2
-            || !Layout.valid(parts[0])
-            || !(parts[1].equals(NONE) || GENERATION.matcher(parts[1]).matches())) {
-          return Optional.empty();
+        String line = lines[i];
+        int space = line.indexOf(' ');
+        String node = space < 0 ? "" : line.substring(0, space);
+        String held = space < 0 ? "" : line.substring(space + 1);
+        if (!Layout.valid(node) || !(held.equals(NONE) || validGeneration(held))) {
+          return Optional.empty(); // validGeneration: no second space either
         }
         long age = Long.parseLong(ages[i]);
-        String generation = parts[1].equals(NONE) ? "" : parts[1];
-        if (folders.put(parts[0], new Folder(Math.subtractExact(asOf, age), generation)) != null) {
+        String generation = held.equals(NONE) ? "" : held;
+        if (folders.put(node, new Folder(Math.subtractExact(asOf, age), generation)) != null) {
           return Optional.empty(); // one folder twice
         }
       }
