@@ -7,8 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
 final class Exchange {
   private static final long MAX_GENERATION = 64;
   private final long maxFileBytes;
+  private volatile Bundles bundles = new Bundles(-1);
 
   /** What one exchange moved; {@code bytes} counts entry payloads only. */
   record Moved(int sent, int received, int deleted, long bytes, List<String> errors) {
@@ -165,8 +168,11 @@ final class Exchange {
       long tc = t == null ? -1 : t.confirmed();
       if (mc > tc && !node.equals(other)) {
         if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
+          long room = budget;
           Optional<Bundle.Folder> folder =
-              budget > 0 ? bundle(local, node, m, t, budget) : Optional.<Bundle.Folder>empty();
+              room > 0
+                  ? bundled(local, node, m, t).filter(f -> f.sentBytes() <= room)
+                  : Optional.<Bundle.Folder>empty();
           if (folder.isPresent() && !folder.get().asListed()) {
             // a file of it was replaced once listed (a cycle here, a peer's copy): the peer would
             // refuse the whole upload; it keeps its copy, and the next exchange sends this one
@@ -232,9 +238,49 @@ final class Exchange {
    * here, or the bytes to send exceed {@code budget} (no more reads then): the folder then goes
    * file by file, which reports that entry.
    */
-  private Optional<Bundle.Folder> bundle(
-      RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs, long budget) {
+  /**
+   * The folder as it goes to a peer holding {@code theirs}; one bundled for another peer holding
+   * the same generation is taken again while this node's folders did not change since (a change
+   * reaches every peer of a round: at 200 nodes, 199 listings and reads of the same files).
+   */
+  private Optional<Bundle.Folder> bundled(
+      RemoteStore local, String node, Manifest.Folder mine, Manifest.Folder theirs) {
     long held = theirs == null ? Long.MIN_VALUE : theirs.generationSecond();
+    OptionalLong changes = local.changes();
+    if (changes.isEmpty()) {
+      return bundle(local, node, mine, held);
+    }
+    Bundles made = bundles;
+    if (made.changes != changes.getAsLong()) {
+      made = new Bundles(changes.getAsLong());
+      bundles = made;
+    }
+    String key = node + ' ' + mine.generation() + ' ' + mine.confirmed() + ' ' + held;
+    Bundle.Folder again = made.folders.get(key);
+    if (again != null) {
+      return Optional.of(again);
+    }
+    Optional<Bundle.Folder> folder = bundle(local, node, mine, held);
+    if (folder.isPresent() && folder.get().asListed() && local.changes().equals(changes)) {
+      // read whole while nothing changed
+      made.folders.put(key, folder.get());
+    }
+    return folder;
+  }
+
+  /** Folders bundled since the local store's count of changes was {@code changes}. */
+  private static final class Bundles {
+    final long changes;
+    final Map<String, Bundle.Folder> folders = new ConcurrentHashMap<>();
+
+    Bundles(long changes) {
+      this.changes = changes;
+    }
+  }
+
+  /** The folder with the bytes of every file not older than the second of {@code held}. */
+  private Optional<Bundle.Folder> bundle(
+      RemoteStore local, String node, Manifest.Folder mine, long held) {
     List<Bundle.File> files = new ArrayList<>();
     long sent = 0;
     try {
@@ -242,7 +288,7 @@ final class Exchange {
         boolean has = f.getValue().mtimeSeconds() <= held;
         byte[] bytes = has ? null : local.read(node, f.getKey(), maxFileBytes);
         sent += bytes == null ? 0 : bytes.length;
-        if (sent > budget) {
+        if (sent > Bundle.MAX_ENTRY_BYTES) {
           return Optional.empty();
         }
         files.add(new Bundle.File(f.getKey(), f.getValue(), bytes));

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +34,11 @@ final class LocalStore implements RemoteStore {
     return store
         .ownFolder()
         .orElseThrow(() -> new ReplicationException("this node has not completed a cycle yet"));
+  }
+
+  @Override
+  public OptionalLong changes() {
+    return OptionalLong.of(store.entryChanges());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.appmetricsproxy.store.Manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A peer's shared store folder as the exchange sees it: {@code <node>/<entry file>} under a root
@@ -14,6 +15,14 @@ import java.util.Optional;
 interface RemoteStore extends AutoCloseable {
   /** The peer's own node name, from {@link Layout#NODE_FILE}. */
   String node();
+
+  /**
+   * A count that grows whenever an entry file of the store's node folders changes; empty where it
+   * is not known (a peer's). What was read of the folders holds while it does not grow.
+   */
+  default OptionalLong changes() {
+    return OptionalLong.empty();
+  }
 
   /** The node folders under the root (names only, no dot files). */
   List<String> nodes();

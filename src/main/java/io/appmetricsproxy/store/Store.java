@@ -36,6 +36,9 @@ public final class Store {
   /** Every node folder's {@code .alive} (this node's included), as the manifest tells it. */
   private final Folders folders = new Folders();
 
+  /** Grows with every change of the shared folder's entry files ({@link #entryChanges}). */
+  private final AtomicLong entryChanges = new AtomicLong();
+
   /**
    * Folders confirmed later in memory whose {@code .alive} is touched by the next {@link #flush}.
    */
@@ -195,12 +198,15 @@ public final class Store {
     Path target = folder.file(entry.shared(), node, name);
     Entry previous = entries.get(target);
     try {
-      Files.deleteIfExists(folder.file(!entry.shared(), node, name));
+      if (Files.deleteIfExists(folder.file(!entry.shared(), node, name))) {
+        entryChanges.incrementAndGet();
+      }
       entries.remove(folder.file(!entry.shared(), node, name));
       Optional<Instant> mtime = StoreFolder.mtime(target);
       boolean unwritten = this.unwritten.contains(target);
       if (previous == null || !previous.sameContent(entry) || mtime.isEmpty() || unwritten) {
         StoreFolder.write(target, EntryFile.encode(entry), writtenAt(entry, node, mtime));
+        entryChanges.incrementAndGet();
         this.unwritten.remove(target);
         changedSinceConfirm = true;
       }
@@ -277,6 +283,7 @@ public final class Store {
     }
     try {
       Files.deleteIfExists(file);
+      entryChanges.incrementAndGet();
     } catch (IOException ex) {
       logger.log(
           Level.WARNING,
@@ -306,6 +313,7 @@ public final class Store {
         Entry entry = e.getValue();
         boolean mine = Layout.safe(entry.node()).equals(own);
         if (mine && entry.scrapedAt().isBefore(oldest) && Files.deleteIfExists(e.getKey())) {
+          entryChanges.incrementAndGet();
           changedSinceConfirm = true; // still in memory, no longer offered to peers
         }
       }
@@ -347,6 +355,7 @@ public final class Store {
     Path target = folder.file(true, node, file);
     try {
       StoreFolder.write(target, bytes, mtime);
+      entryChanges.incrementAndGet();
     } catch (IOException e) {
       throw failure(node + "/" + file, e);
     }
@@ -389,7 +398,18 @@ public final class Store {
    * it) and that replication checked; an absent {@code mtime} means the file is gone.
    */
   public void placed(String node, String file, Optional<Entry> entry, Optional<Instant> mtime) {
+    entryChanges.incrementAndGet();
     record(node, file, folder.file(true, node, file), entry, mtime, null);
+  }
+
+  /**
+   * A count that grows whenever an entry file of the shared folder is written, replaced or removed
+   * here, or placed by the SFTP server: what was read of the folder holds while it does not grow
+   * (counted once the change is on disk: a read that began before a count and ended after it may
+   * have missed the change, one that began after saw it).
+   */
+  public long entryChanges() {
+    return entryChanges.get();
   }
 
   private void record(
@@ -421,6 +441,9 @@ public final class Store {
     try {
       Path target = folder.file(true, node, file);
       StoreFolder.touch(target, mtime);
+      if (!file.equals(Layout.ALIVE)) {
+        entryChanges.incrementAndGet();
+      }
       if (file.equals(Layout.ALIVE)) {
         unflushed.remove(node);
         readFolder(node, target, null);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -561,6 +562,55 @@ class ExchangeTest {
     assertThat(n2.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
     assertThat(served(n2, "api", t.plusMillis(500))).isEqualTo("x 2\n");
     assertThat(served(n2, "web", t.plusMillis(500))).isEqualTo("hits 2\n");
+  }
+
+  /**
+   * A change goes to every peer of a round: the folder is listed and its changed entries read once
+   * for all the peers that hold the same generation, and again only once this store changed.
+   */
+  @Test
+  void aFolderBundledForOnePeerIsReadOnceForEveryPeerHoldingTheSameGeneration() {
+    Store n1 = store("n1");
+    List<Store> peers = List.of(store("n2"), store("n3"), store("n4"));
+    for (int i = 0; i < peers.size(); i++) {
+      cycle(peers.get(i), "n" + (i + 2), T0);
+    }
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", "hits 1\n"), entry("n1", "a2", "api", "x 1\n"));
+    peers.forEach(p -> exchange(n1, p));
+    cycle(
+        n1,
+        "n1",
+        T0.plusSeconds(10),
+        entry("n1", "a1", "web", "hits 2\n"),
+        entry("n1", "a2", "api", "x 1\n"));
+
+    RecordingStore local = new RecordingStore(new LocalStore(n1), true);
+    for (Store p : peers.subList(0, 2)) {
+      Exchange.Moved moved = exchange.run(local, new LocalStore(p));
+      assertThat(moved.errors()).isEmpty();
+      assertThat(moved.sent()).isEqualTo(1);
+      assertThat(served(p, "web", T0.plusSeconds(10))).isEqualTo("hits 2\n");
+      assertThat(p.confirmation("n1")).isEqualTo(n1.confirmation("n1"));
+    }
+    assertThat(local.calls).containsOnlyOnce("list n1", "read n1/a1.entry");
+
+    // a cycle here rewrites a2: what was bundled no longer holds
+    cycle(
+        n1,
+        "n1",
+        T0.plusSeconds(20),
+        entry("n1", "a1", "web", "hits 2\n"),
+        entry("n1", "a2", "api", "x 2\n"));
+    local.calls.clear();
+    Store last = peers.get(2);
+    Exchange.Moved moved = exchange.run(local, new LocalStore(last));
+    assertThat(moved.errors()).isEmpty();
+    assertThat(local.calls).contains("list n1", "read n1/a1.entry", "read n1/a2.entry");
+    assertThat(served(last, "web", T0.plusSeconds(20))).isEqualTo("hits 2\n");
+    assertThat(served(last, "api", T0.plusSeconds(20))).isEqualTo("x 2\n");
+    Exchange.Moved again = exchange.run(local, new LocalStore(peers.get(0)));
+    assertThat(again.errors()).isEmpty();
+    assertThat(served(peers.get(0), "api", T0.plusSeconds(20))).isEqualTo("x 2\n");
   }
 
   @Test

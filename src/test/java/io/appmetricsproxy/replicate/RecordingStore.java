@@ -46,6 +46,11 @@ final class RecordingStore implements RemoteStore {
   }
 
   @Override
+  public java.util.OptionalLong changes() {
+    return inner.changes();
+  }
+
+  @Override
   public String node() {
     return inner.node();
   }
