@@ -228,17 +228,6 @@ final class Exchange {
   }
 
   /**
-   * This node's copy of a folder for the upload of the manifest: its listing, and the bytes of the
-   * entries the peer's generation of it ({@code theirs}, or none) lacks. A generation is the moment
-   * its node confirmed it (epoch milliseconds, {@link Confirmation}), after its cycle's scrapes; an
-   * entry's mtime is its scrape's, and a later change is scraped in a later cycle: what changed
-   * since that generation has an mtime past its second. Where the peer has no generation, every
-   * entry is sent; where the guess is wrong (cycles under a second apart, a clock that stepped) the
-   * peer refuses the folder, and it is sent whole the next time. Empty when an entry cannot be read
-   * here, or the bytes to send exceed {@code budget} (no more reads then): the folder then goes
-   * file by file, which reports that entry.
-   */
-  /**
    * The folder as it goes to a peer holding {@code theirs}; one bundled for another peer holding
    * the same generation is taken again while this node's folders did not change since (a change
    * reaches every peer of a round: at 200 nodes, 199 listings and reads of the same files).
@@ -278,7 +267,17 @@ final class Exchange {
     }
   }
 
-  /** The folder with the bytes of every file not older than the second of {@code held}. */
+  /**
+   * This node's copy of a folder for the upload of the manifest: its listing, and the bytes of the
+   * entries the peer's generation of it lacks, confirmed in second {@code held} (or none). A
+   * generation is the moment its node confirmed it (epoch milliseconds, {@link Confirmation}), and
+   * an entry file changed since is written in a later second ({@code Store.put}): what changed
+   * since that generation has an mtime past its second. Where the peer has no generation, every
+   * entry is sent; where the guess is wrong (a file changed by hand, a clock that stepped) the peer
+   * refuses the folder, and it is sent whole the next time. Empty when an entry cannot be read
+   * here, or the bytes to send exceed {@link Bundle#MAX_ENTRY_BYTES} (no more reads then): the
+   * folder then goes file by file, which reports that entry.
+   */
   private Optional<Bundle.Folder> bundle(
       RemoteStore local, String node, Manifest.Folder mine, long held) {
     List<Bundle.File> files = new ArrayList<>();

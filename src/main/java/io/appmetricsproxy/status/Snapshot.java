@@ -21,8 +21,8 @@ public final class Snapshot {
       new Snapshot(0, Map.of(), Map.of(), null, Selections.none());
 
   /**
-   * How many snapshots were made before this one from the same chain ({@link #of(Servable,
-   * Snapshot)}).
+   * Its place in the chain of snapshots each made from the last ({@link #of(Servable, Snapshot)}):
+   * one more than the one it was made from; an aged one keeps its origin's.
    */
   private final long serial;
 

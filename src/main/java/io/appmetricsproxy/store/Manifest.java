@@ -36,6 +36,18 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
   private static final String HEADER = "amp-manifest 1 ";
   private static final String HEADER_TAKING_FOLDERS = "amp-manifest 2 ";
 
+  private static final String NONE = "-";
+  private static final String AGES = "ages";
+
+  /** The largest manifest read: a line of at most about 200 bytes per folder, 10,000 folders. */
+  public static final long MAX_BYTES = 2 << 20;
+
+  /**
+   * The largest upload of a manifest a store takes: the manifest, and the folders copied with it
+   * (version 2), whose entries a client keeps to 8 MiB.
+   */
+  public static final long MAX_UPLOAD = MAX_BYTES + (24 << 20);
+
   /** A generation: 1 to 64 printable ASCII characters, no space. */
   static boolean validGeneration(String g) {
     if (g.isEmpty() || g.length() > 64) {
@@ -49,18 +61,6 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
     }
     return true;
   }
-
-  private static final String NONE = "-";
-  private static final String AGES = "ages";
-
-  /** The largest manifest read: a line of at most about 200 bytes per folder, 10,000 folders. */
-  public static final long MAX_BYTES = 2 << 20;
-
-  /**
-   * The largest upload of a manifest a store takes: the manifest, and the folders copied with it
-   * (version 2), whose entries a client keeps to 8 MiB.
-   */
-  public static final long MAX_UPLOAD = MAX_BYTES + (24 << 20);
 
   /**
    * One folder's {@code .alive} as a manifest tells it.

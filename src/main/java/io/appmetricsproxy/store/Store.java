@@ -441,12 +441,11 @@ public final class Store {
     try {
       Path target = folder.file(true, node, file);
       StoreFolder.touch(target, mtime);
-      if (!file.equals(Layout.ALIVE)) {
-        entryChanges.incrementAndGet();
-      }
       if (file.equals(Layout.ALIVE)) {
         unflushed.remove(node);
         readFolder(node, target, null);
+      } else {
+        entryChanges.incrementAndGet();
       }
     } catch (IOException e) {
       throw failure(node + "/" + file, e);
