@@ -5,6 +5,7 @@ import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.replicate.Confirmation;
+import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.status.CycleMetrics;
@@ -19,7 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +49,7 @@ public final class Cycle {
   private final ReentrantLock lock = new ReentrantLock();
   private final Object storing = new Object();
   private Optional<Listed> lastListed = Optional.empty();
+  private final Set<String> heldBack = new HashSet<>();
 
   public Cycle(
       TargetSource source,
@@ -98,6 +103,7 @@ public final class Cycle {
         return Set.of();
       }
       lastListed = Optional.of(new Listed(discovery, startedAt));
+      heldBack.clear();
       List<Target> wanted =
           discovery.targets().stream().filter(t -> containerIds.contains(t.containerId())).toList();
       if (wanted.isEmpty()) {
@@ -186,19 +192,27 @@ public final class Cycle {
     Optional<Discovery> discovery = listing.discovery();
     if (discovery.isPresent()) {
       lastListed = Optional.of(new Listed(discovery.get(), startedAt));
+      heldBack.clear();
     }
     Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
+    Map<String, ScrapeResult.Failure> held =
+        earlier.isPresent() ? holdBack(earlier.get()) : Map.of();
     List<String> storeErrors = new CopyOnWriteArrayList<>();
     List<ScrapeResult> results =
         scraped.isPresent()
-            ? scraper.scrape(
+            ? withHeld(
+                scraper.scrape(
+                    scraped.get().targets().stream()
+                        .filter(t -> !held.containsKey(t.containerId()))
+                        .toList(),
+                    r -> {
+                      if (r instanceof ScrapeResult.Success s) {
+                        put(scraped.get(), s).ifPresent(storeErrors::add);
+                      }
+                    }),
                 scraped.get().targets(),
-                r -> {
-                  if (r instanceof ScrapeResult.Success s) {
-                    put(scraped.get(), s).ifPresent(storeErrors::add);
-                  }
-                })
+                held)
             : List.of();
     scraped.ifPresent(d -> storeErrors.addAll(settle(d, discovery.isPresent())));
     Snapshot snapshot = snapshots.next();
@@ -217,6 +231,49 @@ public final class Cycle {
     metrics.record(report, snapshot.size());
     log.record(report);
     return report;
+  }
+
+  /**
+   * The targets of {@code earlier} not to scrape while the engine cannot be listed: those whose
+   * last scrape failed. A container that stopped answering may have stopped, and the engine, once
+   * it answers again, may hand its address to a new container before the proxy can list it:
+   * scraping the address then would serve the new container's metrics under the old one's name.
+   * Each keeps its last failure, told once that it is held back, until the engine lists them again.
+   */
+  private Map<String, ScrapeResult.Failure> holdBack(Listed earlier) {
+    Map<String, ScrapeResult.Failure> held = new HashMap<>();
+    for (ScrapeResult r : state.view().lastCycle().map(CycleReport::results).orElse(List.of())) {
+      if (r instanceof ScrapeResult.Failure f) {
+        String id = f.target().containerId();
+        held.put(id, heldBack.add(id) ? heldBack(f, earlier.at()) : f);
+      }
+    }
+    return held;
+  }
+
+  private static ScrapeResult.Failure heldBack(ScrapeResult.Failure f, Instant listedAt) {
+    return new ScrapeResult.Failure(
+        f.target(),
+        f.startedAt(),
+        f.duration(),
+        new ScrapeError(
+            f.error().reason(),
+            f.error().message()
+                + "; not scraped again until the engine lists its containers (they were last"
+                + " listed at "
+                + listedAt
+                + "; its address may be another container's by now)"));
+  }
+
+  /** {@code scraped} and the {@code held} failures, in the order of {@code targets}. */
+  private static List<ScrapeResult> withHeld(
+      List<ScrapeResult> scraped, List<Target> targets, Map<String, ScrapeResult.Failure> held) {
+    if (held.isEmpty()) {
+      return scraped;
+    }
+    Map<String, ScrapeResult> byId = new HashMap<>(held);
+    scraped.forEach(r -> byId.put(r.target().containerId(), r));
+    return targets.stream().map(t -> byId.get(t.containerId())).toList();
   }
 
   /**

@@ -90,6 +90,10 @@ public final class CycleMetrics {
     }
   }
 
+  /**
+   * A cycle's report. A failure carried from an earlier cycle (a target held back while the engine
+   * cannot be listed) is not counted again.
+   */
   public void record(CycleReport report, int servedNames) {
     cycles.inc();
     cycleDuration.set(report.duration().toNanos() / 1e9);
@@ -101,18 +105,18 @@ public final class CycleMetrics {
     targets.set(report.results().size());
     Set<List<String>> current = new HashSet<>();
     for (ScrapeResult r : report.results()) {
-      current.add(target(r));
+      current.add(target(r, !r.startedAt().isBefore(report.startedAt())));
     }
     up.removeIf(labels -> !current.contains(labels));
     scrapeDuration.removeIf(labels -> !current.contains(labels));
   }
 
-  /** A refresh between cycles could not list the engine's containers. */
   /** How long the last look at the engine took, answered or not. */
   public void discovered(Duration took) {
     discoveryDuration.set(took.toNanos() / 1e9);
   }
 
+  /** A refresh between cycles could not list the engine's containers. */
   public void engineDown() {
     engineUp.set(0);
   }
@@ -122,19 +126,19 @@ public final class CycleMetrics {
    * events removed.
    */
   public void recordScrapes(List<ScrapeResult> fresh, List<ScrapeResult> gone) {
-    fresh.forEach(this::target);
+    fresh.forEach(r -> target(r, true));
     for (ScrapeResult r : gone) {
       up.remove(r.target().name(), r.target().containerName());
       scrapeDuration.remove(r.target().name(), r.target().containerName());
     }
   }
 
-  private List<String> target(ScrapeResult r) {
+  private List<String> target(ScrapeResult r, boolean scrapedNow) {
     String name = r.target().name();
     String container = r.target().containerName();
     up.labelValues(name, container).set(r.ok() ? 1 : 0);
     scrapeDuration.labelValues(name, container).set(r.duration().toNanos() / 1e9);
-    if (r instanceof ScrapeResult.Failure f) {
+    if (r instanceof ScrapeResult.Failure f && scrapedNow) {
       scrapeErrors.labelValues(f.error().reason().label()).inc();
     }
     return List.of(name, container);

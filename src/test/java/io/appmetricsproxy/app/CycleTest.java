@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,8 @@ class CycleTest {
   private HttpServer server;
   private Supplier<Discovery> engine;
   private Proxy proxy;
+  private final Set<String> refusing = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -46,9 +49,14 @@ class CycleTest {
     server.createContext(
         "/",
         ex -> {
-          byte[] body =
-              ("value{path=\"" + ex.getRequestURI().getPath() + "\"} 1\n")
-                  .getBytes(StandardCharsets.UTF_8);
+          String path = ex.getRequestURI().getPath();
+          asked.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+          if (refusing.contains(path)) {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+            return;
+          }
+          byte[] body = ("value{path=\"" + path + "\"} 1\n").getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(200, body.length);
           try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
@@ -155,6 +163,64 @@ class CycleTest {
     assertThat(back.lastDiscoveryAt()).isEmpty();
     assertThat(served("web")).isNull();
     assertThat(served("db")).isEqualTo("value{path=\"/b\"} 1\n");
+  }
+
+  /**
+   * A container that stops answering while the engine cannot be listed may have stopped, and its
+   * address may go to another container: it is not scraped again until the engine lists it.
+   */
+  @Test
+  void withoutTheEngineATargetThatStoppedAnsweringIsNotScrapedAgainUntilListed() throws Exception {
+    engine = () -> new Discovery("n1", List.of(target("a", "web"), target("x", "db")), List.of());
+    CycleReport listed = proxy.cycle().run();
+    assertThat(listed.up()).isEqualTo(2);
+    engine =
+        () -> {
+          throw new DiscoveryException(
+              "Docker engine at unix:///x.sock: no answer within 1 s", null);
+        };
+    refusing.add("/x");
+    CycleReport failed = proxy.cycle().run();
+    assertThat(failed.failure("db", "db-x")).isPresent();
+    assertThat(asked.get("/x").get()).isEqualTo(2);
+    String errorsAfterFailure = scrapeErrors();
+
+    // another container answers at the address now: it is not asked, the failure is kept
+    refusing.remove("/x");
+    CycleReport held = proxy.cycle().run();
+    CycleReport heldAgain = proxy.cycle().run();
+    assertThat(asked.get("/x").get()).as("requests to the held-back address").isEqualTo(2);
+    assertThat(asked.get("/a").get()).as("the target that answers goes on").isEqualTo(4);
+    assertThat(held.results()).extracting(r -> r.target().containerId()).containsExactly("a", "x");
+    assertThat(held.up()).isEqualTo(1);
+    assertThat(held.failure("db", "db-x").orElseThrow().startedAt())
+        .isEqualTo(failed.failure("db", "db-x").orElseThrow().startedAt());
+    assertThat(held.failure("db", "db-x").orElseThrow().error().message())
+        .contains(": HTTP 503")
+        .endsWith(
+            "; not scraped again until the engine lists its containers (they were last listed at "
+                + listed.startedAt()
+                + "; its address may be another container's by now)");
+    assertThat(heldAgain.failure("db", "db-x")).isEqualTo(held.failure("db", "db-x"));
+    assertThat(scrapeErrors())
+        .as("a held-back failure is not counted again")
+        .isEqualTo(errorsAfterFailure);
+    assertThat(ownMetrics())
+        .contains("app_metrics_proxy_target_up{container=\"db-x\",name=\"db\"} 0.0");
+
+    engine = () -> new Discovery("n1", List.of(target("a", "web"), target("x", "db")), List.of());
+    CycleReport back = proxy.cycle().run();
+    assertThat(back.up()).isEqualTo(2);
+    assertThat(asked.get("/x").get()).isEqualTo(3);
+    assertThat(served("db")).isEqualTo("value{path=\"/x\"} 1\n");
+  }
+
+  private String scrapeErrors() throws IOException {
+    return ownMetrics()
+        .lines()
+        .filter(l -> l.startsWith("app_metrics_proxy_scrape_errors_total{"))
+        .toList()
+        .toString();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.appmetricsproxy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmetricsproxy.config.Config;
+import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.status.CycleReport;
 import io.appmetricsproxy.testing.SocketRelay;
 import io.appmetricsproxy.testing.TestContainers;
@@ -139,7 +140,7 @@ class EngineOutageIT {
     Started b = containers.metrics("amp-" + run + "-b", 8080, APP, containers.labels());
     proxy.cycle().run();
     relay.hang();
-    // c first: started after b's removal it would take b's address (see docs/reliability.md)
+    // c first: started after b's removal it would take b's address (the next test)
     Started c = containers.metrics("amp-" + run + "-c", 8080, APP, containers.labels());
     containers.remove(b.id());
     for (int i = 0; i < 4; i++) { // past MAX_AGE
@@ -167,6 +168,49 @@ class EngineOutageIT {
         .containsExactlyInAnyOrder(a.id(), c.id());
     assertThat(served(a)).isTrue();
     assertThat(served(c)).isTrue();
+  }
+
+  /**
+   * The engine hangs behind the relay, a container is removed, and one started after that takes its
+   * address: the removed one, which stopped answering while the engine could not be asked, is not
+   * scraped again, so the new container's metrics are never served under its name.
+   */
+  @Test
+  void aContainerGoneWhileTheEngineHangsIsNotServedWhenAnotherTakesItsAddress() throws Exception {
+    String run = containers.runId().substring(0, 8);
+    Started a = containers.metrics("amp-" + run + "-a", 8080, APP, containers.labels());
+    Started b = containers.metrics("amp-" + run + "-b", 8080, APP, containers.labels());
+    proxy.cycle().run();
+    relay.hang();
+    containers.remove(b.id());
+    CycleReport failed = proxy.cycle().run();
+    ScrapeResult.Failure bFailed = failed.failure(b.name(), b.name()).orElseThrow();
+    Started c = containers.metrics("amp-" + run + "-c", 8080, APP, containers.labels());
+    assertThat(c.ip()).as("the engine hands out the freed address first").isEqualTo(b.ip());
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < MAX_AGE.plusSeconds(1).toNanos()) {
+      CycleReport hung = proxy.cycle().run();
+      assertThat(hung.lastDiscoveryAt()).isPresent();
+      assertThat(hung.failure(b.name(), b.name()))
+          .as("b, not scraped at the address c took")
+          .isPresent();
+      ScrapeResult.Failure bHeld = hung.failure(b.name(), b.name()).get();
+      assertThat(bHeld.startedAt()).as("not scraped again").isEqualTo(bFailed.startedAt());
+      assertThat(bHeld.error().message())
+          .startsWith(bFailed.error().message() + "; not scraped again until the engine lists");
+      assertThat(served(a)).isTrue();
+      Thread.sleep(500);
+    }
+    assertThat(served(b)).as("its last good scrape older than MAX_AGE, and no other").isFalse();
+
+    relay.resume();
+    CycleReport after = proxy.cycle().run();
+    assertThat(after.engineError()).isEmpty();
+    assertThat(after.results())
+        .extracting(r -> r.target().containerId())
+        .containsExactlyInAnyOrder(a.id(), c.id());
+    assertThat(served(c)).isTrue();
+    assertThat(served(b)).isFalse();
   }
 
   private static Set<String> without(Set<String> threads, String prefix) {

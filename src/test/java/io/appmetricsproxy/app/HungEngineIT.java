@@ -127,7 +127,7 @@ class HungEngineIT {
     JsonNode during = targets();
     Instant resumed = Instant.now();
     engine.resume();
-    started.get(60, TimeUnit.SECONDS);
+    Started bornStarted = started.get(60, TimeUnit.SECONDS);
     await()
         .atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(100))
@@ -187,7 +187,8 @@ class HungEngineIT {
             + " %d ms; fault reported %d ms after the stop (engine_up"
             + " 0, engine.error, banner: %s); stable names served throughout %d of %d (%d polls);"
             + " killed container last served %d ms after the stop; reconciled %d ms after SIGCONT"
-            + " (killed one dropped, one started during the hang served)%n",
+            + " (killed one dropped, one started during the hang served); the new container took"
+            + " the killed one's address: %s%n",
         HANG.toSeconds(),
         answers.size(),
         oldest.toMillis(),
@@ -198,7 +199,8 @@ class HungEngineIT {
         STABLE,
         stablePolls,
         Duration.between(hung, killedLast.orElseThrow()).toMillis(),
-        reconciledAfter.toMillis());
+        reconciledAfter.toMillis(),
+        bornStarted.ip().equals(doomed.ip()) ? "yes, " + doomed.ip() : "no");
   }
 
   private void poll(
