@@ -5,7 +5,6 @@ import io.appmetricsproxy.discover.DiscoveryException;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.discover.TargetSource;
 import io.appmetricsproxy.replicate.Confirmation;
-import io.appmetricsproxy.scrape.ScrapeError;
 import io.appmetricsproxy.scrape.ScrapeResult;
 import io.appmetricsproxy.scrape.Scraper;
 import io.appmetricsproxy.status.CycleMetrics;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +47,7 @@ public final class Cycle {
   private final ReentrantLock lock = new ReentrantLock();
   private final Object storing = new Object();
   private Optional<Listed> lastListed = Optional.empty();
-  private final Set<String> heldBack = new HashSet<>();
+  private final HeldBack heldBack;
 
   public Cycle(
       TargetSource source,
@@ -59,6 +57,7 @@ public final class Cycle {
       ProxyState state,
       CycleMetrics metrics,
       Duration maxAge,
+      Duration interval,
       Clock clock) {
     this.source = source;
     this.scraper = scraper;
@@ -68,6 +67,7 @@ public final class Cycle {
     this.state = state;
     this.metrics = metrics;
     this.maxAge = maxAge;
+    this.heldBack = new HeldBack(interval);
     this.clock = clock;
   }
 
@@ -103,13 +103,19 @@ public final class Cycle {
         return Set.of();
       }
       lastListed = Optional.of(new Listed(discovery, startedAt));
-      heldBack.clear();
-      List<Target> wanted =
-          discovery.targets().stream().filter(t -> containerIds.contains(t.containerId())).toList();
-      if (wanted.isEmpty()) {
-        return Set.of();
-      }
+      Map<String, ScrapeResult.Failure> held = heldBack.listed(discovery, clock.instant(), false);
       Set<String> again = ConcurrentHashMap.newKeySet();
+      List<Target> wanted = new ArrayList<>();
+      for (Target t : discovery.targets()) {
+        if (held.containsKey(t.containerId())) {
+          again.add(t.containerId());
+        } else if (containerIds.contains(t.containerId())) {
+          wanted.add(t);
+        }
+      }
+      if (wanted.isEmpty()) {
+        return Set.copyOf(again);
+      }
       List<ScrapeResult> results =
           scraper.scrapeSome(
               wanted,
@@ -190,14 +196,20 @@ public final class Cycle {
   private CycleReport runLocked(Instant startedAt, long start, Listing listing)
       throws InterruptedException {
     Optional<Discovery> discovery = listing.discovery();
+    Optional<CycleReport> last = state.view().lastCycle();
+    Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
+    Map<String, ScrapeResult.Failure> held;
     if (discovery.isPresent()) {
       lastListed = Optional.of(new Listed(discovery.get(), startedAt));
-      heldBack.clear();
+      boolean back = last.flatMap(CycleReport::engineError).isPresent();
+      held = heldBack.listed(discovery.get(), clock.instant(), back);
+    } else {
+      held =
+          earlier.isPresent()
+              ? heldBack.away(last.map(CycleReport::results).orElse(List.of()), earlier.get().at())
+              : Map.of();
     }
-    Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
-    Map<String, ScrapeResult.Failure> held =
-        earlier.isPresent() ? holdBack(earlier.get()) : Map.of();
     List<String> storeErrors = new CopyOnWriteArrayList<>();
     List<ScrapeResult> results =
         scraped.isPresent()
@@ -214,6 +226,7 @@ public final class Cycle {
                 scraped.get().targets(),
                 held)
             : List.of();
+    earlier.ifPresent(e -> heldBack.away(results, e.at()));
     scraped.ifPresent(d -> storeErrors.addAll(settle(d, discovery.isPresent())));
     Snapshot snapshot = snapshots.next();
     CycleReport report =
@@ -231,38 +244,6 @@ public final class Cycle {
     metrics.record(report, snapshot.size());
     log.record(report);
     return report;
-  }
-
-  /**
-   * The targets of {@code earlier} not to scrape while the engine cannot be listed: those whose
-   * last scrape failed. A container that stopped answering may have stopped, and the engine, once
-   * it answers again, may hand its address to a new container before the proxy can list it:
-   * scraping the address then would serve the new container's metrics under the old one's name.
-   * Each keeps its last failure, told once that it is held back, until the engine lists them again.
-   */
-  private Map<String, ScrapeResult.Failure> holdBack(Listed earlier) {
-    Map<String, ScrapeResult.Failure> held = new HashMap<>();
-    for (ScrapeResult r : state.view().lastCycle().map(CycleReport::results).orElse(List.of())) {
-      if (r instanceof ScrapeResult.Failure f) {
-        String id = f.target().containerId();
-        held.put(id, heldBack.add(id) ? heldBack(f, earlier.at()) : f);
-      }
-    }
-    return held;
-  }
-
-  private static ScrapeResult.Failure heldBack(ScrapeResult.Failure f, Instant listedAt) {
-    return new ScrapeResult.Failure(
-        f.target(),
-        f.startedAt(),
-        f.duration(),
-        new ScrapeError(
-            f.error().reason(),
-            f.error().message()
-                + "; not scraped again until the engine lists its containers (they were last"
-                + " listed at "
-                + listedAt
-                + "; its address may be another container's by now)"));
   }
 
   /** {@code scraped} and the {@code held} failures, in the order of {@code targets}. */

@@ -61,7 +61,15 @@ public final class Proxy implements AutoCloseable {
     this.state = new ProxyState(snapshots.next());
     this.cycle =
         new Cycle(
-            source, scraper, store, snapshots, state, metrics.cycle(), config.maxAge(), clock);
+            source,
+            scraper,
+            store,
+            snapshots,
+            state,
+            metrics.cycle(),
+            config.maxAge(),
+            config.scrape().interval(),
+            clock);
     Runnable republish = () -> state.publish(snapshots.next());
     this.arrivals = new Republish(republish, snapshots::made, config.scrape().interval());
     ReplicationSettings r = config.replication();

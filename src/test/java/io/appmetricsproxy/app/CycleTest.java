@@ -167,10 +167,12 @@ class CycleTest {
 
   /**
    * A container that stops answering while the engine cannot be listed may have stopped, and its
-   * address may go to another container: it is not scraped again until the engine lists it.
+   * address may go to another container: it is not scraped again until the engine has answered for
+   * one interval.
    */
   @Test
-  void withoutTheEngineATargetThatStoppedAnsweringIsNotScrapedAgainUntilListed() throws Exception {
+  void withoutTheEngineATargetThatStoppedAnsweringIsHeldBackUntilTheEngineAnswersForAnInterval()
+      throws Exception {
     engine = () -> new Discovery("n1", List.of(target("a", "web"), target("x", "db")), List.of());
     CycleReport listed = proxy.cycle().run();
     assertThat(listed.up()).isEqualTo(2);
@@ -198,9 +200,10 @@ class CycleTest {
     assertThat(held.failure("db", "db-x").orElseThrow().error().message())
         .contains(": HTTP 503")
         .endsWith(
-            "; not scraped again until the engine lists its containers (they were last listed at "
+            "; not scraped again until the engine has answered for 1 s (it could not be listed"
+                + " after "
                 + listed.startedAt()
-                + "; its address may be another container's by now)");
+                + ": this container may have stopped meanwhile, and its address gone to another)");
     assertThat(heldAgain.failure("db", "db-x")).isEqualTo(held.failure("db", "db-x"));
     assertThat(scrapeErrors())
         .as("a held-back failure is not counted again")
@@ -208,11 +211,42 @@ class CycleTest {
     assertThat(ownMetrics())
         .contains("app_metrics_proxy_target_up{container=\"db-x\",name=\"db\"} 0.0");
 
+    // the engine's first answers may still list a container that stopped: one interval more
     engine = () -> new Discovery("n1", List.of(target("a", "web"), target("x", "db")), List.of());
     CycleReport back = proxy.cycle().run();
-    assertThat(back.up()).isEqualTo(2);
+    assertThat(back.engineError()).isEmpty();
+    assertThat(back.up()).isEqualTo(1);
+    assertThat(asked.get("/x").get()).isEqualTo(2);
+    Thread.sleep(1000); // SCRAPE_INTERVAL
+    CycleReport later = proxy.cycle().run();
+    assertThat(later.up()).isEqualTo(2);
     assertThat(asked.get("/x").get()).isEqualTo(3);
     assertThat(served("db")).isEqualTo("value{path=\"/x\"} 1\n");
+  }
+
+  @Test
+  void aTargetThatFailedInTheOnlyCycleWithoutTheEngineIsHeldWhenTheEngineAnswers()
+      throws Exception {
+    Supplier<Discovery> listing =
+        () -> new Discovery("n1", List.of(target("a", "web"), target("x", "db")), List.of());
+    engine = listing;
+    proxy.cycle().run();
+    engine =
+        () -> {
+          throw new DiscoveryException(
+              "Docker engine at unix:///x.sock: no answer within 1 s", null);
+        };
+    refusing.add("/x");
+    proxy.cycle().run();
+    refusing.remove("/x");
+    engine = listing;
+    CycleReport back = proxy.cycle().run();
+    assertThat(back.failure("db", "db-x").orElseThrow().error().message())
+        .contains("; not scraped again until the engine has answered for 1 s");
+    assertThat(asked.get("/x").get()).isEqualTo(2);
+    Thread.sleep(1000);
+    assertThat(proxy.cycle().run().up()).isEqualTo(2);
+    assertThat(asked.get("/x").get()).isEqualTo(3);
   }
 
   private String scrapeErrors() throws IOException {

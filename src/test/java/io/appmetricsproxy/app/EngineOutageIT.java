@@ -197,7 +197,7 @@ class EngineOutageIT {
       ScrapeResult.Failure bHeld = hung.failure(b.name(), b.name()).get();
       assertThat(bHeld.startedAt()).as("not scraped again").isEqualTo(bFailed.startedAt());
       assertThat(bHeld.error().message())
-          .startsWith(bFailed.error().message() + "; not scraped again until the engine lists");
+          .startsWith(bFailed.error().message() + "; not scraped again until the engine has");
       assertThat(served(a)).isTrue();
       Thread.sleep(500);
     }
