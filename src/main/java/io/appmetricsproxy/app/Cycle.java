@@ -82,10 +82,10 @@ public final class Cycle {
 
   /**
    * Discovers once and scrapes only the running targets among {@code containerIds}, then publishes;
-   * nothing is removed. Returns the ids to try again: those that did not give valid metrics yet.
-   * The engine is asked before the lock is taken, so that an engine that hangs holds up no cycle;
-   * one that cannot be asked is reported at once; the first that answers again is reconciled in
-   * full.
+   * nothing is removed. Returns the ids to try again: those that did not give valid metrics yet, or
+   * are held back ({@link HeldBack}). The engine is asked before the lock is taken, so that an
+   * engine that hangs holds up no cycle; one that cannot be asked is reported at once; the first
+   * that answers again is reconciled in full.
    */
   public Set<String> refresh(Set<String> containerIds) throws InterruptedException {
     Instant startedAt = clock.instant();
@@ -107,9 +107,12 @@ public final class Cycle {
       Set<String> again = ConcurrentHashMap.newKeySet();
       List<Target> wanted = new ArrayList<>();
       for (Target t : discovery.targets()) {
+        if (!containerIds.contains(t.containerId())) {
+          continue;
+        }
         if (held.containsKey(t.containerId())) {
           again.add(t.containerId());
-        } else if (containerIds.contains(t.containerId())) {
+        } else {
           wanted.add(t);
         }
       }
