@@ -103,7 +103,7 @@ public final class Cycle {
         return Set.of();
       }
       lastListed = Optional.of(new Listed(discovery, startedAt));
-      Map<String, ScrapeResult.Failure> held = heldBack.listed(discovery, clock.instant(), false);
+      Map<String, ScrapeResult.Failure> held = heldBack.listed(discovery, clock.instant());
       Set<String> again = ConcurrentHashMap.newKeySet();
       List<Target> wanted = new ArrayList<>();
       for (Target t : discovery.targets()) {
@@ -199,18 +199,15 @@ public final class Cycle {
   private CycleReport runLocked(Instant startedAt, long start, Listing listing)
       throws InterruptedException {
     Optional<Discovery> discovery = listing.discovery();
-    Optional<CycleReport> last = state.view().lastCycle();
     Optional<Listed> earlier = discovery.isPresent() ? Optional.empty() : lastListed;
     Map<String, ScrapeResult.Failure> held;
     if (discovery.isPresent()) {
       lastListed = Optional.of(new Listed(discovery.get(), startedAt));
-      boolean back = last.flatMap(CycleReport::engineError).isPresent();
-      held = heldBack.listed(discovery.get(), clock.instant(), back);
+      held = heldBack.listed(discovery.get(), clock.instant());
     } else {
-      held =
-          earlier.isPresent()
-              ? heldBack.away(last.map(CycleReport::results).orElse(List.of()), earlier.get().at())
-              : Map.of();
+      List<ScrapeResult> last =
+          state.view().lastCycle().map(CycleReport::results).orElse(List.of());
+      held = earlier.isPresent() ? heldBack.away(last, earlier.get().at()) : Map.of();
     }
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));
     List<String> storeErrors = new CopyOnWriteArrayList<>();

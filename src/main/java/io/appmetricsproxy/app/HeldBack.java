@@ -45,18 +45,18 @@ final class HeldBack {
   }
 
   /**
-   * The engine listed {@code discovery} at {@code at}; {@code back} when the look before it had
-   * failed. Returns the targets still held: those listed at the address they were held at, until
-   * one interval after the engine answered again.
+   * The engine listed {@code discovery} at {@code at}: the first listing since {@link #away} is the
+   * engine answering again. Returns the targets still held: those listed at the address they were
+   * held at, until one interval after the engine answered again.
    */
-  Map<String, ScrapeResult.Failure> listed(Discovery discovery, Instant at, boolean back) {
+  Map<String, ScrapeResult.Failure> listed(Discovery discovery, Instant at) {
     if (held.isEmpty()) {
       return Map.of();
     }
-    if (back && until.isEmpty()) {
+    if (until.isEmpty()) {
       until = Optional.of(at.plus(interval));
     }
-    if (until.isEmpty() || !at.isBefore(until.get())) {
+    if (!at.isBefore(until.get())) {
       held.clear();
       until = Optional.empty();
       return Map.of();

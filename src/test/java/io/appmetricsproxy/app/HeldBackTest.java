@@ -66,19 +66,19 @@ class HeldBackTest {
     held.away(List.of(failed("b", "10.0.0.2")), LISTED);
     Instant back = LISTED.plusSeconds(30);
     Discovery same = listing(target("a", "10.0.0.1"), target("b", "10.0.0.2"));
-    assertThat(held.listed(same, back, true)).containsOnlyKeys("b");
-    assertThat(held.listed(same, back.plus(INTERVAL).minusMillis(1), false)).containsOnlyKeys("b");
-    assertThat(held.listed(same, back.plus(INTERVAL), false)).isEmpty();
-    assertThat(held.listed(same, back.plus(INTERVAL).plusSeconds(1), false)).isEmpty();
+    assertThat(held.listed(same, back)).containsOnlyKeys("b");
+    assertThat(held.listed(same, back.plus(INTERVAL).minusMillis(1))).containsOnlyKeys("b");
+    assertThat(held.listed(same, back.plus(INTERVAL))).isEmpty();
+    assertThat(held.listed(same, back.plus(INTERVAL).plusSeconds(1))).isEmpty();
   }
 
   @Test
   void aListingAtAnotherAddressOrWithoutItLetsATargetGo() {
     held.away(List.of(failed("b", "10.0.0.2"), failed("c", "10.0.0.3")), LISTED);
     Instant back = LISTED.plusSeconds(30);
-    assertThat(held.listed(listing(target("b", "10.0.0.9")), back, true)).isEmpty();
+    assertThat(held.listed(listing(target("b", "10.0.0.9")), back)).isEmpty();
     // once let go, a later listing at the old address does not hold it again
-    assertThat(held.listed(listing(target("b", "10.0.0.2"), target("c", "10.0.0.3")), back, false))
+    assertThat(held.listed(listing(target("b", "10.0.0.2"), target("c", "10.0.0.3")), back))
         .isEmpty();
   }
 
@@ -87,21 +87,20 @@ class HeldBackTest {
     held.away(List.of(failed("b", "10.0.0.2")), LISTED);
     Discovery same = listing(target("b", "10.0.0.2"));
     Instant back = LISTED.plusSeconds(30);
-    held.listed(same, back, true);
+    held.listed(same, back);
     var still = held.away(List.of(failed("b", "10.0.0.2")), LISTED);
     assertThat(still).containsOnlyKeys("b");
     Instant backAgain = back.plusSeconds(8);
-    assertThat(held.listed(same, backAgain, true)).containsOnlyKeys("b");
-    assertThat(held.listed(same, back.plus(INTERVAL).plusSeconds(1), false))
+    assertThat(held.listed(same, backAgain)).containsOnlyKeys("b");
+    assertThat(held.listed(same, back.plus(INTERVAL).plusSeconds(1)))
         .as("the interval runs from the second answer")
         .containsOnlyKeys("b");
-    assertThat(held.listed(same, backAgain.plus(INTERVAL), false)).isEmpty();
+    assertThat(held.listed(same, backAgain.plus(INTERVAL))).isEmpty();
   }
 
   @Test
   void nothingHeldWhenNothingFailed() {
     assertThat(held.away(List.of(ok("a")), LISTED)).isEmpty();
-    assertThat(held.listed(listing(target("a", "10.0.0.1")), LISTED.plusSeconds(1), true))
-        .isEmpty();
+    assertThat(held.listed(listing(target("a", "10.0.0.1")), LISTED.plusSeconds(1))).isEmpty();
   }
 }
