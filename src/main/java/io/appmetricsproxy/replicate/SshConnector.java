@@ -51,6 +51,14 @@ public final class SshConnector {
 
   /** A logged-in SFTP session with the peer's store folder; the caller closes it. */
   SftpRemote open(Peer peer) {
+    return open(peer, true);
+  }
+
+  /**
+   * @param pipelined whether the manifest goes by a second channel ({@link SftpPipeline}); without
+   *     it, by JSch's alone (for a bench that compares the two)
+   */
+  SftpRemote open(Peer peer, boolean pipelined) {
     int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
     CountingSocketFactory wire = new CountingSocketFactory(millis);
     Session session = null;
@@ -78,11 +86,22 @@ public final class SshConnector {
       ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
       sftp.connect(millis);
       logger.fine(() -> "Opened SFTP with " + describe(peer));
-      return new SftpRemote(peer, session, sftp, wire);
+      SftpPipeline pipeline = pipelined ? pipeline(peer, session, millis) : null;
+      return new SftpRemote(peer, session, sftp, pipeline, wire);
     } catch (JSchException | RuntimeException e) {
       disconnect(session);
       throw new ReplicationException(
           describe(peer) + ": the SSH server refused the SFTP subsystem: " + e.getMessage(), e);
+    }
+  }
+
+  /** The second channel, or null where the server refuses it (e.g. OpenSSH's MaxSessions 1). */
+  private static SftpPipeline pipeline(Peer peer, Session session, int millis) {
+    try {
+      return SftpPipeline.open(session, millis);
+    } catch (JSchException | java.io.IOException e) {
+      logger.fine(() -> describe(peer) + ": no second SFTP channel (" + e.getMessage() + ")");
+      return null;
     }
   }
 

@@ -158,6 +158,29 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Whether {@code bytes} end as a whole manifest does: with its {@code end} line, counting the
+   * folder lines before it. A reader that has that much of a file need not read on to its end.
+   */
+  public static boolean whole(byte[] bytes) {
+    int length = bytes.length;
+    if (length < 2 || bytes[length - 1] != '\n') {
+      return false;
+    }
+    int start = length - 2;
+    while (start >= 0 && bytes[start] != '\n') {
+      start--;
+    }
+    String last = new String(bytes, start + 1, length - start - 2, StandardCharsets.US_ASCII);
+    int lines = 0;
+    for (byte b : bytes) {
+      if (b == '\n') {
+        lines++;
+      }
+    }
+    return last.equals("end " + (lines - 3)); // header, folders..., ages, end
+  }
+
   /** The manifest {@code bytes} hold; empty when they are not one as a whole. */
   public static Optional<Manifest> parse(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);

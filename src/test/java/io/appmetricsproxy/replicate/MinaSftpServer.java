@@ -2,11 +2,14 @@ package io.appmetricsproxy.replicate;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /** A minimal in-process SFTP-only server on 127.0.0.1 for tests: password login, one root. */
@@ -15,9 +18,11 @@ final class MinaSftpServer implements AutoCloseable {
   static final String PASSWORD = "s3cret-for-tests";
 
   private final SshServer server;
+  private final java.util.List<Integer> requests;
 
-  private MinaSftpServer(SshServer server) {
+  private MinaSftpServer(SshServer server, java.util.List<Integer> requests) {
     this.server = server;
+    this.requests = requests;
   }
 
   /**
@@ -34,18 +39,38 @@ final class MinaSftpServer implements AutoCloseable {
     server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
     server.setPasswordAuthenticator((u, p, s) -> USER.equals(u) && PASSWORD.equals(p));
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+    java.util.List<Integer> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     if (sftp) {
-      server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
+      SftpSubsystemFactory factory = new SftpSubsystemFactory.Builder().build();
+      factory.addSftpEventListener(
+          new SftpEventListener() {
+            @Override
+            public void received(ServerSession session, int type, int id) {
+              requests.add(type);
+            }
+          });
+      server.setSubsystemFactories(List.of(factory));
     }
     if (!posixRename) {
       SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "fsync@openssh.com=1");
     }
     server.start();
-    return new MinaSftpServer(server);
+    return new MinaSftpServer(server, requests);
   }
 
   static MinaSftpServer start(Path hostKey, Path root) throws IOException {
     return start(0, hostKey, root, true, true);
+  }
+
+  /** The types of the SFTP requests received so far (SftpConstants.SSH_FXP_*), in order. */
+  List<Integer> requests() {
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  void forgetRequests() {
+    requests.clear();
   }
 
   int port() {

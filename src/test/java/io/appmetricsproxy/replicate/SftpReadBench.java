@@ -48,6 +48,9 @@ public final class SftpReadBench {
 
           @Override
           public void touched(String node, String file) {}
+
+          @Override
+          public void manifest(byte[] bytes) {} // taken as it is: the client's part is measured
         };
     try (ReplicationServer server = ReplicationServer.start(settings, ignored)) {
       SshConnector connector =
@@ -80,9 +83,62 @@ public final class SftpReadBench {
       row("open (TCP, key exchange, password, SFTP channel)", open);
       row("stat of .alive", stat);
       row("read of .alive (20 bytes)", read);
+      exchanges(connector, peer, root, rounds * 20);
     } finally {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * What an exchange with nothing to move does on a kept session, a 200-folder manifest read and
+   * one written, by JSch's channel alone and by the pipeline ({@link SftpPipeline}), turn about on
+   * two sessions: wall time, and the CPU time of the whole JVM (client and server) per exchange.
+   */
+  private static void exchanges(SshConnector connector, Peer peer, Path root, int count)
+      throws Exception {
+    java.util.Map<String, io.appmetricsproxy.store.Manifest.Folder> folders =
+        new java.util.TreeMap<>();
+    for (int i = 0; i < 200; i++) {
+      folders.put(
+          "n" + i, new io.appmetricsproxy.store.Manifest.Folder(1_764_600_000L - i, "" + i));
+    }
+    byte[] manifest = new io.appmetricsproxy.store.Manifest(folders, true).format();
+    Files.write(root.resolve(".manifest"), manifest);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    try (SftpRemote alone = connector.open(peer, false);
+        SftpRemote piped = connector.open(peer, true)) {
+      SftpRemote[] remotes = {alone, piped};
+      double[][] wall = new double[2][count];
+      double[] cpu = new double[2];
+      for (int i = -count / 10; i < count; i++) {
+        for (int k = 0; k < 2; k++) {
+          long c0 = os.getProcessCpuTime();
+          long t0 = System.nanoTime();
+          remotes[k].manifest().orElseThrow();
+          remotes[k].writeManifest(manifest);
+          long t1 = System.nanoTime();
+          if (i >= 0) {
+            wall[k][i] = (t1 - t0) / 1e6;
+            cpu[k] += (os.getProcessCpuTime() - c0) / 1e6;
+          }
+        }
+      }
+      System.out.printf(
+          "%n%d exchanges each without change (%d-byte manifest read, then written), turn about:%n",
+          count, manifest.length);
+      System.out.println("| channel | wall median | wall max | CPU per exchange (JVM) |");
+      System.out.println("|---|---|---|---|");
+      String[] names = {"JSch's alone", "pipeline"};
+      for (int k = 0; k < 2; k++) {
+        double[] sorted = wall[k].clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+            "| %s | %.2f ms | %.2f ms | %.2f ms |%n",
+            names[k], sorted[count / 2], sorted[count - 1], cpu[k] / count);
       }
     }
   }

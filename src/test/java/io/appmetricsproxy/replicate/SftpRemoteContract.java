@@ -95,6 +95,45 @@ abstract class SftpRemoteContract {
   }
 
   @Test
+  void aManifestLargerThanOneReadIsReadWhole() {
+    Map<String, io.appmetricsproxy.store.Manifest.Folder> folders = new java.util.TreeMap<>();
+    for (int i = 0; i < 6000; i++) {
+      folders.put(
+          "node-" + i, new io.appmetricsproxy.store.Manifest.Folder(MTIME - i, "1700000000" + i));
+    }
+    io.appmetricsproxy.store.Manifest m = new io.appmetricsproxy.store.Manifest(folders);
+    assertThat(m.format().length).isGreaterThan(2 * SftpPipeline.READ_LENGTH);
+
+    remote.writeManifest(m.format());
+
+    assertThat(remote.manifest()).contains(m);
+  }
+
+  /** An upload of more WRITEs than go at once before their answers are read arrives whole. */
+  @Test
+  void aLargeUploadArrivesWhole() throws IOException {
+    byte[] upload = randomBytes(3 << 20);
+
+    remote.writeManifest(upload);
+
+    assertThat(Files.readAllBytes(storeRoot().resolve(".manifest"))).isEqualTo(upload);
+    assertThat(remote.manifest()).isEmpty(); // not a manifest
+  }
+
+  @Test
+  void aManifestWithMoreAfterItsEndLineIsNone() throws IOException {
+    io.appmetricsproxy.store.Manifest m =
+        new io.appmetricsproxy.store.Manifest(
+            Map.of("node-1", new io.appmetricsproxy.store.Manifest.Folder(MTIME, "1700000000123")));
+    byte[] whole = m.format();
+    byte[] more = java.util.Arrays.copyOf(whole, whole.length + 8);
+    System.arraycopy("end 1\nxy".getBytes(StandardCharsets.US_ASCII), 0, more, whole.length, 8);
+    local(storeRoot().resolve(".manifest"), more, MTIME);
+
+    assertThat(remote.manifest()).isEmpty();
+  }
+
+  @Test
   void nodeIsTrimmed() throws IOException {
     local(storeRoot().resolve(".node"), "node-9\n".getBytes(StandardCharsets.UTF_8), MTIME);
     assertThat(remote.node()).isEqualTo("node-9");

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,34 @@ class SftpRemoteTest extends SftpRemoteContract {
 
   static Peer peer(int port) {
     return new Peer("swarm-node-id-2", "node-2", "127.0.0.1", port, Role.MANAGER);
+  }
+
+  /**
+   * An exchange with nothing to move reads the manifest and writes one: OPEN, READ and CLOSE, then
+   * OPEN, WRITE, CLOSE and the rename, where JSch alone sent two READs more to find the end of the
+   * file, each answer awaited in turn.
+   */
+  @Test
+  void theManifestTakesOneReadAndOneWrite() {
+    io.appmetricsproxy.store.Manifest m =
+        new io.appmetricsproxy.store.Manifest(
+            java.util.Map.of(
+                "node-1", new io.appmetricsproxy.store.Manifest.Folder(MTIME, "1700000000123")));
+    remote.writeManifest(m.format());
+    server.forgetRequests();
+
+    assertThat(remote.manifest()).contains(m);
+    remote.writeManifest(m.format());
+
+    assertThat(server.requests())
+        .containsExactly(
+            SftpConstants.SSH_FXP_OPEN,
+            SftpConstants.SSH_FXP_READ,
+            SftpConstants.SSH_FXP_CLOSE,
+            SftpConstants.SSH_FXP_OPEN,
+            SftpConstants.SSH_FXP_WRITE,
+            SftpConstants.SSH_FXP_CLOSE,
+            SftpConstants.SSH_FXP_EXTENDED); // posix-rename@openssh.com
   }
 
   @Test

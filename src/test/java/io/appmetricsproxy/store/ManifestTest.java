@@ -15,6 +15,28 @@ class ManifestTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** What a reader that stops at the end line ({@code SftpRemote}) takes for a whole manifest. */
+  @Test
+  void aManifestIsWholeAtItsEndLineOnly() {
+    for (int n : new int[] {0, 1, 3, 200}) {
+      Map<String, Folder> folders = new java.util.TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        folders.put("n" + i, new Folder(AS_OF - i, i % 2 == 0 ? "" : "1764599990" + i));
+      }
+      byte[] written = new Manifest(folders, n % 2 == 0).format();
+
+      assertThat(Manifest.whole(written)).as("%d folders", n).isTrue();
+      for (int cut = 0; cut < written.length; cut++) {
+        assertThat(Manifest.whole(Arrays.copyOf(written, cut))).as("%d of it", cut).isFalse();
+      }
+      byte[] more = Arrays.copyOf(written, written.length + 6);
+      System.arraycopy(bytes("end 0\n"), 0, more, written.length, 6);
+      assertThat(Manifest.whole(more)).as("a second end line").isFalse();
+    }
+    // a folder named "end" does not end it
+    assertThat(Manifest.whole(bytes("amp-manifest 1 5\nend 1\n"))).isFalse();
+  }
+
   @Test
   void aManifestReadsBackAsWritten() {
     Manifest m =
