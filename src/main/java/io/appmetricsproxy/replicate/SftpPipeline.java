@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * A second SFTP channel (protocol version 3, RFC draft-ietf-secsh-filexfer-02) on a peer's session,
@@ -46,6 +47,8 @@ final class SftpPipeline implements AutoCloseable {
   private static final int CLOSE = 4;
   private static final int READ = 5;
   private static final int WRITE = 6;
+  private static final int EXTENDED = 200;
+  private static final String POSIX_RENAME = "posix-rename@openssh.com";
   private static final int STATUS = 101;
   private static final int HANDLE = 102;
   private static final int DATA = 103;
@@ -65,15 +68,23 @@ final class SftpPipeline implements AutoCloseable {
     "SSH_FX_OP_UNSUPPORTED"
   };
 
-  private final ChannelSubsystem channel;
+  private final BooleanSupplier connected;
+  private final Runnable disconnect;
   private final DataInputStream in;
   private final DataOutputStream out;
   private int nextId = 1;
 
-  private SftpPipeline(ChannelSubsystem channel, InputStream in, OutputStream out) {
-    this.channel = channel;
+  /**
+   * @param in the server's answers
+   * @param out to the server
+   * @param connected whether the channel is still open
+   * @param disconnect closes the channel
+   */
+  SftpPipeline(InputStream in, OutputStream out, BooleanSupplier connected, Runnable disconnect) {
     this.in = new DataInputStream(new BufferedInputStream(in, BUFFER));
     this.out = new DataOutputStream(new BufferedOutputStream(out, BUFFER));
+    this.connected = connected;
+    this.disconnect = disconnect;
   }
 
   /** Opens the channel on {@code session} and agrees on version 3. */
@@ -83,16 +94,11 @@ final class SftpPipeline implements AutoCloseable {
     InputStream in = channel.getInputStream();
     OutputStream out = channel.getOutputStream();
     channel.connect(timeoutMillis);
-    SftpPipeline pipeline = new SftpPipeline(channel, in, out);
+    SftpPipeline pipeline =
+        new SftpPipeline(
+            in, out, () -> channel.isConnected() && !channel.isClosed(), channel::disconnect);
     try {
-      pipeline.out.writeInt(5);
-      pipeline.out.writeByte(INIT);
-      pipeline.out.writeInt(VERSION);
-      pipeline.out.flush();
-      Reply reply = pipeline.reply();
-      if (reply.type != VERSION_REPLY || reply.id < VERSION) {
-        throw new IOException("the SFTP server did not agree on version " + VERSION);
-      }
+      pipeline.agree();
     } catch (IOException e) {
       channel.disconnect();
       throw e;
@@ -100,8 +106,20 @@ final class SftpPipeline implements AutoCloseable {
     return pipeline;
   }
 
+  /** INIT, and the server's VERSION: at least 3. */
+  void agree() throws IOException {
+    out.writeInt(5);
+    out.writeByte(INIT);
+    out.writeInt(VERSION);
+    out.flush();
+    Reply reply = reply();
+    if (reply.type != VERSION_REPLY || reply.id < VERSION) {
+      throw new IOException("the SFTP server did not agree on version " + VERSION);
+    }
+  }
+
   boolean isOpen() {
-    return channel.isConnected() && !channel.isClosed();
+    return connected.getAsBoolean();
   }
 
   /**
@@ -145,6 +163,18 @@ final class SftpPipeline implements AutoCloseable {
    * @throws SftpException with the first refusal's status
    */
   void write(String path, byte[] bytes) throws SftpException {
+    write(path, bytes, null);
+  }
+
+  /**
+   * {@link #write}, and with the CLOSE a {@code posix-rename@openssh.com} of {@code path} to {@code
+   * renameTo} (where not null), which the server carries out even when a WRITE before it failed:
+   * only for a server that takes what is renamed there as a whole or refuses it (a proxy's, which
+   * takes a manifest upload instead of renaming it, and deletes it either way).
+   *
+   * @throws SftpException with the first refusal's status
+   */
+  void write(String path, byte[] bytes, String renameTo) throws SftpException {
     try {
       byte[] handle = open(path, WRITE_FLAGS);
       int answered = nextId; // the first request whose answer was not read yet
@@ -157,10 +187,15 @@ final class SftpPipeline implements AutoCloseable {
         sendWrite(handle, offset, bytes, Math.min(WRITE_LENGTH, bytes.length - offset));
       }
       int close = send(CLOSE, handle);
+      int rename = renameTo == null ? close : sendRename(path, renameTo);
       out.flush();
-      while (answered <= close) {
+      while (answered <= rename) {
         int id = answered++;
-        failed = checked(expect(id), (id == close ? "close " : "write ") + path, failed);
+        String what =
+            id == rename && renameTo != null
+                ? "rename " + path + " to " + renameTo
+                : (id == close ? "close " : "write ") + path;
+        failed = checked(expect(id), what, failed);
       }
       if (failed != null) {
         throw failed;
@@ -168,6 +203,21 @@ final class SftpPipeline implements AutoCloseable {
     } catch (IOException e) {
       throw broken(e);
     }
+  }
+
+  private int sendRename(String from, String to) throws IOException {
+    byte[] request = POSIX_RENAME.getBytes(StandardCharsets.US_ASCII);
+    byte[] a = from.getBytes(StandardCharsets.UTF_8);
+    byte[] b = to.getBytes(StandardCharsets.UTF_8);
+    int id = nextId++;
+    out.writeInt(1 + 4 + 4 + request.length + 4 + a.length + 4 + b.length);
+    out.writeByte(EXTENDED);
+    out.writeInt(id);
+    for (byte[] string : new byte[][] {request, a, b}) {
+      out.writeInt(string.length);
+      out.write(string);
+    }
+    return id;
   }
 
   /** The first refusal: {@code failed}, else {@code r}'s when it is not OK. */
@@ -181,7 +231,7 @@ final class SftpPipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.disconnect();
+    disconnect.run();
   }
 
   private byte[] open(String path, int flags) throws IOException, SftpException {
@@ -257,7 +307,7 @@ final class SftpPipeline implements AutoCloseable {
   }
 
   private SftpException broken(IOException e) {
-    channel.disconnect(); // what is left of its answers cannot be matched to requests any more
+    disconnect.run(); // what is left of its answers cannot be matched to requests any more
     String why = e instanceof EOFException ? "the channel closed" : String.valueOf(e.getMessage());
     return new SftpException(ChannelSftp.SSH_FX_CONNECTION_LOST, why, e);
   }

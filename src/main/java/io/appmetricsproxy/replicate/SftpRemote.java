@@ -29,6 +29,13 @@ final class SftpRemote implements RemoteStore {
   private final ChannelSftp sftp;
   private final CountingSocketFactory wire;
   private final SftpPipeline pipeline;
+
+  /**
+   * Whether the last manifest read says the peer is a proxy's store, whose server takes a manifest
+   * upload as a whole or refuses it: its rename then goes with the writes.
+   */
+  private boolean takesUploads;
+
   private final java.util.Set<String> folders = new java.util.HashSet<>();
   private String node;
 
@@ -91,7 +98,9 @@ final class SftpRemote implements RemoteStore {
       }
       throw fail("read " + Layout.MANIFEST, e);
     }
-    return bytes == null ? Optional.empty() : Manifest.parse(bytes);
+    Optional<Manifest> read = bytes == null ? Optional.empty() : Manifest.parse(bytes);
+    takesUploads = read.map(Manifest::takesFolders).orElse(false);
+    return read;
   }
 
   /**
@@ -113,7 +122,12 @@ final class SftpRemote implements RemoteStore {
     String temp = Layout.manifestUpload();
     boolean uploaded = false;
     try {
-      if (pipeline != null && pipeline.isOpen()) {
+      boolean piped = pipeline != null && pipeline.isOpen();
+      if (piped && takesUploads && posixRename()) {
+        pipeline.write(temp, bytes, Layout.MANIFEST); // the server deletes the upload either way
+        return;
+      }
+      if (piped) {
         pipeline.write(temp, bytes);
       } else {
         sftp.put(new ByteArrayInputStream(bytes), temp, ChannelSftp.OVERWRITE);
