@@ -83,8 +83,11 @@ final class StoreFolder {
 
   /** Writes {@code bytes} to a temp file, sets its mtime, and renames it over {@code target}. */
   static void write(Path target, byte[] bytes, Instant mtime) throws IOException {
-    Files.createDirectories(target.getParent());
+    if (!Files.isDirectory(target.getParent())) { // one stat, where mkdir would fail and throw
+      Files.createDirectories(target.getParent());
+    }
     Path temp = Layout.storeTemp(target);
+    boolean moved = false;
     try {
       Files.write(temp, bytes);
       Files.setLastModifiedTime(temp, FileTime.from(mtime));
@@ -93,8 +96,11 @@ final class StoreFolder {
       } catch (AtomicMoveNotSupportedException ignored) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      moved = true;
     } finally {
-      Files.deleteIfExists(temp);
+      if (!moved) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 
