@@ -236,12 +236,8 @@ final class SftpPipeline implements AutoCloseable {
 
   private byte[] open(String path, int flags) throws IOException, SftpException {
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
-    int id = nextId++;
-    out.writeInt(1 + 4 + 4 + name.length + 4 + 4);
-    out.writeByte(OPEN);
-    out.writeInt(id);
-    out.writeInt(name.length);
-    out.write(name);
+    int id = begin(OPEN, 4 + name.length + 4 + 4);
+    string(name);
     out.writeInt(flags);
     out.writeInt(0); // no attributes
     out.flush();
@@ -252,39 +248,42 @@ final class SftpPipeline implements AutoCloseable {
     throw r.failure("open " + path);
   }
 
-  /** READ (handle, offset, length) or CLOSE (handle); not flushed. */
+  /** READ (handle, offset, length); not flushed. */
   private int send(int type, byte[] handle, long offset, int length) throws IOException {
-    int id = nextId++;
-    out.writeInt(1 + 4 + 4 + handle.length + 8 + 4);
-    out.writeByte(type);
-    out.writeInt(id);
-    out.writeInt(handle.length);
-    out.write(handle);
+    int id = begin(type, 4 + handle.length + 8 + 4);
+    string(handle);
     out.writeLong(offset);
     out.writeInt(length);
     return id;
   }
 
+  /** CLOSE (handle); not flushed. */
   private int send(int type, byte[] handle) throws IOException {
-    int id = nextId++;
-    out.writeInt(1 + 4 + 4 + handle.length);
-    out.writeByte(type);
-    out.writeInt(id);
-    out.writeInt(handle.length);
-    out.write(handle);
+    int id = begin(type, 4 + handle.length);
+    string(handle);
     return id;
   }
 
   private void sendWrite(byte[] handle, long offset, byte[] bytes, int length) throws IOException {
-    int id = nextId++;
-    out.writeInt(1 + 4 + 4 + handle.length + 8 + 4 + length);
-    out.writeByte(WRITE);
-    out.writeInt(id);
-    out.writeInt(handle.length);
-    out.write(handle);
+    begin(WRITE, 4 + handle.length + 8 + 4 + length);
+    string(handle);
     out.writeLong(offset);
     out.writeInt(length);
     out.write(bytes, (int) offset, length);
+  }
+
+  /** A request's length, type and a new id, {@code body} bytes to follow; returns the id. */
+  private int begin(int type, int body) throws IOException {
+    int id = nextId++;
+    out.writeInt(1 + 4 + body);
+    out.writeByte(type);
+    out.writeInt(id);
+    return id;
+  }
+
+  private void string(byte[] s) throws IOException {
+    out.writeInt(s.length);
+    out.write(s);
   }
 
   /** The next answer, which must be to request {@code id}: the server answers in order. */

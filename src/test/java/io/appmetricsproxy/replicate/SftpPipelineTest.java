@@ -192,13 +192,7 @@ class SftpPipelineTest {
         return name;
       }
       switch (name) {
-        case "OPEN" -> {
-          a.writeInt(1 + 4 + 4 + HANDLE.length);
-          a.writeByte(102);
-          a.writeInt(id);
-          a.writeInt(HANDLE.length);
-          a.write(HANDLE);
-        }
+        case "OPEN" -> withString(a, 102, id, HANDLE);
         case "READ" -> {
           string(r);
           long offset = r.readLong();
@@ -211,11 +205,7 @@ class SftpPipelineTest {
           if (data.length == 0) {
             status(a, id, 1, "");
           } else {
-            a.writeInt(1 + 4 + 4 + data.length);
-            a.writeByte(103);
-            a.writeInt(id);
-            a.writeInt(data.length);
-            a.write(data);
+            withString(a, 103, id, data);
           }
         }
         case "WRITE" -> {
@@ -245,6 +235,16 @@ class SftpPipelineTest {
       byte[] s = new byte[r.readInt()];
       r.readFully(s);
       return s;
+    }
+
+    /** HANDLE or DATA: the answer's type, its id, one string. */
+    private static void withString(DataOutputStream a, int type, int id, byte[] s)
+        throws IOException {
+      a.writeInt(1 + 4 + 4 + s.length);
+      a.writeByte(type);
+      a.writeInt(id);
+      a.writeInt(s.length);
+      a.write(s);
     }
 
     private static void status(DataOutputStream a, int id, int code, String message)
