@@ -23,10 +23,10 @@ import java.util.function.BooleanSupplier;
  * of a temp file (its upload). It sends what does not wait for an answer at once, in one SSH
  * packet: a read is OPEN, then READ and CLOSE together (two round trips, where JSch's {@code get}
  * takes four: its further READs find the end of the file); a write is OPEN, then every WRITE and
- * the CLOSE together (two, where JSch's {@code put} takes three and one more for every 32 KB).
- * Everything else, and the rename after a write, goes by {@link ChannelSftp}. The server answers a
- * channel's requests in order (OpenSSH's sftp-server and Apache MINA SSHD both handle them one at a
- * time).
+ * the CLOSE together, and where the caller asks for it the rename (two, where JSch's {@code put}
+ * takes three and one more for every 32 KB, and its rename one more). Everything else goes by
+ * {@link ChannelSftp}. The server answers a channel's requests in order (OpenSSH's sftp-server and
+ * Apache MINA SSHD both handle them one at a time).
  *
  * <p>Not thread-safe: one exchange at a time uses a peer's connection.
  */
@@ -132,8 +132,8 @@ final class SftpPipeline implements AutoCloseable {
   byte[] readStart(String path) throws SftpException {
     try {
       byte[] handle = open(path, READ_FLAG);
-      int read = send(READ, handle, 0L, READ_LENGTH);
-      int close = send(CLOSE, handle);
+      int read = sendRead(handle, 0L, READ_LENGTH);
+      int close = sendClose(handle);
       out.flush();
       byte[] data = new byte[0];
       SftpException failed = null;
@@ -186,7 +186,7 @@ final class SftpPipeline implements AutoCloseable {
         }
         sendWrite(handle, offset, bytes, Math.min(WRITE_LENGTH, bytes.length - offset));
       }
-      int close = send(CLOSE, handle);
+      int close = sendClose(handle);
       int rename = renameTo == null ? close : sendRename(path, renameTo);
       out.flush();
       while (answered <= rename) {
@@ -209,14 +209,10 @@ final class SftpPipeline implements AutoCloseable {
     byte[] request = POSIX_RENAME.getBytes(StandardCharsets.US_ASCII);
     byte[] a = from.getBytes(StandardCharsets.UTF_8);
     byte[] b = to.getBytes(StandardCharsets.UTF_8);
-    int id = nextId++;
-    out.writeInt(1 + 4 + 4 + request.length + 4 + a.length + 4 + b.length);
-    out.writeByte(EXTENDED);
-    out.writeInt(id);
-    for (byte[] string : new byte[][] {request, a, b}) {
-      out.writeInt(string.length);
-      out.write(string);
-    }
+    int id = begin(EXTENDED, 4 + request.length + 4 + a.length + 4 + b.length);
+    string(request);
+    string(a);
+    string(b);
     return id;
   }
 
@@ -249,8 +245,8 @@ final class SftpPipeline implements AutoCloseable {
   }
 
   /** READ (handle, offset, length); not flushed. */
-  private int send(int type, byte[] handle, long offset, int length) throws IOException {
-    int id = begin(type, 4 + handle.length + 8 + 4);
+  private int sendRead(byte[] handle, long offset, int length) throws IOException {
+    int id = begin(READ, 4 + handle.length + 8 + 4);
     string(handle);
     out.writeLong(offset);
     out.writeInt(length);
@@ -258,8 +254,8 @@ final class SftpPipeline implements AutoCloseable {
   }
 
   /** CLOSE (handle); not flushed. */
-  private int send(int type, byte[] handle) throws IOException {
-    int id = begin(type, 4 + handle.length);
+  private int sendClose(byte[] handle) throws IOException {
+    int id = begin(CLOSE, 4 + handle.length);
     string(handle);
     return id;
   }

@@ -3,6 +3,7 @@ package io.appmetricsproxy.replicate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
@@ -18,9 +19,9 @@ final class MinaSftpServer implements AutoCloseable {
   static final String PASSWORD = "s3cret-for-tests";
 
   private final SshServer server;
-  private final java.util.List<Integer> requests;
+  private final List<Integer> requests;
 
-  private MinaSftpServer(SshServer server, java.util.List<Integer> requests) {
+  private MinaSftpServer(SshServer server, List<Integer> requests) {
     this.server = server;
     this.requests = requests;
   }
@@ -39,7 +40,7 @@ final class MinaSftpServer implements AutoCloseable {
     server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
     server.setPasswordAuthenticator((u, p, s) -> USER.equals(u) && PASSWORD.equals(p));
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
-    java.util.List<Integer> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Integer> requests = Collections.synchronizedList(new ArrayList<>());
     if (sftp) {
       SftpSubsystemFactory factory = new SftpSubsystemFactory.Builder().build();
       factory.addSftpEventListener(
