@@ -20,9 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +54,7 @@ public final class Replicator implements AutoCloseable {
   private final Duration deadline;
   private final Runnable changed;
   private final Clock clock;
-  private final ThreadPoolExecutor pool;
+  private final ExecutorService pool;
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   private final Map<String, Future<PeerReport>> running = new ConcurrentHashMap<>();
@@ -90,7 +89,7 @@ public final class Replicator implements AutoCloseable {
     this.local = new LocalStore(store);
     this.exchange = new Exchange(maxFileBytes);
     this.deadline = deadline;
-    this.pool = pool(concurrency);
+    this.pool = Threads.pool("amp-replicate-", concurrency, Duration.ofSeconds(30));
     this.changed = changed;
     this.clock = clock;
   }
@@ -411,20 +410,6 @@ public final class Replicator implements AutoCloseable {
           "Replication with {0} ({1}) works again",
           new Object[] {peer.name(), peer.address()});
     }
-  }
-
-  /** Up to {@code concurrency} exchanges at once; the threads end when idle. */
-  private static ThreadPoolExecutor pool(int concurrency) {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            concurrency,
-            concurrency,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            Threads.numbered("amp-replicate-"));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -24,18 +23,31 @@ import java.util.stream.Collectors;
  * compressed again.
  */
 public final class Scraper implements AutoCloseable {
+  /** The shortest time an idle scrape thread is kept. */
+  private static final Duration KEEP = Duration.ofMinutes(1);
+
   private final HttpFetcher fetcher;
   private final ExecutorService workers;
   private final Map<String, Integer> rememberedPorts = new ConcurrentHashMap<>();
   private final Map<String, Payload> lastPayloads = new ConcurrentHashMap<>();
 
+  /** Its threads outlive the pause between two cycles: a cycle does not start them anew. */
   public Scraper(ScrapeSettings settings) {
-    this(new HttpFetcher(settings), settings.concurrency());
+    this(new HttpFetcher(settings), settings.concurrency(), keep(settings.interval()));
   }
 
   Scraper(HttpFetcher fetcher, int concurrency) {
+    this(fetcher, concurrency, KEEP);
+  }
+
+  private Scraper(HttpFetcher fetcher, int concurrency, Duration keepAlive) {
     this.fetcher = fetcher;
-    this.workers = Executors.newFixedThreadPool(concurrency, Threads.numbered("amp-scrape-"));
+    this.workers = Threads.pool("amp-scrape-", concurrency, keepAlive);
+  }
+
+  private static Duration keep(Duration interval) {
+    Duration three = interval.multipliedBy(3);
+    return three.compareTo(KEEP) > 0 ? three : KEEP;
   }
 
   /** One result per target, in the targets' order; never throws for a failing target. */
