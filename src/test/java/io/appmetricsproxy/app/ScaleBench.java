@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
+import io.appmetricsproxy.status.Served;
 import io.appmetricsproxy.store.Entry;
 import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Layout;
@@ -366,7 +367,15 @@ public final class ScaleBench {
   /** Seconds from the change until the watcher serves it; -1 when not within {@code wait}. */
   private static double awaitServed(Change c, long waitSeconds) {
     long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
-    while (!ReplicationBench.served(c.watcher().proxy(), c.name()).contains(c.token())) {
+    // what was served when last looked at: only a new payload is decoded, not each look
+    Object seen = Optional.empty();
+    while (true) {
+      Object now = c.watcher().proxy().state().view().snapshot().get(c.name()).map(Served::payload);
+      if (!now.equals(seen)
+          && ReplicationBench.served(c.watcher().proxy(), c.name()).contains(c.token())) {
+        break;
+      }
+      seen = now;
       if (System.nanoTime() > until) {
         return -1;
       }
