@@ -124,6 +124,11 @@ public final class Arrivals {
     return !upload.folders().folders().isEmpty();
   }
 
+  /** When {@code node} last confirmed its folder, as this node's store holds it. */
+  public Optional<Instant> confirmed(String node) {
+    return store.confirmation(node).map(f -> Instant.ofEpochSecond(f.confirmed()));
+  }
+
   /** Removes a file of another node's folder. */
   public void delete(String node, String file) {
     named(node, file);

@@ -115,6 +115,11 @@ public final class SshTransport implements AutoCloseable {
       }
     }
 
+    @Override
+    public java.util.Optional<java.time.Instant> confirmed(String node) {
+      return arrivals.confirmed(node);
+    }
+
     private void reload(String node, String file) {
       arrivals.arrived(node, file);
       if (file.equals(Layout.ALIVE)) {

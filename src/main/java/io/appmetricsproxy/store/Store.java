@@ -29,6 +29,14 @@ import java.util.logging.Logger;
 public final class Store {
   private static final Logger logger = Logger.getLogger(Store.class.getName());
 
+  /**
+   * How far a folder's confirmation may run ahead of its {@code .alive}'s mtime before {@link
+   * #flush} touches the file: every take of a peer's manifest confirms most folders (three takes
+   * per interval at 200 nodes, a touch of 199 files each), while the manifest that every flush
+   * writes holds each confirmation exactly, and {@link #open} takes them from it.
+   */
+  public static final Duration ALIVE_LAG = Duration.ofMinutes(1);
+
   private final StoreFolder folder;
   private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Instant> alive = new ConcurrentHashMap<>();
@@ -43,6 +51,9 @@ public final class Store {
    * Folders confirmed later in memory whose {@code .alive} is touched by the next {@link #flush}.
    */
   private final Set<String> unflushed = ConcurrentHashMap.newKeySet();
+
+  /** Each folder's confirmation as its {@code .alive}'s mtime on disk holds it, in seconds. */
+  private final Map<String, Long> onDisk = new ConcurrentHashMap<>();
 
   private Map<String, Manifest.Folder> manifestWritten = Map.of();
   private final Set<Path> unwritten = ConcurrentHashMap.newKeySet();
@@ -69,13 +80,44 @@ public final class Store {
           }
         }
       }
-      // what a previous run left there is written anew from the folders found
-      Files.deleteIfExists(folder.sharedRoot().resolve(Layout.MANIFEST));
+      // what a previous run left there is written anew from the folders found, with the later
+      // confirmations it holds of the generations found (ALIVE_LAG)
+      Path left = folder.sharedRoot().resolve(Layout.MANIFEST);
+      laterConfirmations(left);
+      Files.deleteIfExists(left);
       manifestWritten = Map.of();
       flush(Instant.now());
     } catch (IOException e) {
       throw failure("store folder " + folder.sharedRoot(), e);
     }
+  }
+
+  /**
+   * Takes from the manifest a previous run left each confirmation later than its folder's {@code
+   * .alive} where it names the generation found there; a manifest that cannot be read is ignored.
+   */
+  private void laterConfirmations(Path manifest) throws IOException {
+    Optional<Manifest> left;
+    try {
+      left = Manifest.parse(Files.readAllBytes(manifest));
+    } catch (NoSuchFileException ignored) {
+      return;
+    }
+    left.ifPresent(
+        m ->
+            m.folders()
+                .forEach(
+                    (node, f) -> {
+                      Manifest.Folder found = folders.get(node);
+                      if (f.sameGeneration(found) && f.confirmed() > found.confirmed()) {
+                        folders.put(node, new Manifest.Folder(f.confirmed(), found.generation()));
+                        alive.merge(node, Instant.ofEpochSecond(f.confirmed()), Store::later);
+                      }
+                    }));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static Optional<Entry> read(Path f, boolean shared) {
@@ -96,6 +138,7 @@ public final class Store {
     Optional<Instant> mtime = StoreFolder.mtime(file);
     if (mtime.isEmpty()) {
       folders.remove(node);
+      onDisk.remove(node);
       return;
     }
     byte[] content = bytes;
@@ -104,9 +147,11 @@ public final class Store {
         content = Files.readAllBytes(file);
       } catch (NoSuchFileException gone) {
         folders.remove(node);
+        onDisk.remove(node);
         return;
       }
     }
+    onDisk.put(node, mtime.get().getEpochSecond());
     folders.put(
         node,
         new Manifest.Folder(mtime.get().getEpochSecond(), Manifest.Folder.generationOf(content)));
@@ -133,24 +178,28 @@ public final class Store {
       return;
     }
     folders.put(node, new Manifest.Folder(mtime.getEpochSecond(), f.generation()));
-    alive.merge(node, mtime, (a, b) -> a.isAfter(b) ? a : b);
+    alive.merge(node, mtime, Store::later);
     unflushed.add(node);
   }
 
   /**
-   * Writes what is only in memory: the later confirmations ({@link #confirmLater}) to their {@code
-   * .alive}, then the manifest ({@link Layout#MANIFEST}) when it changed, as of {@code now}.
+   * Writes what is only in memory: the later confirmations ({@link #confirmLater}) to the {@code
+   * .alive} of each folder whose file they passed by {@link #ALIVE_LAG}, then the manifest ({@link
+   * Layout#MANIFEST}), which holds every one, when it changed, as of {@code now}.
    */
   public synchronized void flush(Instant now) {
     for (String node : List.copyOf(unflushed)) {
       unflushed.remove(node);
       Manifest.Folder f = folders.get(node);
+      Long written = onDisk.get(node);
+      if (f == null || written != null && f.confirmed() - written < ALIVE_LAG.toSeconds()) {
+        continue;
+      }
       Path file = folder.file(true, node, Layout.ALIVE);
       try {
-        if (f != null) { // one call per folder: a take confirms nearly every folder (199 at 200)
-          Files.setLastModifiedTime(
-              file, java.nio.file.attribute.FileTime.from(Instant.ofEpochSecond(f.confirmed())));
-        }
+        Files.setLastModifiedTime(
+            file, java.nio.file.attribute.FileTime.from(Instant.ofEpochSecond(f.confirmed())));
+        onDisk.put(node, f.confirmed());
       } catch (NoSuchFileException gone) {
         // removed meanwhile: nothing to confirm
       } catch (IOException e) {
@@ -346,6 +395,7 @@ public final class Store {
     Files.deleteIfExists(folder.file(true, node, Layout.ALIVE));
     alive.remove(node);
     folders.remove(node);
+    onDisk.remove(node);
   }
 
   /**
@@ -442,6 +492,12 @@ public final class Store {
   public void touch(String node, String file, Instant mtime) {
     try {
       Path target = folder.file(true, node, file);
+      Manifest.Folder held = file.equals(Layout.ALIVE) ? folders.get(node) : null;
+      if (held != null && held.confirmed() > mtime.getEpochSecond()) {
+        // a peer that read the file's mtime, which may lag (ALIVE_LAG): the content stays, and so
+        // does the later confirmation
+        mtime = Instant.ofEpochSecond(held.confirmed());
+      }
       StoreFolder.touch(target, mtime);
       if (file.equals(Layout.ALIVE)) {
         unflushed.remove(node);
@@ -460,6 +516,7 @@ public final class Store {
     if (file.equals(Layout.ALIVE)) {
       alive.remove(node);
       folders.remove(node);
+      onDisk.remove(node);
     }
   }
 

@@ -51,6 +51,7 @@ class ThreadsTest {
     ExecutorService pool = Threads.pool("test-pool-", 2, Duration.ofMinutes(1));
     try {
       CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch two = new CountDownLatch(2);
       AtomicInteger atOnce = new AtomicInteger();
       AtomicInteger most = new AtomicInteger();
       AtomicInteger done = new AtomicInteger();
@@ -62,12 +63,16 @@ class ThreadsTest {
                 () -> {
                   names.add(Thread.currentThread().getName());
                   most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+                  two.countDown();
                   release.await(5, TimeUnit.SECONDS);
                   atOnce.decrementAndGet();
                   done.incrementAndGet();
                   return null;
                 }));
       }
+      assertThat(two.await(5, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(50);
+      assertThat(atOnce).as("running while two are busy").hasValue(2);
       release.countDown();
       for (Future<?> f : running) {
         f.get(5, TimeUnit.SECONDS);

@@ -7,7 +7,9 @@ import io.appmetricsproxy.discover.Peer;
 import io.appmetricsproxy.discover.Peers;
 import io.appmetricsproxy.discover.Role;
 import io.appmetricsproxy.status.ReplicationReport;
+import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +98,17 @@ class SshTransportTest {
       assertThat(atOnce.get()).isEqualTo(atOnceBefore);
       assertThat(soon.get()).isEqualTo(soonBefore);
       assertThat(later.get()).isGreaterThan(laterAgain);
+
+      // the worker's .alive of m is touched once it lags by Store.ALIVE_LAG; a client's stat of it
+      // (an exchange by .alive) shows the confirmation meanwhile
+      Path alive = w.sharedRoot().resolve("m").resolve(Layout.ALIVE);
+      assertThat(Files.getLastModifiedTime(alive).toInstant().getEpochSecond())
+          .isLessThan(t0.plusSeconds(10).getEpochSecond());
+      Peer peer = new Peer("w-id", "w", "127.0.0.1", worker.transport().port(), Role.WORKER);
+      try (RemoteStore remote = manager.transport().connector().apply(peer)) {
+        assertThat(remote.stat("m", Layout.ALIVE).orElseThrow().mtimeSeconds())
+            .isEqualTo(t0.plusSeconds(10).getEpochSecond());
+      }
     }
   }
 }

@@ -240,4 +240,100 @@ public class StoreTest {
     assertThat(store.forget("a")).isTrue();
     assertThat(store.endCycle("n1", NOW.plusSeconds(20).plus(MAX_AGE), MAX_AGE)).isTrue();
   }
+
+  /**
+   * Another node's folder n2 kept here: one entry, its {@code .alive} as confirmed at {@code at}.
+   */
+  private static void keepFolder(Store store, Instant at) throws IOException {
+    Entry other = entry("n2", "b", "web-2", "web", "b 1\n", at);
+    store.keep("n2", "b.entry", EntryFile.encode(other), Optional.of(other), at);
+    store.keep("n2", Layout.ALIVE, "1\n".getBytes(StandardCharsets.UTF_8), Optional.empty(), at);
+  }
+
+  private Instant aliveOnDisk() throws IOException {
+    return Files.getLastModifiedTime(dir.resolve("shared/n2/.alive")).toInstant();
+  }
+
+  private Optional<Manifest> manifestOnDisk() throws IOException {
+    return Manifest.parse(Files.readAllBytes(dir.resolve("shared/" + Layout.MANIFEST)));
+  }
+
+  @Test
+  void aConfirmationTouchesTheAliveOnlyOnceItIsAMinuteLater() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
+    store.endCycle("n1", NOW, MAX_AGE);
+    keepFolder(store, NOW);
+    for (int s = 10; s < 60; s += 10) {
+      store.confirmLater("n2", NOW.plusSeconds(s));
+      store.flush(NOW.plusSeconds(s));
+      assertThat(aliveOnDisk()).as("after %d s", s).isEqualTo(NOW);
+      // served, and offered to peers, as confirmed
+      assertThat(store.confirmations()).containsEntry("n2", NOW.plusSeconds(s));
+      assertThat(store.confirmation("n2").orElseThrow().confirmed())
+          .isEqualTo(NOW.plusSeconds(s).getEpochSecond());
+      assertThat(manifestOnDisk().orElseThrow().folders().get("n2").confirmed())
+          .isEqualTo(NOW.plusSeconds(s).getEpochSecond());
+    }
+    store.confirmLater("n2", NOW.plus(Store.ALIVE_LAG));
+    store.flush(NOW.plus(Store.ALIVE_LAG));
+    assertThat(aliveOnDisk()).isEqualTo(NOW.plus(Store.ALIVE_LAG));
+  }
+
+  @Test
+  void aRestartTakesTheLaterConfirmationsTheManifestHolds() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
+    store.endCycle("n1", NOW, MAX_AGE);
+    keepFolder(store, NOW);
+    store.confirmLater("n2", NOW.plusSeconds(40));
+    store.flush(NOW.plusSeconds(40));
+    assertThat(aliveOnDisk()).isEqualTo(NOW);
+
+    Store reopened = new Store(dir);
+    reopened.open();
+    assertThat(reopened.confirmations()).containsEntry("n2", NOW.plusSeconds(40));
+    assertThat(reopened.confirmation("n2").orElseThrow().confirmed())
+        .isEqualTo(NOW.plusSeconds(40).getEpochSecond());
+    // its entries age from that confirmation, not from the file's mtime
+    assertThat(snapshot(reopened, NOW.plusSeconds(55), MAX_AGE).get("web")).isPresent();
+  }
+
+  @Test
+  void aRestartTakesNoConfirmationOfAnotherGeneration() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    keepFolder(store, NOW);
+    Files.write(
+        dir.resolve("shared/" + Layout.MANIFEST),
+        new Manifest(
+                java.util.Map.of(
+                    "n2", new Manifest.Folder(NOW.plusSeconds(40).getEpochSecond(), "other")),
+                true)
+            .format());
+
+    Store reopened = new Store(dir);
+    reopened.open();
+    assertThat(reopened.confirmations()).containsEntry("n2", NOW);
+    assertThat(reopened.confirmation("n2").orElseThrow().confirmed())
+        .isEqualTo(NOW.getEpochSecond());
+  }
+
+  @Test
+  void aTouchOfAnEarlierConfirmationKeepsTheLaterOne() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
+    store.endCycle("n1", NOW, MAX_AGE);
+    keepFolder(store, NOW);
+    store.confirmLater("n2", NOW.plusSeconds(40));
+    store.flush(NOW.plusSeconds(40));
+    // a peer that stat'ed the .alive (NOW) and holds the same generation confirmed at NOW + 20 s
+    store.touch("n2", Layout.ALIVE, NOW.plusSeconds(20));
+    assertThat(store.confirmation("n2").orElseThrow().confirmed())
+        .isEqualTo(NOW.plusSeconds(40).getEpochSecond());
+    assertThat(aliveOnDisk()).isEqualTo(NOW.plusSeconds(40));
+  }
 }

@@ -1,5 +1,8 @@
 package io.appmetricsproxy.replicate.server;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * Hears of what clients changed in a node folder, after the change is on disk; {@code file} is the
  * entry file name ({@code <id>.entry}). A thrown exception is logged and fails the client's
@@ -22,5 +25,13 @@ public interface ArrivalListener {
    */
   default void manifest(byte[] bytes) {
     throw new IllegalStateException("no manifest is taken here");
+  }
+
+  /**
+   * When {@code node} last confirmed its folder as this store holds it, which may be later than its
+   * {@code .alive}'s mtime ({@code Store.ALIVE_LAG}): a client's stat of that file shows it.
+   */
+  default Optional<Instant> confirmed(String node) {
+    return Optional.empty();
   }
 }

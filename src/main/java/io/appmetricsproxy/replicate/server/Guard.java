@@ -107,6 +107,11 @@ final class Guard implements SessionListener {
     tell("touched", entry, () -> listener.touched(entry.node(), entry.file()));
   }
 
+  /** When {@code node} last confirmed its folder, as far as this node's store knows. */
+  Optional<java.time.Instant> confirmed(String node) {
+    return listener.confirmed(node);
+  }
+
   void manifest(byte[] bytes) throws IOException {
     tell(
         "manifest",

@@ -1,6 +1,7 @@
 package io.appmetricsproxy.replicate.server;
 
 import io.appmetricsproxy.replicate.server.Place.Kind;
+import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Manifest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,9 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.Principal;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +39,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  */
 final class LayoutAccessor implements SftpFileSystemAccessor {
   private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final String MTIME = "lastModifiedTime";
   private static final Set<OpenOption> WRITES =
       Set.of(
           StandardOpenOption.WRITE,
@@ -123,7 +127,17 @@ final class LayoutAccessor implements SftpFileSystemAccessor {
     if (place.is(Kind.OTHER) || !Guard.inRealFolder(place, file)) {
       throw guard.refuse(s.getServerSession(), "reading attributes of", file);
     }
-    return Files.readAttributes(file, view, NO_FOLLOW);
+    Map<String, Object> attributes = new HashMap<>(Files.readAttributes(file, view, NO_FOLLOW));
+    if (place.is(Kind.ENTRY)
+        && place.file().equals(Layout.ALIVE)
+        && attributes.get(MTIME) instanceof FileTime mtime) {
+      // the store's confirmation, which its .alive's mtime may lag behind (Store.ALIVE_LAG)
+      guard
+          .confirmed(place.node())
+          .filter(at -> at.isAfter(mtime.toInstant()))
+          .ifPresent(at -> attributes.put(MTIME, FileTime.from(at)));
+    }
+    return attributes;
   }
 
   @Override
