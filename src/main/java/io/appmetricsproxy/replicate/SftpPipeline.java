@@ -5,13 +5,10 @@ import com.jcraft.jsch.ChannelSubsystem;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,7 +23,8 @@ import java.util.function.BooleanSupplier;
  * the CLOSE together, and where the caller asks for it the rename (two, where JSch's {@code put}
  * takes three and one more for every 32 KB, and its rename one more). Everything else goes by
  * {@link ChannelSftp}. The server answers a channel's requests in order (OpenSSH's sftp-server and
- * Apache MINA SSHD both handle them one at a time).
+ * Apache MINA SSHD both handle them one at a time). The answers come by {@link SftpAnswers}: the
+ * waiting thread is woken once per batch.
  *
  * <p>Not thread-safe: one exchange at a time uses a peer's connection.
  */
@@ -70,18 +68,19 @@ final class SftpPipeline implements AutoCloseable {
 
   private final BooleanSupplier connected;
   private final Runnable disconnect;
-  private final DataInputStream in;
+  private final SftpAnswers answers;
   private final DataOutputStream out;
   private int nextId = 1;
 
   /**
-   * @param in the server's answers
+   * @param answers the server's answers, as its channel hands them over
    * @param out to the server
    * @param connected whether the channel is still open
    * @param disconnect closes the channel
    */
-  SftpPipeline(InputStream in, OutputStream out, BooleanSupplier connected, Runnable disconnect) {
-    this.in = new DataInputStream(new BufferedInputStream(in, BUFFER));
+  SftpPipeline(
+      SftpAnswers answers, OutputStream out, BooleanSupplier connected, Runnable disconnect) {
+    this.answers = answers;
     this.out = new DataOutputStream(new BufferedOutputStream(out, BUFFER));
     this.connected = connected;
     this.disconnect = disconnect;
@@ -91,12 +90,13 @@ final class SftpPipeline implements AutoCloseable {
   static SftpPipeline open(Session session, int timeoutMillis) throws JSchException, IOException {
     ChannelSubsystem channel = (ChannelSubsystem) session.openChannel("subsystem");
     channel.setSubsystem("sftp");
-    InputStream in = channel.getInputStream();
+    SftpAnswers answers = new SftpAnswers(MAX_REPLY);
+    channel.setOutputStream(answers); // closed by the channel when it ends
     OutputStream out = channel.getOutputStream();
     channel.connect(timeoutMillis);
     SftpPipeline pipeline =
         new SftpPipeline(
-            in, out, () -> channel.isConnected() && !channel.isClosed(), channel::disconnect);
+            answers, out, () -> channel.isConnected() && !channel.isClosed(), channel::disconnect);
     try {
       pipeline.agree();
     } catch (IOException e) {
@@ -112,7 +112,7 @@ final class SftpPipeline implements AutoCloseable {
     out.writeByte(INIT);
     out.writeInt(VERSION);
     out.flush();
-    Reply reply = reply();
+    Reply reply = new Reply(answers.next(1, connected));
     if (reply.type != VERSION_REPLY || reply.id < VERSION) {
       throw new IOException("the SFTP server did not agree on version " + VERSION);
     }
@@ -137,13 +137,13 @@ final class SftpPipeline implements AutoCloseable {
       out.flush();
       byte[] data = new byte[0];
       SftpException failed = null;
-      Reply r = expect(read);
+      Reply r = expect(read, 2);
       if (r.type == DATA) {
         data = r.string();
       } else if (r.status() != ChannelSftp.SSH_FX_EOF) {
         failed = r.failure("read " + path);
       }
-      Reply c = expect(close);
+      Reply c = expect(close, 1);
       if (failed == null && c.status() != ChannelSftp.SSH_FX_OK) {
         failed = c.failure("close " + path);
       }
@@ -182,7 +182,7 @@ final class SftpPipeline implements AutoCloseable {
       for (int offset = 0; offset < bytes.length; offset += WRITE_LENGTH) {
         if (nextId - answered == IN_FLIGHT) { // their answers stay within the channel's buffer
           out.flush();
-          failed = checked(expect(answered++), "write " + path, failed);
+          failed = checked(expect(answered++, 1), "write " + path, failed);
         }
         sendWrite(handle, offset, bytes, Math.min(WRITE_LENGTH, bytes.length - offset));
       }
@@ -195,7 +195,7 @@ final class SftpPipeline implements AutoCloseable {
             id == rename && renameTo != null
                 ? "rename " + path + " to " + renameTo
                 : (id == close ? "close " : "write ") + path;
-        failed = checked(expect(id), what, failed);
+        failed = checked(expect(id, rename - id + 1), what, failed);
       }
       if (failed != null) {
         throw failed;
@@ -237,7 +237,7 @@ final class SftpPipeline implements AutoCloseable {
     out.writeInt(flags);
     out.writeInt(0); // no attributes
     out.flush();
-    Reply r = expect(id);
+    Reply r = expect(id, 1);
     if (r.type == HANDLE) {
       return r.string();
     }
@@ -282,23 +282,17 @@ final class SftpPipeline implements AutoCloseable {
     out.write(s);
   }
 
-  /** The next answer, which must be to request {@code id}: the server answers in order. */
-  private Reply expect(int id) throws IOException {
-    Reply r = reply();
+  /**
+   * The next answer, which must be to request {@code id}: the server answers in order. {@code
+   * batch}: the answers due from here on in this batch, {@code id}'s included; the thread waits
+   * until all of them came, and is woken once for them.
+   */
+  private Reply expect(int id, int batch) throws IOException {
+    Reply r = new Reply(answers.next(batch, connected));
     if (r.id != id) {
       throw new IOException("SFTP answer to request " + r.id + " where " + id + " was due");
     }
     return r;
-  }
-
-  private Reply reply() throws IOException {
-    int length = in.readInt();
-    if (length < 5 || length > MAX_REPLY) {
-      throw new IOException("SFTP answer of " + length + " bytes");
-    }
-    byte[] body = new byte[length];
-    in.readFully(body);
-    return new Reply(body);
   }
 
   private SftpException broken(IOException e) {

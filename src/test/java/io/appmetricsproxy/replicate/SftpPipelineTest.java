@@ -44,8 +44,32 @@ class SftpPipelineTest {
     server = new Script(new DataInputStream(fromClient), new DataOutputStream(toClient));
     server.start();
     AtomicBoolean open = new AtomicBoolean(true);
-    pipeline = new SftpPipeline(fromServer, toServer, open::get, () -> open.set(false));
+    pipeline = new SftpPipeline(pumped(fromServer), toServer, open::get, () -> open.set(false));
     pipeline.agree();
+  }
+
+  /**
+   * The server's answers handed over as an SSH session's thread does: whatever each read gives, in
+   * one write; closed at the end.
+   */
+  private static SftpAnswers pumped(java.io.InputStream fromServer) {
+    SftpAnswers answers = new SftpAnswers(256 * 1024);
+    Thread pump =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[4096];
+              try (answers) {
+                for (int n; (n = fromServer.read(buffer)) >= 0; ) {
+                  answers.write(buffer, 0, n);
+                }
+              } catch (IOException ended) {
+                // the server's side closed
+              }
+            },
+            "test-sftp-answers");
+    pump.setDaemon(true);
+    pump.start();
+    return answers;
   }
 
   @AfterEach
