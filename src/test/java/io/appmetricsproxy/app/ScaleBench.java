@@ -172,11 +172,17 @@ public final class ScaleBench {
         System.out.println(
             quiet.row(0) + " (no change, again: the one before still moved entries)");
       }
+      List<Tick> alone = new ArrayList<>();
+      for (int a = 0; a < 3; a++) {
+        alone.add(alone(nodes, wire));
+        System.out.println(
+            alone.get(a).row(0) + " (alone: every node's cycle, then only n1's round)");
+      }
       Summary s = new Summary(measured, tail, quiet);
       System.out.printf(
           "medians: round wall %.2f s, client CPU %.2f s, requests %d, handshakes %d,"
               + " unchanged bytes per peer %d (%d exchanges), change to served %.2f s (%d changes,"
-              + " %d not served in %d s); run %.0f s%n",
+              + " %d not served in %d s); round alone %.2f s, client CPU %.2f s; run %.0f s%n",
           s.wall,
           s.cpu,
           s.requests,
@@ -187,6 +193,8 @@ public final class ScaleBench {
           s.changes,
           s.lost,
           3 * interval,
+          Summary.median(alone.stream().map(Tick::wall).toList()),
+          Summary.median(alone.stream().map(Tick::cpu).toList()),
           (System.nanoTime() - started) / 1e9);
       return String.format(
           "replication-scale: nodes %d managers %d round_wall_s %.2f round_cpu_s %.2f requests %d"
@@ -264,18 +272,7 @@ public final class ScaleBench {
     int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
     Thread changer = new Thread(() -> change(nodes, count), "bench-changer");
     changer.start();
-    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
-    long requests = wire.requests.sum();
-    long handshakes = wire.handshakes.sum();
-    long jvm = processCpu();
-    cpu.start();
-    long t0 = System.nanoTime();
-    ReplicationReport report = nodes.get(0).proxy().replication().run();
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double clientCpu = cpu.stop();
-    double jvmCpu = (processCpu() - jvm) / 1e9;
-    long req = wire.requests.sum() - requests;
-    long hs = wire.handshakes.sum() - handshakes;
+    Round n1 = n1Round(nodes, wire);
     for (int m = 1; m < MANAGERS; m++) {
       long at = start + (long) (m * interval * 1e9 / MANAGERS);
       sleepUntil(at);
@@ -302,7 +299,54 @@ public final class ScaleBench {
     Map<String, String> after = generations(nodes);
     List<String> renewed =
         after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).sorted().toList();
-    return new Tick(wall, clientCpu, jvmCpu, req, hs, report, times, lost, renewed, scrapeFailures);
+    return n1.tick(times, lost, renewed, scrapeFailures);
+  }
+
+  /** Manager n1's round as measured: wall, its client threads' CPU, the JVM's, on the wire. */
+  private record Round(
+      double wall,
+      double cpu,
+      double jvmCpu,
+      long requests,
+      long handshakes,
+      ReplicationReport report) {
+    Tick tick(List<Double> served, int lost, List<String> renewed, int scrapeFailures) {
+      return new Tick(
+          wall, cpu, jvmCpu, requests, handshakes, report, served, lost, renewed, scrapeFailures);
+    }
+  }
+
+  private static Round n1Round(List<Node> nodes, WireCounters wire) throws InterruptedException {
+    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
+    long requests = wire.requests.sum();
+    long handshakes = wire.handshakes.sum();
+    long jvm = processCpu();
+    cpu.start();
+    long t0 = System.nanoTime();
+    ReplicationReport report = nodes.get(0).proxy().replication().run();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double clientCpu = cpu.stop();
+    return new Round(
+        wall,
+        clientCpu,
+        (processCpu() - jvm) / 1e9,
+        wire.requests.sum() - requests,
+        wire.handshakes.sum() - handshakes,
+        report);
+  }
+
+  /**
+   * Manager n1's round with nothing else running: every node's cycle first (each confirms its
+   * folder, as in an interval), then n1's round alone, answered by its peers' servers; no other
+   * manager, no cycle and no change meanwhile. What the round costs the manager itself, where in
+   * {@link #tick} the other 199 nodes' work of the interval shares this machine's cores (on a
+   * cluster each node has its own): every node takes every change and three manifests per interval,
+   * which grows with N times N in this one JVM whatever the design.
+   */
+  private Tick alone(List<Node> nodes, WireCounters wire) throws Exception {
+    cycleAll(nodes);
+    Thread.sleep(2000); // what the cycles started (snapshots, flushes) is over
+    return n1Round(nodes, wire).tick(List.of(), 0, List.of(), scrapeFailures(nodes));
   }
 
   /** The scrapes of every node's last cycle that failed. */
