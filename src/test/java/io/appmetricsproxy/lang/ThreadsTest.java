@@ -35,9 +35,7 @@ class ThreadsTest {
                     return null;
                   }));
         }
-        for (Future<?> f : running) {
-          f.get(5, TimeUnit.SECONDS);
-        }
+        awaitAll(running);
         Thread.sleep(5); // the threads are idle again before the next cycle
       }
       assertThat(names).hasSize(3).allMatch(n -> n.matches("test-pool-\\d+"));
@@ -74,9 +72,7 @@ class ThreadsTest {
       Thread.sleep(50);
       assertThat(atOnce).as("running while two are busy").hasValue(2);
       release.countDown();
-      for (Future<?> f : running) {
-        f.get(5, TimeUnit.SECONDS);
-      }
+      awaitAll(running);
       assertThat(done).hasValue(10);
       assertThat(most).hasValue(2);
       assertThat(names).hasSize(2);
@@ -106,5 +102,11 @@ class ThreadsTest {
     assertThatThrownBy(() -> pool.submit(() -> {}))
         .isInstanceOf(RejectedExecutionException.class)
         .hasMessageContaining("test-pool-");
+  }
+
+  private static void awaitAll(List<Future<?>> running) throws Exception {
+    for (Future<?> f : running) {
+      f.get(5, TimeUnit.SECONDS);
+    }
   }
 }

@@ -283,13 +283,7 @@ public class StoreTest {
 
   @Test
   void aRestartTakesTheLaterConfirmationsTheManifestHolds() throws IOException {
-    Store store = new Store(dir);
-    store.open();
-    store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
-    store.endCycle("n1", NOW, MAX_AGE);
-    keepFolder(store, NOW);
-    store.confirmLater("n2", NOW.plusSeconds(40));
-    store.flush(NOW.plusSeconds(40));
+    confirmedLaterThanItsAlive();
     assertThat(aliveOnDisk()).isEqualTo(NOW);
 
     Store reopened = new Store(dir);
@@ -323,6 +317,19 @@ public class StoreTest {
 
   @Test
   void aTouchOfAnEarlierConfirmationKeepsTheLaterOne() throws IOException {
+    Store store = confirmedLaterThanItsAlive();
+    // a peer that stat'ed the .alive (NOW) and holds the same generation confirmed at NOW + 20 s
+    store.touch("n2", Layout.ALIVE, NOW.plusSeconds(20));
+    assertThat(store.confirmation("n2").orElseThrow().confirmed())
+        .isEqualTo(NOW.plusSeconds(40).getEpochSecond());
+    assertThat(aliveOnDisk()).isEqualTo(NOW.plusSeconds(40));
+  }
+
+  /**
+   * A store serving its own entry and n2's folder kept at {@code NOW}, then confirmed 40 s later:
+   * less than {@link Store#ALIVE_LAG}, so n2's {@code .alive} still holds {@code NOW}.
+   */
+  private Store confirmedLaterThanItsAlive() throws IOException {
     Store store = new Store(dir);
     store.open();
     store.put(entry("n1", "a", "web-1", "web", "a 1\n", NOW));
@@ -330,10 +337,6 @@ public class StoreTest {
     keepFolder(store, NOW);
     store.confirmLater("n2", NOW.plusSeconds(40));
     store.flush(NOW.plusSeconds(40));
-    // a peer that stat'ed the .alive (NOW) and holds the same generation confirmed at NOW + 20 s
-    store.touch("n2", Layout.ALIVE, NOW.plusSeconds(20));
-    assertThat(store.confirmation("n2").orElseThrow().confirmed())
-        .isEqualTo(NOW.plusSeconds(40).getEpochSecond());
-    assertThat(aliveOnDisk()).isEqualTo(NOW.plusSeconds(40));
+    return store;
   }
 }
