@@ -1,5 +1,6 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.store.FolderMap;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Manifest;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -82,12 +82,11 @@ final class Exchange {
     }
     Tally tally = new Tally();
     String self = local.node();
-    for (Map.Entry<String, Manifest.Folder> f : theirs.get().folders().entrySet()) {
-      String node = f.getKey();
-      Manifest.Folder t = f.getValue();
-      Manifest.Folder m = mine.get().folders().get(node);
-      if (t.confirmed() > (m == null ? -1 : m.confirmed()) && !node.equals(self)) {
-        receive(local, peer, node, t, m, tally);
+    for (FolderMap.Pair p : FolderMap.join(mine.get().byNode(), theirs.get().byNode())) {
+      Manifest.Folder m = p.left();
+      Manifest.Folder t = p.right();
+      if (t != null && t.confirmed() > (m == null ? -1 : m.confirmed()) && !p.node().equals(self)) {
+        receive(local, peer, p.node(), t, m, tally);
       }
     }
     memo.forget(); // the .alive files may have changed behind a memo of them
@@ -156,17 +155,18 @@ final class Exchange {
     String self = local.node();
     String other = peer.node();
     Tally tally = new Tally();
-    TreeSet<String> nodes = new TreeSet<>(mine.folders().keySet());
-    nodes.addAll(theirs.folders().keySet());
-    Map<String, Manifest.Folder> after = new TreeMap<>(theirs.folders());
+    FolderMap.Builder after = new FolderMap.Builder(theirs.folders().size());
     List<Bundle.Folder> bundled = new ArrayList<>();
     long budget = theirs.takesFolders() ? Bundle.MAX_ENTRY_BYTES : 0; // bytes of entries to bundle
-    for (String node : nodes) {
-      Manifest.Folder m = mine.folders().get(node);
-      Manifest.Folder t = theirs.folders().get(node);
+    for (FolderMap.Pair p : FolderMap.join(mine.byNode(), theirs.byNode())) {
+      String node = p.node();
+      Manifest.Folder m = p.left();
+      Manifest.Folder t = p.right();
       long mc = m == null ? -1 : m.confirmed();
       long tc = t == null ? -1 : t.confirmed();
+      Manifest.Folder held = t; // what the peer holds after this exchange
       if (mc > tc && !node.equals(other)) {
+        held = m;
         if (!m.sameGeneration(t)) { // same generation: the manifest carries the confirmation
           long room = budget;
           Optional<Bundle.Folder> folder =
@@ -176,19 +176,20 @@ final class Exchange {
           if (folder.isPresent() && !folder.get().asListed()) {
             // a file of it was replaced once listed (a cycle here, a peer's copy): the peer would
             // refuse the whole upload; it keeps its copy, and the next exchange sends this one
-            continue;
-          }
-          if (folder.isPresent()) {
+            held = t;
+          } else if (folder.isPresent()) {
             bundled.add(folder.get());
             budget -= folder.get().sentBytes();
           } else {
             byte[] written = copy(local, peer, node, mc, m.alive(), tally, true);
-            m = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
+            held = new Manifest.Folder(mc, Manifest.Folder.generationOf(written));
           }
         }
-        after.put(node, m);
       } else if (receive && tc > mc && !node.equals(self)) {
         receive(local, peer, node, t, m, tally);
+      }
+      if (held != null) {
+        after.add(node, held);
       }
     }
     for (Bundle.Folder f : bundled) {
@@ -197,10 +198,11 @@ final class Exchange {
     }
     memo.forget(); // the .alive files may have changed behind a memo of them
     try {
-      byte[] manifest = new Manifest(after).format();
+      FolderMap folders = after.build();
+      byte[] manifest = new Manifest(folders).format();
       peer.writeManifest(bundled.isEmpty() ? manifest : Bundle.upload(manifest, bundled));
       if (tally.errors.isEmpty()) {
-        memo.left(new Manifest(after, theirs.takesFolders()));
+        memo.left(new Manifest(folders, theirs.takesFolders()));
       }
     } catch (ReplicationException e) {
       // what moved stays; the next exchange finds the old manifest and lists those folders again

@@ -1,10 +1,8 @@
 package io.appmetricsproxy.store;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Every node folder a store holds, in one small file at the root of its shared folder ({@link
@@ -124,7 +122,12 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
   }
 
   public Manifest {
-    folders = Collections.unmodifiableMap(new TreeMap<>(folders));
+    folders = FolderMap.of(folders);
+  }
+
+  /** {@link #folders}, as what they are: in the order of their node names. */
+  public FolderMap byNode() {
+    return (FolderMap) folders;
   }
 
   /** A plain manifest (version 1): what a client writes. */
@@ -201,7 +204,8 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
       if (!end.equals("end " + count) || ages.length != count + 1 || !ages[0].equals(AGES)) {
         return Optional.empty();
       }
-      Map<String, Folder> folders = new TreeMap<>();
+      String[] nodes = new String[count];
+      Folder[] folders = new Folder[count];
       for (int i = 1; i <= count; i++) {
         String line = lines[i];
         int space = line.indexOf(' ');
@@ -211,12 +215,11 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
           return Optional.empty(); // validGeneration: no second space either
         }
         long age = Long.parseLong(ages[i]);
-        String generation = held.equals(NONE) ? "" : held;
-        if (folders.put(node, new Folder(Math.subtractExact(asOf, age), generation)) != null) {
-          return Optional.empty(); // one folder twice
-        }
+        nodes[i - 1] = node;
+        folders[i - 1] = new Folder(Math.subtractExact(asOf, age), held.equals(NONE) ? "" : held);
       }
-      return Optional.of(new Manifest(folders, takesFolders));
+      // empty where one folder comes twice
+      return FolderMap.ofPairs(nodes, folders).map(f -> new Manifest(f, takesFolders));
     } catch (NumberFormatException | ArithmeticException e) {
       return Optional.empty();
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -563,7 +564,8 @@ public final class Store {
    * manager reads it twice per peer and round: 400 times a round at 200 nodes).
    */
   private static final class Folders {
-    private final Map<String, Manifest.Folder> map = new ConcurrentHashMap<>();
+    // in the order of the node names, which a manifest keeps: made from it in N steps
+    private final Map<String, Manifest.Folder> map = new ConcurrentSkipListMap<>();
     private final AtomicLong changes = new AtomicLong();
     private volatile Made made = new Made(-1, null);
 
@@ -598,7 +600,7 @@ public final class Store {
       Made m = made;
       long now = changes.get();
       if (m.changes != now) {
-        m = new Made(now, new Manifest(Map.copyOf(map), true)); // Arrivals takes folders
+        m = new Made(now, new Manifest(FolderMap.of(map), true)); // Arrivals takes folders
         made = m;
       }
       return m.manifest;

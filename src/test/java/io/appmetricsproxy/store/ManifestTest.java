@@ -78,6 +78,30 @@ class ManifestTest {
         .hasValueSatisfying(p -> assertThat(p.takesFolders()).isFalse());
   }
 
+  /** Folder lines out of order (not what a store writes, but nothing says they must be): sorted. */
+  @Test
+  void foldersOutOfOrderReadAsTheSameFolders() {
+    Manifest m =
+        new Manifest(
+            Map.of(
+                "n1",
+                new Folder(AS_OF - 5, "1"),
+                "n2",
+                new Folder(AS_OF, "2"),
+                "n3",
+                new Folder(AS_OF - 1, "-")));
+
+    assertThat(
+            Manifest.parse(
+                bytes("amp-manifest 1 1764600000\nn3 -\nn1 1\nn2 2\nages 1 5 0\nend 3\n")))
+        .contains(m);
+    assertThat(
+            Manifest.parse(
+                bytes("amp-manifest 1 1764600000\nn2 2\nn1 1\nn2 3\nages 0 5 0\nend 3\n")))
+        .as("one folder twice, apart")
+        .isEmpty();
+  }
+
   @Test
   void aTornManifestIsNone() {
     byte[] whole =
