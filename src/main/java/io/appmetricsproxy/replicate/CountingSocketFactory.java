@@ -1,6 +1,7 @@
 package io.appmetricsproxy.replicate;
 
 import com.jcraft.jsch.SocketFactory;
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -39,9 +40,18 @@ final class CountingSocketFactory implements SocketFactory {
     return socket;
   }
 
+  /**
+   * Buffered above the count: JSch reads each packet in two reads (its length, then the rest), and
+   * the version line byte by byte, each a system call on the socket itself; answers that come
+   * together (a pipeline's) are then read in one.
+   */
   @Override
   public InputStream getInputStream(Socket socket) throws IOException {
-    return new FilterInputStream(socket.getInputStream()) {
+    return new BufferedInputStream(counting(socket.getInputStream()), 32 * 1024);
+  }
+
+  private InputStream counting(InputStream in) {
+    return new FilterInputStream(in) {
       @Override
       public int read() throws IOException {
         int b = super.read();

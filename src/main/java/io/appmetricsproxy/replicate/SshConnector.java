@@ -76,6 +76,7 @@ public final class SshConnector {
       // zlib with its history (JSch's own classes are Huffman-only), by the JDK's zlib
       session.setConfig("zlib@openssh.com", NATIVE_ZLIB);
       session.setConfig("zlib", NATIVE_ZLIB);
+      session.setConfig("compression_level", String.valueOf(SshZlib.LEVEL));
       session.setTimeout(millis);
       session.connect(millis);
     } catch (JSchException | ReplicationException e) {

@@ -184,39 +184,66 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
     return last.equals("end " + (lines - 3)); // header, folders..., ages, end
   }
 
-  /** The manifest {@code bytes} hold; empty when they are not one as a whole. */
+  /**
+   * The manifest {@code bytes} hold; empty when they are not one as a whole. Read in place, by
+   * positions in one string of the whole (an exchange reads one per peer and round): only the node
+   * names and generations become strings of their own.
+   */
   public static Optional<Manifest> parse(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
+    // every byte a char: what is not ASCII fails the checks of names, generations and numbers
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
     boolean takesFolders = text.startsWith(HEADER_TAKING_FOLDERS);
     if (!(takesFolders || text.startsWith(HEADER)) || !text.endsWith("\n")) {
       return Optional.empty();
     }
-    String[] lines = text.split("\n", -1);
-    // lines: header, folders..., "ages ...", "end <n>", "" (after the last newline)
-    if (lines.length < 4 || !lines[lines.length - 1].isEmpty()) {
+    // lines: header, folders..., "ages ...", "end <n>"; each ends with a newline
+    int lines = 0;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      lines++;
+    }
+    if (lines < 3) {
       return Optional.empty();
     }
+    int count = lines - 3;
     try {
-      long asOf = Long.parseLong(lines[0].substring(HEADER.length()));
-      String end = lines[lines.length - 2];
-      int count = lines.length - 4;
-      String[] ages = lines[lines.length - 3].split(" ", -1);
-      if (!end.equals("end " + count) || ages.length != count + 1 || !ages[0].equals(AGES)) {
-        return Optional.empty();
-      }
+      int headerEnd = text.indexOf('\n');
+      long asOf = Long.parseLong(text, HEADER.length(), headerEnd, 10);
       String[] nodes = new String[count];
-      Folder[] folders = new Folder[count];
-      for (int i = 1; i <= count; i++) {
-        String line = lines[i];
-        int space = line.indexOf(' ');
-        String node = space < 0 ? "" : line.substring(0, space);
-        String held = space < 0 ? "" : line.substring(space + 1);
+      String[] generations = new String[count];
+      int line = headerEnd + 1;
+      for (int i = 0; i < count; i++) {
+        int lineEnd = text.indexOf('\n', line);
+        int space = text.indexOf(' ', line);
+        if (space < 0 || space > lineEnd) {
+          return Optional.empty();
+        }
+        String node = text.substring(line, space);
+        String held = text.substring(space + 1, lineEnd);
         if (!Layout.valid(node) || !(held.equals(NONE) || validGeneration(held))) {
           return Optional.empty(); // validGeneration: no second space either
         }
-        long age = Long.parseLong(ages[i]);
-        nodes[i - 1] = node;
-        folders[i - 1] = new Folder(Math.subtractExact(asOf, age), held.equals(NONE) ? "" : held);
+        nodes[i] = node;
+        generations[i] = held.equals(NONE) ? "" : held;
+        line = lineEnd + 1;
+      }
+      int agesEnd = text.indexOf('\n', line);
+      if (!text.startsWith(AGES, line) || !text.startsWith("end " + count + "\n", agesEnd + 1)) {
+        return Optional.empty();
+      }
+      Folder[] folders = new Folder[count];
+      int at = line + AGES.length(); // at each age's space
+      for (int i = 0; i < count; i++) {
+        if (at >= agesEnd || text.charAt(at) != ' ') {
+          return Optional.empty();
+        }
+        int next = text.indexOf(' ', at + 1);
+        int ageEnd = next < 0 || next > agesEnd ? agesEnd : next;
+        long age = Long.parseLong(text, at + 1, ageEnd, 10);
+        folders[i] = new Folder(Math.subtractExact(asOf, age), generations[i]);
+        at = ageEnd;
+      }
+      if (at != agesEnd) {
+        return Optional.empty(); // more ages than folders
       }
       // empty where one folder comes twice
       return FolderMap.ofPairs(nodes, folders).map(f -> new Manifest(f, takesFolders));

@@ -102,6 +102,16 @@ class ManifestTest {
         .isEmpty();
   }
 
+  /** Folders named as the lines after them, and ages with the signs a number may have. */
+  @Test
+  void foldersAreTheLinesBetweenTheHeaderAndTheLastTwo() {
+    assertThat(
+            Manifest.parse(bytes("amp-manifest 1 1764600000\nages 1\nend -\nages +3 -2\nend 2\n")))
+        .contains(
+            new Manifest(
+                Map.of("ages", new Folder(AS_OF - 3, "1"), "end", new Folder(AS_OF + 2, ""))));
+  }
+
   @Test
   void aTornManifestIsNone() {
     byte[] whole =
@@ -129,6 +139,17 @@ class ManifestTest {
           "amp-manifest 1 x\nages\nend 0\n",
           "amp-manifest 1 1764600000\nn1 1\nages -9223372036854775808\nend 1\n", // overflows
           "amp-manifest 1 1764600000\nages\nend 0\nextra\n",
+          "amp-manifest 1 1764600000\nn1 1\nages  0\nend 1\n", // two spaces
+          "amp-manifest 1 1764600000\nn1 1\nages 0 \nend 1\n", // a space after the last age
+          "amp-manifest 1 1764600000\nages \nend 0\n",
+          "amp-manifest 1 1764600000\nn1 1\nagesX 0\nend 1\n",
+          "amp-manifest 1 1764600000\nn1 1\nend 1\n", // no ages line
+          "amp-manifest 1 1764600000\nn1\nages 0\nend 1\n", // no generation
+          "amp-manifest 1 1764600000\nn\u00e9 1\nages 0\nend 1\n", // not ASCII
+          "amp-manifest 1 1764600000\nn1 \u00e9\nages 0\nend 1\n",
+          "amp-manifest 1 \nages\nend 0\n", // no as-of
+          "amp-manifest 1 1764600000\nages\nend 0", // no last newline
+          "amp-manifest 1 1764600000\nages\nend 00\n",
         }) {
       assertThat(Manifest.parse(bytes(text))).as(text).isEmpty();
     }

@@ -94,6 +94,7 @@ public final class ReplicationServer implements AutoCloseable {
               .build();
       sftp.addSftpEventListener(new LayoutEvents(guard));
       sshd.setSubsystemFactories(List.of(sftp));
+      sshd.setCompressionFactories(Zlib.atLevel(sshd.getCompressionFactories()));
       sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
       sshd.addSessionListener(guard);
       sshd.setIoServiceEventListener(new SessionCap());
