@@ -80,6 +80,12 @@ interface RemoteStore extends AutoCloseable {
     return true;
   }
 
+  /** An exchange starts on this connection (a new one, or one kept since the round before). */
+  default void active() {}
+
+  /** The exchange ended; the connection is kept for the next round. */
+  default void idle() {}
+
   /** Bytes sent on the wire since this was opened, protocol included; 0 where there is no wire. */
   default long bytesSent() {
     return 0;

@@ -227,6 +227,7 @@ public final class Replicator implements AutoCloseable {
     try {
       Connection kept = connections.get(peer.key());
       remote = connection(peer, t);
+      remote.active();
       boolean reused = kept != null && kept.remote() == remote;
       // a new connection's handshake is part of its first exchange
       long sent = reused ? remote.bytesSent() : 0;
@@ -241,6 +242,7 @@ public final class Replicator implements AutoCloseable {
         // a kept connection the peer had closed (restarted, idle timeout): once more on a new one
         drop(peer);
         remote = connection(peer, t);
+        remote.active();
         sent = 0;
         received = 0;
         first = exchange.pull(local, remote, memo(peer));
@@ -341,6 +343,7 @@ public final class Replicator implements AutoCloseable {
       } else {
         failing(peer, error.get());
       }
+      remote.idle(); // kept for the next round
       return new PeerReport(
           peer.name(),
           peer.address(),

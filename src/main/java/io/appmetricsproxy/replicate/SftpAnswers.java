@@ -3,6 +3,8 @@ package io.appmetricsproxy.replicate;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ final class SftpAnswers extends OutputStream {
   private static final long LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final int maxAnswer;
+  private final Duration silence;
+  private final long silenceNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<byte[]> whole = new ArrayDeque<>();
@@ -33,12 +37,18 @@ final class SftpAnswers extends OutputStream {
   private int wanted = Integer.MAX_VALUE;
   private boolean closed;
   private IOException broken;
+  private long lastBytes = System.nanoTime();
 
   /**
    * @param maxAnswer the longest answer taken (length and type included); a longer one breaks it
+   * @param silence how long a reader waits without any bytes coming: the pipeline's own read
+   *     timeout, so that a silent peer is found whatever the session's socket timeout is between
+   *     rounds ({@link SftpRemote#idle})
    */
-  SftpAnswers(int maxAnswer) {
+  SftpAnswers(int maxAnswer, Duration silence) {
     this.maxAnswer = maxAnswer;
+    this.silenceNanos = silence.toNanos();
+    this.silence = silence;
   }
 
   @Override
@@ -59,6 +69,7 @@ final class SftpAnswers extends OutputStream {
       }
       System.arraycopy(b, off, partial, filled, len);
       filled += len;
+      lastBytes = System.nanoTime();
       split();
       if (whole.size() >= wanted || broken != null) {
         arrived.signal();
@@ -113,13 +124,19 @@ final class SftpAnswers extends OutputStream {
   byte[] next(int count, BooleanSupplier open) throws IOException {
     lock.lock();
     try {
+      long since = System.nanoTime();
       while (whole.size() < count && !closed && broken == null) {
         wanted = count;
-        if (arrived.awaitNanos(LOOK_NANOS) <= 0 && whole.size() < count && !open.getAsBoolean()) {
+        long quiet = System.nanoTime() - Math.max(since, lastBytes);
+        if (quiet >= silenceNanos) {
+          throw new SocketTimeoutException("no answer within " + SshConnector.seconds(silence));
+        }
+        if (arrived.awaitNanos(Math.min(LOOK_NANOS, silenceNanos - quiet)) <= 0
+            && whole.size() < count
+            && !open.getAsBoolean()) {
           closed = true;
         }
       }
-      wanted = Integer.MAX_VALUE;
       if (!whole.isEmpty()) { // those before a broken one are whole
         return whole.poll();
       }
@@ -131,6 +148,7 @@ final class SftpAnswers extends OutputStream {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } finally {
+      wanted = Integer.MAX_VALUE;
       lock.unlock();
     }
   }

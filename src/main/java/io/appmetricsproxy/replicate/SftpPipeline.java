@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
@@ -90,7 +91,7 @@ final class SftpPipeline implements AutoCloseable {
   static SftpPipeline open(Session session, int timeoutMillis) throws JSchException, IOException {
     ChannelSubsystem channel = (ChannelSubsystem) session.openChannel("subsystem");
     channel.setSubsystem("sftp");
-    SftpAnswers answers = new SftpAnswers(MAX_REPLY);
+    SftpAnswers answers = new SftpAnswers(MAX_REPLY, Duration.ofMillis(timeoutMillis));
     channel.setOutputStream(answers); // closed by the channel when it ends
     OutputStream out = channel.getOutputStream();
     channel.connect(timeoutMillis);

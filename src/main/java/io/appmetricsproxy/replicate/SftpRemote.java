@@ -2,6 +2,7 @@ package io.appmetricsproxy.replicate;
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.ChannelSftp.LsEntry;
+import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
@@ -29,6 +30,8 @@ final class SftpRemote implements RemoteStore {
   private final ChannelSftp sftp;
   private final CountingSocketFactory wire;
   private final SftpPipeline pipeline;
+  private final int activeMillis;
+  private final int idleMillis;
 
   /**
    * Whether the last manifest read says the peer is a proxy's store, whose server takes a manifest
@@ -42,18 +45,52 @@ final class SftpRemote implements RemoteStore {
   /**
    * @param pipeline the manifest's read and write in fewer round trips, or null where the server
    *     refused a second channel: then by {@code sftp}
+   * @param activeMillis the socket's read timeout during an exchange (the session's)
+   * @param idleMillis the socket's read timeout between exchanges, where there is a pipeline
    */
   SftpRemote(
       Peer peer,
       Session session,
       ChannelSftp sftp,
       SftpPipeline pipeline,
-      CountingSocketFactory wire) {
+      CountingSocketFactory wire,
+      int activeMillis,
+      int idleMillis) {
     this.peer = peer;
     this.session = session;
     this.sftp = sftp;
     this.pipeline = pipeline;
     this.wire = wire;
+    this.activeMillis = activeMillis;
+    this.idleMillis = idleMillis;
+  }
+
+  /**
+   * JSch reads the socket with the session's timeout, and sends a keepalive each time it passes
+   * without a packet; with the timeout of an exchange (5 s) a kept session did so about twice an
+   * interval, often during the next round. An exchange begins with the manifest's read by the
+   * pipeline, which waits only as long as that timeout on its own ({@link SftpAnswers}), so a
+   * session between rounds can read with a longer one: a peer that went silent meanwhile is found
+   * at the next exchange as before, one that closed its end at once.
+   */
+  @Override
+  public void active() {
+    readTimeout(activeMillis);
+  }
+
+  @Override
+  public void idle() {
+    if (pipeline != null) {
+      readTimeout(idleMillis);
+    }
+  }
+
+  private void readTimeout(int millis) {
+    try {
+      session.setTimeout(millis);
+    } catch (JSchException e) {
+      // the socket is closed: the next exchange finds the connection closed
+    }
   }
 
   /** Bytes written to the peer's socket since the session opened, SSH framing included. */

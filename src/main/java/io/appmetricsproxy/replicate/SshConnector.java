@@ -34,6 +34,13 @@ public final class SshConnector {
   private final Duration timeout;
 
   /**
+   * The socket's read timeout of a kept session between rounds ({@link SftpRemote#idle}): at its
+   * end JSch sends a keepalive, which also keeps the connection through NATs and the server's idle
+   * timeout (5 minutes for a proxy's).
+   */
+  static final Duration IDLE_READ_TIMEOUT = Duration.ofMinutes(2);
+
+  /**
    * @param pins where host keys are pinned
    * @param user the login on every peer
    * @param password the SSHPASS setting, the same on every node; never logged
@@ -88,12 +95,17 @@ public final class SshConnector {
       sftp.connect(millis);
       logger.fine(() -> "Opened SFTP with " + describe(peer));
       SftpPipeline pipeline = pipelined ? pipeline(peer, session, millis) : null;
-      return new SftpRemote(peer, session, sftp, pipeline, wire);
+      return new SftpRemote(peer, session, sftp, pipeline, wire, millis, idleMillis());
     } catch (JSchException | RuntimeException e) {
       disconnect(session);
       throw new ReplicationException(
           describe(peer) + ": the SSH server refused the SFTP subsystem: " + e.getMessage(), e);
     }
+  }
+
+  private int idleMillis() {
+    Duration idle = timeout.compareTo(IDLE_READ_TIMEOUT) > 0 ? timeout : IDLE_READ_TIMEOUT;
+    return (int) Math.min(idle.toMillis(), Integer.MAX_VALUE);
   }
 
   /** The second channel, or null where the server refuses it (e.g. OpenSSH's MaxSessions 1). */
@@ -183,7 +195,7 @@ public final class SshConnector {
     };
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 

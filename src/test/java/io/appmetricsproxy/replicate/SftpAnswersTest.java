@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class SftpAnswersTest {
+  private static final java.time.Duration SILENCE = java.time.Duration.ofSeconds(5);
+
   /** An SFTP message: length, type 101 (STATUS), id, status 0. */
   private static byte[] status(int id) {
     return ByteBuffer.allocate(4 + 9).putInt(9).put((byte) 101).putInt(id).putInt(0).array();
@@ -26,7 +28,7 @@ class SftpAnswersTest {
 
   @Test
   void answersAreCutWholeWhateverThePacketsHold() throws IOException {
-    SftpAnswers answers = new SftpAnswers(1024);
+    SftpAnswers answers = new SftpAnswers(1024, SILENCE);
     ByteArrayOutputStream three = new ByteArrayOutputStream();
     three.write(status(1));
     three.write(status(2));
@@ -45,7 +47,7 @@ class SftpAnswersTest {
 
   @Test
   void aReaderWaitsUntilTheWholeBatchCame() throws Exception {
-    SftpAnswers answers = new SftpAnswers(1024);
+    SftpAnswers answers = new SftpAnswers(1024, SILENCE);
     CompletableFuture<byte[]> first =
         CompletableFuture.supplyAsync(
             () -> {
@@ -67,7 +69,7 @@ class SftpAnswersTest {
 
   @Test
   void theWholeOnesBeforeABadLengthAreTakenThenItBreaks() throws IOException {
-    SftpAnswers answers = new SftpAnswers(64);
+    SftpAnswers answers = new SftpAnswers(64, SILENCE);
     answers.write(status(1));
     answers.write(ByteBuffer.allocate(8).putInt(65).putInt(0).array());
 
@@ -79,14 +81,47 @@ class SftpAnswersTest {
 
   @Test
   void aChannelThatEndsEndsTheWait() throws Exception {
-    SftpAnswers answers = new SftpAnswers(1024);
+    SftpAnswers answers = new SftpAnswers(1024, SILENCE);
     answers.write(status(1));
     answers.close();
     assertThat(id(answers.next(2, () -> true))).isEqualTo(1);
     assertThatThrownBy(() -> answers.next(1, () -> true)).isInstanceOf(EOFException.class);
 
     // one that closed without a word: seen within a second of waiting
-    SftpAnswers silent = new SftpAnswers(1024);
+    SftpAnswers silent = new SftpAnswers(1024, SILENCE);
     assertThatThrownBy(() -> silent.next(1, () -> false)).isInstanceOf(EOFException.class);
+  }
+
+  /**
+   * A reader waits as long as bytes keep coming, each part of an answer starting the silence anew,
+   * and no longer than the silence after the last of them: the pipeline's own read timeout.
+   */
+  @Test
+  void aReaderWaitsNoLongerThanTheSilenceSinceTheLastBytes() throws Exception {
+    SftpAnswers answers = new SftpAnswers(1024, java.time.Duration.ofMillis(400));
+    byte[] one = status(1);
+    CompletableFuture<byte[]> reading =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return answers.next(1, () -> true);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    for (int i = 0; i < one.length; i++) { // a byte every 100 ms: 1.3 s in all, past the silence
+      Thread.sleep(100);
+      answers.write(one, i, 1);
+    }
+    assertThat(id(reading.get(5, TimeUnit.SECONDS))).isEqualTo(1);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> answers.next(1, () -> true))
+        .isInstanceOf(java.net.SocketTimeoutException.class)
+        .hasMessage("no answer within 400 ms");
+    assertThat((System.nanoTime() - start) / 1e6).isBetween(350.0, 2000.0);
+    // what comes after is taken as it comes: the wait was given up, nothing broken
+    answers.write(status(2));
+    assertThat(id(answers.next(1, () -> true))).isEqualTo(2);
   }
 }

@@ -53,7 +53,7 @@ class SftpPipelineTest {
    * one write; closed at the end.
    */
   private static SftpAnswers pumped(java.io.InputStream fromServer) {
-    SftpAnswers answers = new SftpAnswers(256 * 1024);
+    SftpAnswers answers = new SftpAnswers(256 * 1024, java.time.Duration.ofSeconds(5));
     Thread pump =
         new Thread(
             () -> {

@@ -100,6 +100,36 @@ class SftpRemoteTest extends SftpRemoteContract {
             SftpConstants.SSH_FXP_EXTENDED); // posix-rename@openssh.com
   }
 
+  /**
+   * JSch sends a keepalive each time its socket's read timeout passes without a packet: during an
+   * exchange after the exchange's timeout, between rounds only after {@link
+   * SshConnector#IDLE_READ_TIMEOUT}. The session stays usable either way.
+   */
+  @Test
+  void aKeptSessionSendsNoKeepalivesBetweenRounds() throws Exception {
+    SshConnector quick =
+        new SshConnector(
+            pins, MinaSftpServer.USER, MinaSftpServer.PASSWORD, Duration.ofMillis(300));
+    try (SftpRemote kept = quick.open(peer())) {
+      kept.active();
+      kept.manifest();
+      long before = kept.bytesSent();
+      Thread.sleep(1_000); // three timeouts of 300 ms: three keepalives
+      assertThat(kept.bytesSent()).isGreaterThan(before);
+
+      kept.idle();
+      Thread.sleep(500); // the read under way ends with the 300 ms it began with
+      long idle = kept.bytesSent();
+      Thread.sleep(1_000);
+      assertThat(kept.bytesSent()).isEqualTo(idle);
+
+      kept.active();
+      kept.manifest();
+      assertThat(kept.isOpen()).isTrue();
+      assertThat(kept.bytesSent()).isGreaterThan(idle);
+    }
+  }
+
   @Test
   void theFirstKeyIsPinnedUnderThePeerKey() throws Exception {
     String line = Files.readString(pins.file()).trim();
