@@ -205,6 +205,122 @@ class ReplicationFaultsTest {
     acceptor.join(5000);
   }
 
+  /**
+   * A kept session whose peer goes silent between rounds (a relay that stops forwarding, as a node
+   * that froze or a link that dropped without a word): between rounds the session reads with a
+   * timeout of minutes, and the next round's exchange with that peer still ends after {@code
+   * REPLICATION_TIMEOUT} of silence, with that reason, within the round.
+   */
+  @Test
+  void aKeptSessionWhosePeerWentSilentBetweenRoundsEndsWithinTheTimeout() throws Exception {
+    Store w = node("w", dir.resolve("w"), "w1");
+    SshTransport worker = transport("w", w);
+    Relay relay = closed(new Relay(worker.transport().port()));
+    Store m = node("m", dir.resolve("m"), "m1");
+    SshTransport manager = transport("m", m);
+    Peer peer = peer("w", relay.port());
+    Replicator replicator =
+        closed(
+            new Replicator(
+                () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peer), true, List.of()),
+                Optional.of(manager.transport()),
+                Optional.empty(),
+                m,
+                1 << 20,
+                Duration.ofSeconds(4),
+                ReplicationSettings.DEFAULT_CONCURRENCY,
+                () -> {},
+                Clock.systemUTC()));
+    assertThat(replicator.round().peers().get(0).error()).isEmpty();
+    assertThat(w.confirmation("m")).isEqualTo(m.confirmation("m"));
+    // between rounds: the read under way ends after the exchange's 1 s, and the next one waits 2
+    // min
+    Thread.sleep(2_500);
+
+    relay.freeze();
+    long start = System.nanoTime();
+    ReplicationReport silent = replicator.round();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    assertThat(silent.peers().get(0).error())
+        .hasValueSatisfying(e -> assertThat(e).endsWith("no answer within 1 s"));
+    assertThat(relay.connections()).as("one kept session, not a new one per round").isEqualTo(1);
+  }
+
+  /** Forwards TCP to a port on loopback until frozen; then holds what comes, and sends nothing. */
+  private static final class Relay implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean frozen;
+
+    Relay(int target) throws IOException {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    Socket in = server.accept();
+                    Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+                    sockets.add(in);
+                    sockets.add(out);
+                    connections.incrementAndGet();
+                    pump(in, out);
+                    pump(out, in);
+                  }
+                } catch (IOException ignored) {
+                  // closed at the end of the test
+                }
+              },
+              "relay");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void pump(Socket from, Socket to) {
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] b = new byte[8192];
+                try {
+                  for (int n; (n = from.getInputStream().read(b)) > 0; ) {
+                    while (frozen) {
+                      Thread.sleep(10);
+                    }
+                    to.getOutputStream().write(b, 0, n);
+                  }
+                } catch (IOException | InterruptedException ignored) {
+                  // one side closed
+                }
+              },
+              "relay-pump");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    void freeze() {
+      frozen = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (sockets) {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+    }
+  }
+
   @Test
   void aPeerWithAFullDiskIsAClearErrorAndTheOthersGetTheirEntries() throws Exception {
     Path fullFolder = dir.resolve("full");
