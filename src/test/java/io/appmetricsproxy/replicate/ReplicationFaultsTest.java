@@ -86,19 +86,22 @@ class ReplicationFaultsTest {
 
   private ReplicationReport round(Store self, SshTransport transport, Peer... peers)
       throws InterruptedException {
-    Replicator replicator =
-        closed(
-            new Replicator(
-                () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of()),
-                Optional.of(transport.transport()),
-                Optional.empty(),
-                self,
-                1 << 20,
-                Duration.ofSeconds(4),
-                ReplicationSettings.DEFAULT_CONCURRENCY,
-                () -> {},
-                Clock.systemUTC()));
-    return replicator.round();
+    return replicator(self, transport, peers).round();
+  }
+
+  /** A manager's replicator with {@code peers}, rounds of 4 s at most. */
+  private Replicator replicator(Store self, SshTransport transport, Peer... peers) {
+    return closed(
+        new Replicator(
+            () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peers), true, List.of()),
+            Optional.of(transport.transport()),
+            Optional.empty(),
+            self,
+            1 << 20,
+            Duration.ofSeconds(4),
+            ReplicationSettings.DEFAULT_CONCURRENCY,
+            () -> {},
+            Clock.systemUTC()));
   }
 
   @Test
@@ -218,19 +221,7 @@ class ReplicationFaultsTest {
     Relay relay = closed(new Relay(worker.transport().port()));
     Store m = node("m", dir.resolve("m"), "m1");
     SshTransport manager = transport("m", m);
-    Peer peer = peer("w", relay.port());
-    Replicator replicator =
-        closed(
-            new Replicator(
-                () -> new Peers(Role.MANAGER, Optional.of("m-id"), List.of(peer), true, List.of()),
-                Optional.of(manager.transport()),
-                Optional.empty(),
-                m,
-                1 << 20,
-                Duration.ofSeconds(4),
-                ReplicationSettings.DEFAULT_CONCURRENCY,
-                () -> {},
-                Clock.systemUTC()));
+    Replicator replicator = replicator(m, manager, peer("w", relay.port()));
     assertThat(replicator.round().peers().get(0).error()).isEmpty();
     assertThat(w.confirmation("m")).isEqualTo(m.confirmation("m"));
     // between rounds: the read under way ends after the exchange's 1 s, and the next one waits 2

@@ -48,15 +48,7 @@ class SftpAnswersTest {
   @Test
   void aReaderWaitsUntilTheWholeBatchCame() throws Exception {
     SftpAnswers answers = new SftpAnswers(1024, SILENCE);
-    CompletableFuture<byte[]> first =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return answers.next(3, () -> true);
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<byte[]> first = reading(answers, 3);
     answers.write(status(1));
     answers.write(status(2));
     assertThatThrownBy(() -> first.get(200, TimeUnit.MILLISECONDS))
@@ -100,15 +92,7 @@ class SftpAnswersTest {
   void aReaderWaitsNoLongerThanTheSilenceSinceTheLastBytes() throws Exception {
     SftpAnswers answers = new SftpAnswers(1024, java.time.Duration.ofMillis(400));
     byte[] one = status(1);
-    CompletableFuture<byte[]> reading =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return answers.next(1, () -> true);
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<byte[]> reading = reading(answers, 1);
     for (int i = 0; i < one.length; i++) { // a byte every 100 ms: 1.3 s in all, past the silence
       Thread.sleep(100);
       answers.write(one, i, 1);
@@ -123,5 +107,17 @@ class SftpAnswersTest {
     // what comes after is taken as it comes: the wait was given up, nothing broken
     answers.write(status(2));
     assertThat(id(answers.next(1, () -> true))).isEqualTo(2);
+  }
+
+  /** {@code answers.next(count, …)} on a thread of its own. */
+  private static CompletableFuture<byte[]> reading(SftpAnswers answers, int count) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return answers.next(count, () -> true);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }
