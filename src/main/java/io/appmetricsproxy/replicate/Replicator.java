@@ -227,7 +227,6 @@ public final class Replicator implements AutoCloseable {
     try {
       Connection kept = connections.get(peer.key());
       remote = connection(peer, t);
-      remote.active();
       boolean reused = kept != null && kept.remote() == remote;
       // a new connection's handshake is part of its first exchange
       long sent = reused ? remote.bytesSent() : 0;
@@ -242,7 +241,6 @@ public final class Replicator implements AutoCloseable {
         // a kept connection the peer had closed (restarted, idle timeout): once more on a new one
         drop(peer);
         remote = connection(peer, t);
-        remote.active();
         sent = 0;
         received = 0;
         first = exchange.pull(local, remote, memo(peer));
@@ -264,16 +262,22 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  /** The peer's kept connection, or a new one (to its current address). */
+  /**
+   * The peer's kept connection, or a new one (to its current address), made ready for an exchange
+   * ({@link RemoteStore#active}).
+   */
   private RemoteStore connection(Peer peer, Transport t) {
     Connection c = connections.get(peer.key());
+    RemoteStore remote;
     if (c != null && c.address().equals(peer.address()) && c.remote().isOpen()) {
-      return c.remote();
+      remote = c.remote();
+    } else {
+      drop(peer);
+      remote = t.connector().apply(peer);
+      connections.put(peer.key(), new Connection(peer.address(), remote));
+      memo(peer).acceptManifest(); // a new connection may reach a newer version
     }
-    drop(peer);
-    RemoteStore remote = t.connector().apply(peer);
-    connections.put(peer.key(), new Connection(peer.address(), remote));
-    memo(peer).acceptManifest(); // a new connection may reach a newer version
+    remote.active();
     return remote;
   }
 

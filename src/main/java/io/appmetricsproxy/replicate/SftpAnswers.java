@@ -28,7 +28,6 @@ final class SftpAnswers extends OutputStream {
 
   private final int maxAnswer;
   private final Duration silence;
-  private final long silenceNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<byte[]> whole = new ArrayDeque<>();
@@ -47,7 +46,6 @@ final class SftpAnswers extends OutputStream {
    */
   SftpAnswers(int maxAnswer, Duration silence) {
     this.maxAnswer = maxAnswer;
-    this.silenceNanos = silence.toNanos();
     this.silence = silence;
   }
 
@@ -125,6 +123,7 @@ final class SftpAnswers extends OutputStream {
     lock.lock();
     try {
       long since = System.nanoTime();
+      long silenceNanos = silence.toNanos();
       while (whole.size() < count && !closed && broken == null) {
         wanted = count;
         long quiet = System.nanoTime() - Math.max(since, lastBytes);
