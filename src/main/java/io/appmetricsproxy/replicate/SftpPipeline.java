@@ -22,10 +22,10 @@ import java.util.function.BooleanSupplier;
  * packet: a read is OPEN, then READ and CLOSE together (two round trips, where JSch's {@code get}
  * takes four: its further READs find the end of the file); a write is OPEN, then every WRITE and
  * the CLOSE together, and where the caller asks for it the rename (two, where JSch's {@code put}
- * takes three and one more for every 32 KB, and its rename one more). Everything else goes by
- * {@link ChannelSftp}. The server answers a channel's requests in order (OpenSSH's sftp-server and
- * Apache MINA SSHD both handle them one at a time). The answers come by {@link SftpAnswers}: the
- * waiting thread is woken once per batch.
+ * takes three and one more for every 32 KB, and its rename one more), in WRITEs of up to 255 KiB.
+ * Everything else goes by {@link ChannelSftp}. The server answers a channel's requests in order
+ * (OpenSSH's sftp-server and Apache MINA SSHD both handle them one at a time). The answers come by
+ * {@link SftpAnswers}: the waiting thread is woken once per batch.
  *
  * <p>Not thread-safe: one exchange at a time uses a peer's connection.
  */
@@ -33,11 +33,16 @@ final class SftpPipeline implements AutoCloseable {
   /** The READ's length: within what every server answers (MINA SSHD: 63 KiB by default). */
   static final int READ_LENGTH = 60 * 1024;
 
-  /** The data of one WRITE, as JSch sends it. */
-  private static final int WRITE_LENGTH = 32 * 1024;
+  /**
+   * The data of one WRITE: what OpenSSH's sftp-server takes in one message (256 KiB, the length it
+   * announces in {@code limits@openssh.com}) and Apache MINA SSHD too (256 KiB of data by default).
+   * An upload that carries a round's changes is then one WRITE, where JSch's 32 KiB made one more
+   * request and answer for every 32 KiB.
+   */
+  static final int WRITE_LENGTH = 255 * 1024;
 
   /** WRITEs sent before the first of their answers is read: 1 MiB of an upload. */
-  private static final int IN_FLIGHT = 32;
+  private static final int IN_FLIGHT = 4;
 
   private static final int VERSION = 3;
   private static final int INIT = 1;

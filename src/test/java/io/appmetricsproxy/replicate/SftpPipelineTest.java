@@ -98,9 +98,23 @@ class SftpPipelineTest {
         .containsExactly(
             List.of("INIT"),
             List.of("OPEN"),
-            List.of("WRITE", "WRITE", "CLOSE", "EXTENDED posix-rename@openssh.com"));
+            List.of("WRITE", "CLOSE", "EXTENDED posix-rename@openssh.com"));
     assertThat(server.written()).isEqualTo(upload);
     assertThat(server.renamed).isEqualTo(".manifest.upload -> .manifest");
+  }
+
+  /** 255 KiB per WRITE: what OpenSSH and MINA SSHD take in one message. */
+  @Test
+  void aLargeWriteGoesIn255KibWrites() throws Exception {
+    byte[] upload = new byte[2 * SftpPipeline.WRITE_LENGTH + 1];
+    new java.util.Random(2).nextBytes(upload);
+
+    pipeline.write(".manifest.upload", upload);
+
+    assertThat(server.batches().stream().flatMap(List::stream))
+        .containsExactly("INIT", "OPEN", "WRITE", "WRITE", "WRITE", "CLOSE");
+    assertThat(server.writeLengths()).containsExactly(261_120, 261_120, 1);
+    assertThat(server.written()).isEqualTo(upload);
   }
 
   @Test
@@ -144,6 +158,7 @@ class SftpPipelineTest {
     private final DataOutputStream out;
     private final List<List<String>> batches = new ArrayList<>();
     private final ByteArrayOutputStream writes = new ByteArrayOutputStream();
+    private final List<Integer> writeLengths = new ArrayList<>();
     final Map<String, String> refuse = new ConcurrentHashMap<>();
     volatile byte[] file = new byte[0];
     volatile String renamed;
@@ -161,6 +176,10 @@ class SftpPipelineTest {
 
     synchronized byte[] written() {
       return writes.toByteArray();
+    }
+
+    synchronized List<Integer> writeLengths() {
+      return List.copyOf(writeLengths);
     }
 
     @Override
@@ -239,6 +258,7 @@ class SftpPipelineTest {
           synchronized (this) {
             assertThat(offset).isEqualTo(writes.size());
             writes.write(data);
+            writeLengths.add(data.length);
           }
           status(a, id, 0, "");
         }
