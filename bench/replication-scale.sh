@@ -12,7 +12,8 @@
 # (unchanged bytes: the median per peer of a round after an interval without change; where that
 # round still moved entries of the measured intervals, of up to two more such rounds)
 # for the largest N. Before the medians, three rounds of n1 alone: every node's cycle, then n1's
-# round with no other manager, cycle or change running (the medians line ends with theirs).
+# round with no other manager, cycle or change running (the medians line ends with theirs, also
+# per exchange: the client's CPU and the whole JVM's, which includes the peers' servers).
 #   bench/replication-scale.sh [N...] (default 10 50 200); INTERVAL (default 10 s), ROUNDS measured
 #   (default 5), WARMUP_MAX seconds to converge (default 300), SEED (default 1); JAVA_BENCH_OPTS
 #   adds JVM options (e.g. -XX:StartFlightRecording=...)

@@ -182,7 +182,8 @@ public final class ScaleBench {
       System.out.printf(
           "medians: round wall %.2f s, client CPU %.2f s, requests %d, handshakes %d,"
               + " unchanged bytes per peer %d (%d exchanges), change to served %.2f s (%d changes,"
-              + " %d not served in %d s); round alone %.2f s, client CPU %.2f s; run %.0f s%n",
+              + " %d not served in %d s); round alone %.3f s, client CPU %.3f s (%.3f ms per"
+              + " exchange, the JVM's %.2f ms); run %.0f s%n",
           s.wall,
           s.cpu,
           s.requests,
@@ -195,6 +196,10 @@ public final class ScaleBench {
           3 * interval,
           Summary.median(alone.stream().map(Tick::wall).toList()),
           Summary.median(alone.stream().map(Tick::cpu).toList()),
+          Summary.median(
+              alone.stream().map(t -> 1e3 * t.cpu() / t.report().peers().size()).toList()),
+          Summary.median(
+              alone.stream().map(t -> 1e3 * t.jvmCpu() / t.report().peers().size()).toList()),
           (System.nanoTime() - started) / 1e9);
       return String.format(
           "replication-scale: nodes %d managers %d round_wall_s %.2f round_cpu_s %.2f requests %d"
@@ -236,7 +241,7 @@ public final class ScaleBench {
 
     String row(int r) {
       return String.format(
-              "| %d | %.2f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
+              "| %d | %.3f s | %.3f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
               r,
               wall,
               cpu,
