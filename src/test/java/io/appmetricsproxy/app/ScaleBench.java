@@ -79,8 +79,13 @@ public final class ScaleBench {
             Boolean.parseBoolean(System.getProperty("seed", "true")));
     List<String> sizes = args.length > 0 ? List.of(args) : List.of("10", "50", "200");
     String last = "";
-    for (String n : sizes) {
-      last = bench.run(Integer.parseInt(n));
+    try {
+      for (String n : sizes) {
+        last = bench.run(Integer.parseInt(n));
+      }
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // a failed run ends too: the proxies' threads would keep the JVM up
     }
     System.out.println(last);
     System.exit(0); // ends the proxies' and the body server's threads too
