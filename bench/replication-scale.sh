@@ -4,7 +4,7 @@
 # managers drive the rounds, the others answer; 1 % of all entries change each interval. Each node's
 # cycle runs at its own moment of the interval (node i of N at i/N of it), as the nodes of a cluster
 # run theirs on their own schedules; all 200 at once on 2 cores would hold up the rounds. Prints each
-# measured round of one manager (wall, CPU of its client threads, SFTP requests, SSH handshakes,
+# measured round of one manager (wall, CPU of its client threads and the round's own, SFTP requests, SSH handshakes,
 # bytes on the wire, change -> served on another worker; the interval's failed scrapes and the nodes
 # whose own folder got a new generation), the medians, and last the line
 #   replication-scale: nodes N managers 3 round_wall_s W round_cpu_s C requests R handshakes H
