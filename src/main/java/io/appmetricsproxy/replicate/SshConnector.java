@@ -66,7 +66,7 @@ public final class SshConnector {
    *     it, by JSch's alone (for a bench that compares the two)
    */
   SftpRemote open(Peer peer, boolean pipelined) {
-    int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+    int millis = millis(timeout);
     CountingSocketFactory wire = new CountingSocketFactory(millis);
     Session session = null;
     try {
@@ -103,9 +103,14 @@ public final class SshConnector {
     }
   }
 
+  /** Between rounds: {@link #IDLE_READ_TIMEOUT}, or the exchange's timeout where it is longer. */
   private int idleMillis() {
-    Duration idle = timeout.compareTo(IDLE_READ_TIMEOUT) > 0 ? timeout : IDLE_READ_TIMEOUT;
-    return (int) Math.min(idle.toMillis(), Integer.MAX_VALUE);
+    return millis(timeout.compareTo(IDLE_READ_TIMEOUT) > 0 ? timeout : IDLE_READ_TIMEOUT);
+  }
+
+  /** A socket timeout in milliseconds, as JSch takes it. */
+  private static int millis(Duration d) {
+    return (int) Math.min(d.toMillis(), Integer.MAX_VALUE);
   }
 
   /** The second channel, or null where the server refuses it (e.g. OpenSSH's MaxSessions 1). */
