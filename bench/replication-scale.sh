@@ -24,13 +24,16 @@
 # entry files; at N = 200 it does not end on a 2-core machine). MAX_AGE: the proxies' (default
 # theirs, 3 intervals); at N = 200 seeded on 2 cores the first rounds (new sessions) and the 200
 # cycles of an interval take longer than that, and the stores forget the seeded folders before the
-# managers confirm them: run with MAX_AGE=120 there.
+# managers confirm them: run with MAX_AGE=120 there. SPLIT=1: n1, the manager measured, runs in a
+# JVM of its own (io.appmetricsproxy.app.ScaleNode), as a manager of a cluster does, the other
+# N - 1 nodes in the bench's; its JVM CPU column is then both JVMs'.
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10 50 200)
 sorted=$(printf '%s\n' "${sizes[@]}" | sort -n | tr '\n' ' ')
 export JAVA_BENCH_OPTS="${JAVA_BENCH_OPTS:-} -Xmx12g -Xss512k -Dinterval=${INTERVAL:-10} -Drounds=${ROUNDS:-5} -Dwarmup=${WARMUP_MAX:-300}"
 JAVA_BENCH_OPTS+=" -DmaxAge=${MAX_AGE:-}"
 JAVA_BENCH_OPTS+=" -Dseed=$([[ ${SEED:-1} == 0 ]] && echo false || echo true)"
+JAVA_BENCH_OPTS+=" -Dsplit=$([[ ${SPLIT:-0} == 1 ]] && echo true || echo false)"
 
 # shellcheck disable=SC2086 # the sizes, smallest first, so that the last line is the largest N's
 exec bash "$(dirname "$0")/java.sh" io.appmetricsproxy.app.ScaleBench $sorted

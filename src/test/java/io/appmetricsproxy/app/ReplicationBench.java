@@ -31,7 +31,9 @@ import org.quartz.Scheduler;
  * entries (default 300).
  */
 public final class ReplicationBench {
-  private static final String SSHPASS = "bench-" + System.nanoTime();
+  /** The proxies' SSHPASS: one per run, the same in a node's JVM of its own ({@link ScaleNode}). */
+  static final String SSHPASS = System.getProperty("benchSshpass", "bench-" + System.nanoTime());
+
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
   private final HttpServer http;
 

@@ -50,6 +50,7 @@ public final class ScaleBench {
   private final int rounds;
   private final long warmupMax;
   private final boolean seed;
+  private final boolean split = Boolean.getBoolean("split");
   private final Random random = new Random(42);
   private final ScheduledExecutorService cycler = Executors.newScheduledThreadPool(2);
   private final java.util.Set<Integer> reserved = ConcurrentHashMap.newKeySet();
@@ -91,8 +92,65 @@ public final class ScaleBench {
     System.exit(0); // ends the proxies' and the body server's threads too
   }
 
-  /** A node's 5 containers, named {@code <node>-app-<i>}. */
-  private record Node(String name, Proxy proxy, boolean manager) {}
+  /**
+   * A node's 5 containers, named {@code <node>-app-<i>}; {@code remote}: n1 in a JVM of its own
+   * ({@code SPLIT=1}, {@link ScaleNode}), whose {@code proxy} is then null.
+   */
+  private record Node(String name, Proxy proxy, boolean manager, ScaleNode.Remote remote) {
+    Node(String name, Proxy proxy, boolean manager) {
+      this(name, proxy, manager, null);
+    }
+
+    /** Its cycle, now (a value, so that it is a task that may throw). */
+    Void cycle() throws InterruptedException {
+      if (remote != null) {
+        remote.call("cycle");
+      } else {
+        proxy.cycle().run();
+      }
+      return null;
+    }
+
+    /** How many names its snapshot serves. */
+    int served() {
+      return remote != null
+          ? Integer.parseInt(remote.call("served"))
+          : proxy.state().view().snapshot().size();
+    }
+
+    /** The scrapes of its last cycle that failed. */
+    int failedScrapes() {
+      return remote != null
+          ? Integer.parseInt(remote.call("failed"))
+          : proxy
+              .state()
+              .view()
+              .lastCycle()
+              .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
+              .orElse(0);
+    }
+
+    /** Its own folder's generation, as its store tells it. */
+    Optional<String> generation() {
+      if (remote != null) {
+        return Optional.of(remote.call("generation")).filter(g -> !g.equals("-"));
+      }
+      Store s = proxy.store();
+      return s.ownFolder().flatMap(s::confirmation).map(f -> f.generation());
+    }
+
+    void close() {
+      if (remote == null) {
+        proxy.close();
+        return;
+      }
+      try {
+        remote.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /** A change of entry {@code name}, to be served with {@code token} on {@code watcher}. */
   private record Change(String name, String token, Node watcher, long madeNanos) {}
@@ -122,18 +180,26 @@ public final class ScaleBench {
             peers.add("127.0.0.1:" + managerPorts.get(j - 1));
           }
         }
-        start(dir, "n" + i, managerPorts.get(i - 1), peers, nodes, wire);
+        if (i == 1 && split) {
+          nodes.add(remote(dir, managerPorts.get(0), peers));
+        } else {
+          start(dir, "n" + i, managerPorts.get(i - 1), peers, nodes, wire);
+        }
       }
       Collections.rotate(nodes, MANAGERS); // n1, n2, n3, then the workers
       System.out.printf(
-          "%n## N = %d (%d managers), interval %d s, MAX_AGE %s, %s%n",
+          "%n## N = %d (%d managers), interval %d s, MAX_AGE %s, %s%s%n",
           n,
           MANAGERS,
           interval,
           System.getProperty("maxAge", "default"),
-          seed ? "seeded" : "unseeded: the first copy in the warm-up");
+          seed ? "seeded" : "unseeded: the first copy in the warm-up",
+          split ? ", n1 in a JVM of its own" : "");
       if (seed) {
         seed(nodes);
+      }
+      if (split) {
+        warmN1(nodes, wire);
       }
       Tick warm = null;
       int warmRounds = 0;
@@ -211,7 +277,7 @@ public final class ScaleBench {
               + " handshakes %d unchanged_bytes_per_peer %d change_to_served_s %.2f",
           n, MANAGERS, s.wall, s.cpu, s.requests, s.handshakes, s.unchangedBytes, s.served);
     } finally {
-      nodes.forEach(node -> node.proxy().close());
+      nodes.forEach(Node::close);
       try (var files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -327,9 +393,20 @@ public final class ScaleBench {
   }
 
   private static Round n1Round(List<Node> nodes, WireCounters wire) throws InterruptedException {
-    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
     long requests = wire.requests.sum();
     long handshakes = wire.handshakes.sum();
+    ScaleNode.Remote remote = nodes.get(0).remote();
+    if (remote != null) {
+      ScaleNode.ScaleBenchRound r = remote.round();
+      return new Round(
+          r.wall(),
+          r.cpu(),
+          r.jvmCpu(),
+          wire.requests.sum() - requests,
+          wire.handshakes.sum() - handshakes,
+          r.report());
+    }
+    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
     long jvm = processCpu();
     cpu.start();
     long t0 = System.nanoTime();
@@ -359,17 +436,30 @@ public final class ScaleBench {
     return n1Round(nodes, wire).tick(List.of(), 0, List.of(), scrapeFailures(nodes));
   }
 
+  /**
+   * n1's rounds back to back until its JVM of its own made {@code warmExchanges} exchanges (12,000
+   * by default): its JIT then compiled an exchange's code as fully at every N, where in one JVM the
+   * smaller N runs first, and its own JVM starts anew at each N.
+   */
+  private static void warmN1(List<Node> nodes, WireCounters wire) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long want = Long.getLong("warmExchanges", 12_000);
+    long exchanges = 0;
+    int rounds = 0;
+    while (exchanges < want) {
+      exchanges += n1Round(nodes, wire).report().peers().size();
+      rounds++;
+    }
+    System.out.printf(
+        "n1's JIT warm-up: %d rounds back to back, %d exchanges, %.0f s%n",
+        rounds, exchanges, (System.nanoTime() - t0) / 1e9);
+  }
+
   /** The scrapes of every node's last cycle that failed. */
   private static int scrapeFailures(List<Node> nodes) {
     int failed = 0;
     for (Node x : nodes) {
-      failed +=
-          x.proxy()
-              .state()
-              .view()
-              .lastCycle()
-              .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
-              .orElse(0);
+      failed += x.failedScrapes();
     }
     return failed;
   }
@@ -378,10 +468,7 @@ public final class ScaleBench {
   private static Map<String, String> generations(List<Node> nodes) {
     Map<String, String> g = new java.util.HashMap<>();
     for (Node x : nodes) {
-      Store s = x.proxy().store();
-      s.ownFolder()
-          .flatMap(own -> s.confirmation(own))
-          .ifPresent(f -> g.put(x.name(), f.generation()));
+      x.generation().ifPresent(generation -> g.put(x.name(), generation));
     }
     return g;
   }
@@ -404,7 +491,7 @@ public final class ScaleBench {
         }
         String token = "bench_change_total " + System.nanoTime() + "\n";
         bodies.put("/" + name, body(name, token));
-        node.proxy().cycle().run(); // the entry changes in that node's store now
+        node.cycle(); // the entry changes in that node's store now
         long made = System.nanoTime();
         List<Node> workers = nodes.stream().filter(w -> !w.manager() && w != node).toList();
         Change c = new Change(name, token, workers.get(random.nextInt(workers.size())), made);
@@ -514,9 +601,22 @@ public final class ScaleBench {
 
   /** Keeps node {@code x}'s own folder in every other node's store, entries first. */
   private static Void copyToAll(Node x, List<Node> nodes) throws Exception {
-    x.proxy().cycle().run(); // confirms its folder now: the copies are not older than the seeding
+    x.cycle(); // confirms its folder now: the copies are not older than the seeding
+    if (x.remote() != null) { // n1 in its own JVM: its folder read from its store's files
+      for (Node y : nodes) {
+        if (y != x) {
+          ScaleNode.keep(y.proxy().store(), x.name(), x.remote().sharedRoot());
+        }
+      }
+      return null;
+    }
     Store from = x.proxy().store();
     String own = from.ownFolder().orElseThrow();
+    for (Node y : nodes) {
+      if (y.remote() != null) {
+        y.remote().call("keep " + own + " " + from.sharedRoot());
+      }
+    }
     List<String> files;
     try (var listed = Files.list(from.sharedRoot().resolve(own))) {
       files =
@@ -531,7 +631,7 @@ public final class ScaleBench {
               ? Optional.of(EntryFile.decode(stored.bytes(), true))
               : Optional.empty();
       for (Node y : nodes) {
-        if (y != x) {
+        if (y != x && y.remote() == null) {
           y.proxy().store().keep(own, file, stored.bytes(), entry, stored.mtime());
         }
       }
@@ -543,11 +643,11 @@ public final class ScaleBench {
   private static boolean converged(List<Node> nodes, Tick last) {
     int want = nodes.size() * ENTRIES;
     return last.report().peers().stream().allMatch(p -> p.error().isEmpty())
-        && nodes.stream().allMatch(x -> x.proxy().state().view().snapshot().size() == want);
+        && nodes.stream().allMatch(x -> x.served() == want);
   }
 
   private static String coverage(List<Node> nodes) {
-    long served = nodes.stream().mapToLong(x -> x.proxy().state().view().snapshot().size()).sum();
+    long served = nodes.stream().mapToLong(Node::served).sum();
     return String.format(
         "%.1f %% of entries served across nodes",
         100.0 * served / ((long) nodes.size() * nodes.size() * ENTRIES));
@@ -563,7 +663,7 @@ public final class ScaleBench {
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
       long delay = (long) (i * interval * 1e9 / nodes.size());
-      done.add(cycler.schedule(() -> node.proxy().cycle().run(), delay, TimeUnit.NANOSECONDS));
+      done.add(cycler.schedule(node::cycle, delay, TimeUnit.NANOSECONDS));
     }
     return done;
   }
@@ -573,7 +673,7 @@ public final class ScaleBench {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (Node node : nodes) {
-        done.add(pool.submit(() -> node.proxy().cycle().run()));
+        done.add(pool.submit(node::cycle));
       }
       for (Future<?> f : done) {
         f.get();
@@ -608,6 +708,33 @@ public final class ScaleBench {
       into.add(new Node(name, proxy, peers.size() > 0));
       return "127.0.0.1:" + p;
     }
+  }
+
+  /** n1 in a JVM of its own ({@link ScaleNode}), its bodies served here as every node's are. */
+  private Node remote(Path dir, int port, List<String> peers) throws Exception {
+    for (int i = 1; i <= ENTRIES; i++) {
+      String name = "n1-app-" + i;
+      bodies.put("/" + name, body(name, "bench_change_total 0\n"));
+    }
+    List<String> options =
+        new ArrayList<>(
+            List.of("-Xmx2g", "-Xss512k", "-DbenchSshpass=" + ReplicationBench.SSHPASS));
+    String maxAge = System.getProperty("maxAge", "");
+    if (!maxAge.isEmpty()) {
+      options.add("-DmaxAge=" + maxAge);
+    }
+    ScaleNode.Remote remote =
+        new ScaleNode.Remote(
+            options,
+            List.of(
+                dir.toString(),
+                "n1",
+                Integer.toString(port),
+                String.join(",", peers),
+                Integer.toString(http.getAddress().getPort()),
+                Integer.toString(interval)));
+    remote.sharedRoot(); // up, its SFTP server listening
+    return new Node("n1", null, true, remote);
   }
 
   private Proxy proxy(Path dir, String node, int port, List<String> peers) {
