@@ -10,7 +10,6 @@ import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,12 +121,7 @@ public final class ScaleBench {
     int failedScrapes() {
       return remote != null
           ? Integer.parseInt(remote.call("failed"))
-          : proxy
-              .state()
-              .view()
-              .lastCycle()
-              .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
-              .orElse(0);
+          : ScaleNode.failedScrapes(proxy);
     }
 
     /** Its own folder's generation, as its store tells it. */
@@ -135,8 +129,7 @@ public final class ScaleBench {
       if (remote != null) {
         return Optional.of(remote.call("generation")).filter(g -> !g.equals("-"));
       }
-      Store s = proxy.store();
-      return s.ownFolder().flatMap(s::confirmation).map(f -> f.generation());
+      return ScaleNode.generation(proxy);
     }
 
     void close() {
@@ -407,7 +400,7 @@ public final class ScaleBench {
           r.report());
     }
     WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
-    long jvm = processCpu();
+    long jvm = ScaleNode.processCpu();
     cpu.start();
     long t0 = System.nanoTime();
     ReplicationReport report = nodes.get(0).proxy().replication().run();
@@ -416,7 +409,7 @@ public final class ScaleBench {
     return new Round(
         wall,
         clientCpu,
-        (processCpu() - jvm) / 1e9,
+        (ScaleNode.processCpu() - jvm) / 1e9,
         wire.requests.sum() - requests,
         wire.handshakes.sum() - handshakes,
         report);
@@ -766,11 +759,6 @@ public final class ScaleBench {
       b.append(line).append("\"} ").append(line * 7).append('\n');
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static long processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {

@@ -110,18 +110,8 @@ public final class ScaleNode {
         yield "ok";
       }
       case "served" -> Integer.toString(proxy.state().view().snapshot().size());
-      case "failed" ->
-          Integer.toString(
-              proxy
-                  .state()
-                  .view()
-                  .lastCycle()
-                  .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
-                  .orElse(0));
-      case "generation" -> {
-        Store s = proxy.store();
-        yield s.ownFolder().flatMap(s::confirmation).map(f -> f.generation()).orElse("-");
-      }
+      case "failed" -> Integer.toString(failedScrapes(proxy));
+      case "generation" -> generation(proxy).orElse("-");
       case "keep" -> {
         String[] a = arg.split(" ", 2);
         keep(proxy.store(), a[0], Path.of(a[1]));
@@ -130,6 +120,22 @@ public final class ScaleNode {
       case "round" -> round();
       default -> throw new IllegalArgumentException("no command " + command);
     };
+  }
+
+  /** The scrapes of {@code proxy}'s last cycle that failed. */
+  static int failedScrapes(Proxy proxy) {
+    return proxy
+        .state()
+        .view()
+        .lastCycle()
+        .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
+        .orElse(0);
+  }
+
+  /** {@code proxy}'s own folder's generation, as its store tells it. */
+  static Optional<String> generation(Proxy proxy) {
+    Store s = proxy.store();
+    return s.ownFolder().flatMap(s::confirmation).map(f -> f.generation());
   }
 
   /**
@@ -200,6 +206,7 @@ public final class ScaleNode {
     }
   }
 
+  /** This JVM's CPU time, in nanoseconds. */
   static long processCpu() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
