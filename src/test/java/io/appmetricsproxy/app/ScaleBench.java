@@ -1,13 +1,9 @@
 package io.appmetricsproxy.app;
 
 import com.sun.net.httpserver.HttpServer;
-import io.appmetricsproxy.discover.Target;
 import io.appmetricsproxy.status.ReplicationReport;
 import io.appmetricsproxy.status.ReplicationReport.PeerReport;
 import io.appmetricsproxy.status.Served;
-import io.appmetricsproxy.store.Entry;
-import io.appmetricsproxy.store.EntryFile;
-import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -389,30 +385,15 @@ public final class ScaleBench {
     long requests = wire.requests.sum();
     long handshakes = wire.handshakes.sum();
     ScaleNode.Remote remote = nodes.get(0).remote();
-    if (remote != null) {
-      ScaleNode.ScaleBenchRound r = remote.round();
-      return new Round(
-          r.wall(),
-          r.cpu(),
-          r.jvmCpu(),
-          wire.requests.sum() - requests,
-          wire.handshakes.sum() - handshakes,
-          r.report());
-    }
-    WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
-    long jvm = ScaleNode.processCpu();
-    cpu.start();
-    long t0 = System.nanoTime();
-    ReplicationReport report = nodes.get(0).proxy().replication().run();
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double clientCpu = cpu.stop();
+    ScaleNode.ScaleBenchRound r =
+        remote != null ? remote.round() : ScaleNode.measure(nodes.get(0).proxy());
     return new Round(
-        wall,
-        clientCpu,
-        (ScaleNode.processCpu() - jvm) / 1e9,
+        r.wall(),
+        r.cpu(),
+        r.jvmCpu(),
         wire.requests.sum() - requests,
         wire.handshakes.sum() - handshakes,
-        report);
+        r.report());
   }
 
   /**
@@ -595,38 +576,17 @@ public final class ScaleBench {
   /** Keeps node {@code x}'s own folder in every other node's store, entries first. */
   private static Void copyToAll(Node x, List<Node> nodes) throws Exception {
     x.cycle(); // confirms its folder now: the copies are not older than the seeding
-    if (x.remote() != null) { // n1 in its own JVM: its folder read from its store's files
-      for (Node y : nodes) {
-        if (y != x) {
-          ScaleNode.keep(y.proxy().store(), x.name(), x.remote().sharedRoot());
-        }
-      }
-      return null;
-    }
-    Store from = x.proxy().store();
-    String own = from.ownFolder().orElseThrow();
+    // n1 in its own JVM: its folder read from its store's files
+    Path root = x.remote() != null ? x.remote().sharedRoot() : x.proxy().store().sharedRoot();
+    List<ScaleNode.Kept> folder = ScaleNode.folder(root, x.name());
     for (Node y : nodes) {
-      if (y.remote() != null) {
-        y.remote().call("keep " + own + " " + from.sharedRoot());
+      if (y == x) {
+        continue;
       }
-    }
-    List<String> files;
-    try (var listed = Files.list(from.sharedRoot().resolve(own))) {
-      files =
-          new ArrayList<>(
-              listed.map(f -> f.getFileName().toString()).filter(Layout::entry).sorted().toList());
-    }
-    files.add(Layout.ALIVE);
-    for (String file : files) {
-      Store.Stored stored = from.read(own, file).orElseThrow();
-      Optional<Entry> entry =
-          Layout.entry(file)
-              ? Optional.of(EntryFile.decode(stored.bytes(), true))
-              : Optional.empty();
-      for (Node y : nodes) {
-        if (y != x && y.remote() == null) {
-          y.proxy().store().keep(own, file, stored.bytes(), entry, stored.mtime());
-        }
+      if (y.remote() != null) {
+        y.remote().call("keep " + x.name() + " " + root);
+      } else {
+        ScaleNode.keep(y.proxy().store(), x.name(), folder);
       }
     }
     return null;
@@ -705,10 +665,7 @@ public final class ScaleBench {
 
   /** n1 in a JVM of its own ({@link ScaleNode}), its bodies served here as every node's are. */
   private Node remote(Path dir, int port, List<String> peers) throws Exception {
-    for (int i = 1; i <= ENTRIES; i++) {
-      String name = "n1-app-" + i;
-      bodies.put("/" + name, body(name, "bench_change_total 0\n"));
-    }
+    serveBodies("n1");
     List<String> options =
         new ArrayList<>(
             List.of("-Xmx2g", "-Xss512k", "-DbenchSshpass=" + ReplicationBench.SSHPASS));
@@ -731,23 +688,17 @@ public final class ScaleBench {
   }
 
   private Proxy proxy(Path dir, String node, int port, List<String> peers) {
-    List<Target> targets = new ArrayList<>();
+    serveBodies(node);
+    return ScaleNode.proxy(
+        dir, node, port, String.join(",", peers), http.getAddress().getPort(), interval);
+  }
+
+  /** Node {@code node}'s 5 containers' bodies, each with its first token. */
+  private void serveBodies(String node) {
     for (int i = 1; i <= ENTRIES; i++) {
       String name = node + "-app-" + i;
       bodies.put("/" + name, body(name, "bench_change_total 0\n"));
-      targets.add(
-          new Target(
-              name, name, name, "127.0.0.1", List.of(http.getAddress().getPort()), "/" + name));
     }
-    String maxAge = System.getProperty("maxAge", "");
-    return ReplicationBench.proxy(
-        dir,
-        node,
-        interval,
-        port,
-        String.join(",", peers),
-        targets,
-        maxAge.isEmpty() ? Map.of() : Map.of("MAX_AGE", maxAge));
   }
 
   /** About 10 KB of exposition, {@code token} its first sample. */

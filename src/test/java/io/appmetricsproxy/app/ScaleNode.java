@@ -59,24 +59,32 @@ public final class ScaleNode {
     String peers = args[3];
     int httpPort = Integer.parseInt(args[4]);
     int interval = Integer.parseInt(args[5]);
+    Proxy proxy = proxy(dir, node, port, peers, httpPort, interval);
+    ScaleNode self = new ScaleNode(proxy);
+    self.answer("0", proxy.store().sharedRoot().toString());
+    self.serve();
+  }
+
+  /**
+   * Node {@code node} of the bench: its store under {@code dir}, its SFTP server on {@code port},
+   * its 5 containers' bodies on the bench's HTTP server at {@code httpPort}, MAX_AGE from {@code
+   * -DmaxAge} where set.
+   */
+  static Proxy proxy(Path dir, String node, int port, String peers, int httpPort, int interval) {
     List<Target> targets = new ArrayList<>();
     for (int i = 1; i <= ENTRIES; i++) {
       String name = node + "-app-" + i;
       targets.add(new Target(name, name, name, "127.0.0.1", List.of(httpPort), "/" + name));
     }
     String maxAge = System.getProperty("maxAge", "");
-    Proxy proxy =
-        ReplicationBench.proxy(
-            dir,
-            node,
-            interval,
-            port,
-            peers,
-            targets,
-            maxAge.isEmpty() ? Map.of() : Map.of("MAX_AGE", maxAge));
-    ScaleNode self = new ScaleNode(proxy);
-    self.answer("0", proxy.store().sharedRoot().toString());
-    self.serve();
+    return ReplicationBench.proxy(
+        dir,
+        node,
+        interval,
+        port,
+        peers,
+        targets,
+        maxAge.isEmpty() ? Map.of() : Map.of("MAX_AGE", maxAge));
   }
 
   private void serve() throws IOException {
@@ -114,7 +122,7 @@ public final class ScaleNode {
       case "generation" -> generation(proxy).orElse("-");
       case "keep" -> {
         String[] a = arg.split(" ", 2);
-        keep(proxy.store(), a[0], Path.of(a[1]));
+        keep(proxy.store(), a[0], folder(Path.of(a[1]), a[0]));
         yield "ok";
       }
       case "round" -> round();
@@ -138,12 +146,14 @@ public final class ScaleNode {
     return s.ownFolder().flatMap(s::confirmation).map(f -> f.generation());
   }
 
+  /** A file of a node's folder as seeding copies it: its bytes, mtime and decoded entry. */
+  record Kept(String file, byte[] bytes, Instant mtime, Optional<Entry> entry) {}
+
   /**
-   * Keeps node {@code own}'s folder, as another store holds it under {@code sharedRoot}, in {@code
-   * store}: entries first, {@code .alive} last, with their bytes and mtimes (seeding, {@link
-   * ScaleBench}).
+   * Node {@code own}'s folder as the store under {@code sharedRoot} holds it: entries first, {@code
+   * .alive} last, as an exchange writes them (seeding, {@link ScaleBench}).
    */
-  static void keep(Store store, String own, Path sharedRoot) throws IOException {
+  static List<Kept> folder(Path sharedRoot, String own) throws IOException {
     Path folder = sharedRoot.resolve(own);
     List<String> files;
     try (var listed = Files.list(folder)) {
@@ -152,18 +162,29 @@ public final class ScaleNode {
               listed.map(f -> f.getFileName().toString()).filter(Layout::entry).sorted().toList());
     }
     files.add(Layout.ALIVE);
+    List<Kept> kept = new ArrayList<>();
     for (String file : files) {
       Path f = folder.resolve(file);
       byte[] bytes = Files.readAllBytes(f);
-      Instant mtime = Files.getLastModifiedTime(f).toInstant();
       Optional<Entry> entry =
           Layout.entry(file) ? Optional.of(EntryFile.decode(bytes, true)) : Optional.empty();
-      store.keep(own, file, bytes, entry, mtime);
+      kept.add(new Kept(file, bytes, Files.getLastModifiedTime(f).toInstant(), entry));
+    }
+    return kept;
+  }
+
+  /** Keeps node {@code own}'s {@code folder} in {@code store}, in its order. */
+  static void keep(Store store, String own, List<Kept> folder) {
+    for (Kept k : folder) {
+      store.keep(own, k.file(), k.bytes(), k.entry(), k.mtime());
     }
   }
 
-  /** n1's round: wall, its client's CPU, this JVM's CPU, then each peer's figures. */
-  private String round() throws InterruptedException {
+  /**
+   * {@code proxy}'s round as the bench measures it: wall, the CPU of this JVM's replication client
+   * threads and the round's own, this JVM's CPU.
+   */
+  static ScaleBenchRound measure(Proxy proxy) throws InterruptedException {
     WireCounters.ClientCpu cpu = new WireCounters.ClientCpu();
     long jvm = processCpu();
     cpu.start();
@@ -171,9 +192,15 @@ public final class ScaleNode {
     ReplicationReport report = proxy.replication().run();
     double wall = (System.nanoTime() - t0) / 1e9;
     double clientCpu = cpu.stop();
+    return new ScaleBenchRound(wall, clientCpu, (processCpu() - jvm) / 1e9, report);
+  }
+
+  /** n1's round: wall, its client's CPU, this JVM's CPU, then each peer's figures. */
+  private String round() throws InterruptedException {
+    ScaleBenchRound r = measure(proxy);
     StringBuilder b = new StringBuilder();
-    b.append(wall).append(' ').append(clientCpu).append(' ').append((processCpu() - jvm) / 1e9);
-    for (PeerReport p : report.peers()) {
+    b.append(r.wall()).append(' ').append(r.cpu()).append(' ').append(r.jvmCpu());
+    for (PeerReport p : r.report().peers()) {
       b.append(SEP)
           .append(p.name())
           .append(' ')
