@@ -200,9 +200,12 @@ final class Exchange {
     try {
       FolderMap folders = after.build();
       byte[] manifest = new Manifest(folders).format();
-      peer.writeManifest(bundled.isEmpty() ? manifest : Bundle.upload(manifest, bundled));
+      peer.writeManifest(
+          bundled.isEmpty()
+              ? manifest
+              : Bundle.upload(manifest, bundled, theirs.takesGzippedEntries()));
       if (tally.errors.isEmpty()) {
-        memo.left(new Manifest(folders, theirs.takesFolders()));
+        memo.left(new Manifest(folders, theirs.takes()));
       }
     } catch (ReplicationException e) {
       // what moved stays; the next exchange finds the old manifest and lists those folders again
@@ -292,7 +295,7 @@ final class Exchange {
         if (sent > Bundle.MAX_ENTRY_BYTES) {
           return Optional.empty();
         }
-        files.add(new Bundle.File(f.getKey(), f.getValue(), bytes));
+        files.add(Bundle.File.of(f.getKey(), f.getValue(), bytes));
       }
     } catch (ReplicationException e) {
       return Optional.empty();

@@ -2,6 +2,7 @@ package io.appmetricsproxy.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,10 +19,11 @@ import java.util.Optional;
  * end &lt;number of folder lines&gt;
  * </pre>
  *
- * The header's version says what the store behind it takes: 1, a plain file (what a client writes
- * into a peer's folder, such as a plain OpenSSH account); 2, a proxy's store, which also takes the
- * folders a client copies in the upload of its manifest ({@code replicate.Bundle}), in one file
- * instead of a few SFTP requests per file. A version 1 reader refuses version 2 and falls back to
+ * The header's version says what the store behind it takes ({@link Takes}): 1, a plain file (what a
+ * client writes into a peer's folder, such as a plain OpenSSH account); 2, a proxy's store, which
+ * also takes the folders a client copies in the upload of its manifest ({@code replicate.Bundle}),
+ * in one file instead of a few SFTP requests per file; 3, a proxy's store that also takes the
+ * entries of those folders gzipped. A reader refuses a later version than its own and falls back to
  * the {@code .alive} files: older nodes still exchange with newer ones.
  *
  * <p>What changes from one round to the next, the confirmations, is kept apart from what does not,
@@ -30,9 +32,25 @@ import java.util.Optional;
  * little more than that difference. A file that does not parse as a whole (torn, foreign, another
  * version) is no manifest: the exchange then falls back to the folders' {@code .alive} files.
  */
-public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
-  private static final String HEADER = "amp-manifest 1 ";
-  private static final String HEADER_TAKING_FOLDERS = "amp-manifest 2 ";
+public record Manifest(Map<String, Folder> folders, Takes takes) {
+  /** What the store behind a manifest takes in the upload of a manifest, by its header. */
+  public enum Takes {
+    /** Version 1: the manifest alone. */
+    MANIFEST("amp-manifest 1 "),
+    /** Version 2: the folders a client copies with it. */
+    FOLDERS("amp-manifest 2 "),
+    /**
+     * Version 3: those folders with their entries gzipped, compressed once for all peers where the
+     * SSH session's compression deflates each copy again.
+     */
+    GZIPPED_FOLDERS("amp-manifest 3 ");
+
+    private final String header;
+
+    Takes(String header) {
+      this.header = header; // each as long as the others: "as of" follows at the same place
+    }
+  }
 
   private static final String NONE = "-";
   private static final String AGES = "ages";
@@ -42,7 +60,7 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
 
   /**
    * The largest upload of a manifest a store takes: the manifest, and the folders copied with it
-   * (version 2), whose entries a client keeps to 8 MiB.
+   * (version 2 or later), whose entries a client keeps to 8 MiB, inflated where they came gzipped.
    */
   public static final long MAX_UPLOAD = MAX_BYTES + (24 << 20);
 
@@ -123,6 +141,7 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
 
   public Manifest {
     folders = FolderMap.of(folders);
+    Objects.requireNonNull(takes);
   }
 
   /** {@link #folders}, as what they are: in the order of their node names. */
@@ -132,7 +151,17 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
 
   /** A plain manifest (version 1): what a client writes. */
   public Manifest(Map<String, Folder> folders) {
-    this(folders, false);
+    this(folders, Takes.MANIFEST);
+  }
+
+  /** Whether the store behind it takes the folders a client copies with its manifest. */
+  public boolean takesFolders() {
+    return takes != Takes.MANIFEST;
+  }
+
+  /** Whether it takes those folders' entries gzipped. */
+  public boolean takesGzippedEntries() {
+    return takes == Takes.GZIPPED_FOLDERS;
   }
 
   /**
@@ -143,10 +172,7 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
    */
   public byte[] format() {
     long asOfSeconds = folders.values().stream().mapToLong(Folder::confirmed).max().orElse(0);
-    StringBuilder b =
-        new StringBuilder(takesFolders ? HEADER_TAKING_FOLDERS : HEADER)
-            .append(asOfSeconds)
-            .append('\n');
+    StringBuilder b = new StringBuilder(takes.header).append(asOfSeconds).append('\n');
     StringBuilder ages = new StringBuilder(AGES);
     for (Map.Entry<String, Folder> f : folders.entrySet()) {
       Folder folder = f.getValue();
@@ -192,8 +218,11 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
   public static Optional<Manifest> parse(byte[] bytes) {
     // every byte a char: what is not ASCII fails the checks of names, generations and numbers
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    boolean takesFolders = text.startsWith(HEADER_TAKING_FOLDERS);
-    if (!(takesFolders || text.startsWith(HEADER)) || !text.endsWith("\n")) {
+    Takes takes = null;
+    for (Takes t : Takes.values()) {
+      takes = text.startsWith(t.header) ? t : takes;
+    }
+    if (takes == null || !text.endsWith("\n")) {
       return Optional.empty();
     }
     // lines: header, folders..., "ages ...", "end <n>"; each ends with a newline
@@ -207,7 +236,7 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
     int count = lines - 3;
     try {
       int headerEnd = text.indexOf('\n');
-      long asOf = Long.parseLong(text, HEADER.length(), headerEnd, 10);
+      long asOf = Long.parseLong(text, takes.header.length(), headerEnd, 10);
       String[] nodes = new String[count];
       String[] generations = new String[count];
       int line = headerEnd + 1;
@@ -246,7 +275,8 @@ public record Manifest(Map<String, Folder> folders, boolean takesFolders) {
         return Optional.empty(); // more ages than folders
       }
       // empty where one folder comes twice
-      return FolderMap.ofPairs(nodes, folders).map(f -> new Manifest(f, takesFolders));
+      Takes taking = takes;
+      return FolderMap.ofPairs(nodes, folders).map(f -> new Manifest(f, taking));
     } catch (NumberFormatException | ArithmeticException e) {
       return Optional.empty();
     }

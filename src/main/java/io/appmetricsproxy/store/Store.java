@@ -213,7 +213,7 @@ public final class Store {
     }
     Path file = folder.sharedRoot().resolve(Layout.MANIFEST);
     try {
-      StoreFolder.write(file, new Manifest(current, true).format(), now);
+      StoreFolder.write(file, new Manifest(current, Manifest.Takes.GZIPPED_FOLDERS).format(), now);
       manifestWritten = current;
     } catch (IOException e) {
       logger.log(Level.WARNING, "Cannot write {0}: {1}", new Object[] {file, e.getMessage()});
@@ -600,7 +600,11 @@ public final class Store {
       Made m = made;
       long now = changes.get();
       if (m.changes != now) {
-        m = new Made(now, new Manifest(FolderMap.of(map), true)); // Arrivals takes folders
+        m =
+            new Made(
+                now,
+                new Manifest(
+                    FolderMap.of(map), Manifest.Takes.GZIPPED_FOLDERS)); // Arrivals takes them
         made = m;
       }
       return m.manifest;

@@ -451,6 +451,45 @@ class ExchangeTest {
   }
 
   /**
+   * A proxy's store takes the entries of the folders in an upload gzipped (manifest version 3); an
+   * earlier proxy's (version 2) gets them as they are. Both end with the same bytes.
+   */
+  @Test
+  void anEntryTravelsGzippedToAPeerThatTakesThatAndAsItIsToAnEarlierOne() throws IOException {
+    Store n1 = store("n1");
+    Store n2 = store("n2");
+    Store n3 = store("n3");
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      body.append("hits_total{path=\"/api/v1/items/").append(i).append("\"} ").append(i * 7);
+      body.append('\n');
+    }
+    cycle(n1, "n1", T0, entry("n1", "a1", "web", body.toString()));
+    cycle(n2, "n2", T0);
+    cycle(n3, "n3", T0);
+    RecordingStore current = new RecordingStore(new LocalStore(n2), true);
+    RecordingStore earlier = new RecordingStore(new LocalStore(n3), true);
+    earlier.takes = io.appmetricsproxy.store.Manifest.Takes.FOLDERS;
+
+    assertThat(exchange.run(new LocalStore(n1), current).sent()).isEqualTo(1);
+    assertThat(exchange.run(new LocalStore(n1), earlier).sent()).isEqualTo(1);
+
+    byte[] entry = Files.readAllBytes(dir.resolve("n1/shared/n1/a1.entry"));
+    String gzipped = new String(current.written.get(0), StandardCharsets.ISO_8859_1);
+    String plain = new String(earlier.written.get(0), StandardCharsets.ISO_8859_1);
+    assertThat(plain).contains("a1.entry " + entry.length + " ").contains(body);
+    assertThat(gzipped)
+        .doesNotContain("hits_total")
+        .containsPattern("a1\\.entry \\d+ \\d+ \\d+\\+\\d+\n");
+    assertThat(gzipped.length()).isLessThan(plain.length() - entry.length / 2);
+    for (String node : new String[] {"n2", "n3"}) {
+      assertThat(dir.resolve(node + "/shared/n1/a1.entry")).hasBinaryContent(entry);
+    }
+    assertThat(served(n2, "web", T0)).isEqualTo(body.toString());
+    assertThat(served(n3, "web", T0)).isEqualTo(body.toString());
+  }
+
+  /**
    * A round's first pass with a proxy only reads: its manifest, and the folders it holds later; the
    * second writes it one upload of all it lacks, what the first passes brought from others
    * included.
@@ -681,7 +720,8 @@ class ExchangeTest {
                     "n1",
                     T0.getEpochSecond(),
                     n1.confirmation("n1").orElseThrow().generation(),
-                    java.util.List.of(new Bundle.File("a1.entry", stat, entry)))));
+                    java.util.List.of(Bundle.File.of("a1.entry", stat, entry)))),
+            false);
     // 40 bytes of the folder's part gone, the manifest after it and the last line whole
     assertThat(upload.length - manifest.length).isGreaterThan(140);
     byte[] torn = new byte[upload.length - 40];

@@ -12,6 +12,12 @@ final class RecordingStore implements RemoteStore {
   /** Its manifest as a plain folder's (version 1): it takes no folders in the upload. */
   boolean plain;
 
+  /** What its manifest says it takes, where not null: e.g. an earlier proxy's version 2. */
+  io.appmetricsproxy.store.Manifest.Takes takes;
+
+  /** The bytes of every manifest written to it. */
+  final java.util.List<byte[]> written = new java.util.ArrayList<>();
+
   /** Runs before the next read, once: e.g. a cycle that rewrites the file meanwhile. */
   Runnable beforeRead;
 
@@ -33,12 +39,15 @@ final class RecordingStore implements RemoteStore {
         stale != null
             ? java.util.Optional.of(stale)
             : withManifest ? inner.manifest() : java.util.Optional.empty();
-    return plain ? m.map(x -> new io.appmetricsproxy.store.Manifest(x.folders())) : m;
+    io.appmetricsproxy.store.Manifest.Takes as =
+        plain ? io.appmetricsproxy.store.Manifest.Takes.MANIFEST : takes;
+    return as == null ? m : m.map(x -> new io.appmetricsproxy.store.Manifest(x.folders(), as));
   }
 
   @Override
   public void writeManifest(byte[] bytes) {
     calls.add("writeManifest");
+    written.add(bytes);
     if (!takesManifest) {
       throw new ReplicationException("refused");
     }

@@ -104,7 +104,10 @@ public final class SftpReadBench {
       folders.put(
           "n" + i, new io.appmetricsproxy.store.Manifest.Folder(1_764_600_000L - i, "" + i));
     }
-    byte[] manifest = new io.appmetricsproxy.store.Manifest(folders, true).format();
+    byte[] manifest =
+        new io.appmetricsproxy.store.Manifest(
+                folders, io.appmetricsproxy.store.Manifest.Takes.GZIPPED_FOLDERS)
+            .format();
     Files.write(root.resolve(".manifest"), manifest);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)

@@ -36,7 +36,7 @@ public final class ManifestBench {
             "n" + i,
             new Manifest.Folder(1_764_600_000L - i % 10 + moved, "1764599" + (100_000 + i) + "12"));
       }
-      rounds[r] = new Manifest(folders, true);
+      rounds[r] = new Manifest(folders, Manifest.Takes.GZIPPED_FOLDERS);
     }
     byte[][] bytes = new byte[rounds.length][];
     for (int r = 0; r < rounds.length; r++) {
@@ -54,7 +54,7 @@ public final class ManifestBench {
           FolderMap.join(rounds[k % 3].byNode(), rounds[(k + 1) % 3].byNode())) {
         after.add(p.node(), p.left().confirmed() > p.right().confirmed() ? p.left() : p.right());
       }
-      sink = new Manifest(after.build(), true);
+      sink = new Manifest(after.build(), Manifest.Takes.GZIPPED_FOLDERS);
     }
     long t2 = System.nanoTime();
     for (int k = 0; k < ITERATIONS; k++) {

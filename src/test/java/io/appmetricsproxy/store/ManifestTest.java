@@ -23,7 +23,7 @@ class ManifestTest {
       for (int i = 0; i < n; i++) {
         folders.put("n" + i, new Folder(AS_OF - i, i % 2 == 0 ? "" : "1764599990" + i));
       }
-      byte[] written = new Manifest(folders, n % 2 == 0).format();
+      byte[] written = new Manifest(folders, Manifest.Takes.values()[n % 3]).format();
 
       assertThat(Manifest.whole(written)).as("%d folders", n).isTrue();
       for (int cut = 0; cut < written.length; cut++) {
@@ -68,14 +68,33 @@ class ManifestTest {
     assertThat(Manifest.parse(written)).contains(m);
     assertThat(Manifest.parse(new Manifest(Map.of()).format()))
         .hasValueSatisfying(e -> assertThat(e.folders()).isEmpty());
-    // a store's own: version 2, it takes folders in the upload of a manifest
-    Manifest store = new Manifest(m.folders(), true);
+    // a store's own: version 3, it takes folders in the upload of a manifest, their entries gzipped
+    Manifest store = new Manifest(m.folders(), Manifest.Takes.GZIPPED_FOLDERS);
     byte[] stores = store.format();
     assertThat(new String(stores, StandardCharsets.UTF_8))
-        .startsWith("amp-manifest 2 1764600002\n");
-    assertThat(Manifest.parse(stores)).contains(store);
+        .startsWith("amp-manifest 3 1764600002\n");
+    assertThat(Manifest.parse(stores))
+        .contains(store)
+        .hasValueSatisfying(p -> assertThat(p.takesGzippedEntries()).isTrue());
     assertThat(Manifest.parse(written))
         .hasValueSatisfying(p -> assertThat(p.takesFolders()).isFalse());
+    // an earlier proxy's: version 2, it takes folders whose entries go as they are
+    byte[] earlier = new Manifest(m.folders(), Manifest.Takes.FOLDERS).format();
+    assertThat(new String(earlier, StandardCharsets.UTF_8))
+        .startsWith("amp-manifest 2 1764600002\n");
+    assertThat(Manifest.parse(earlier))
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.takesFolders()).isTrue();
+              assertThat(p.takesGzippedEntries()).isFalse();
+            });
+    // a later version is no manifest to this reader: the exchange falls back to the .alive files
+    assertThat(
+            Manifest.parse(
+                bytes(
+                    new String(stores, StandardCharsets.UTF_8)
+                        .replace("amp-manifest 3", "amp-manifest 4"))))
+        .isEmpty();
   }
 
   /** Folder lines out of order (not what a store writes, but nothing says they must be): sorted. */
@@ -127,7 +146,7 @@ class ManifestTest {
         new String[] {
           "",
           "1764600000123\n", // an .alive, not a manifest
-          "amp-manifest 3 1764600000\nages\nend 0\n", // another version
+          "amp-manifest 4 1764600000\nages\nend 0\n", // another version
           "amp-manifest 1 1764600000\nn1 1\nages 0\nend 2\n", // count does not match
           "amp-manifest 1 1764600000\nn1 1\nages 0 0\nend 1\n", // ages do not match
           "amp-manifest 1 1764600000\nn1 1\nn2 1\nages 0\nend 2\n",

@@ -305,7 +305,7 @@ public class StoreTest {
         new Manifest(
                 java.util.Map.of(
                     "n2", new Manifest.Folder(NOW.plusSeconds(40).getEpochSecond(), "other")),
-                true)
+                Manifest.Takes.GZIPPED_FOLDERS)
             .format());
 
     Store reopened = new Store(dir);
