@@ -38,7 +38,7 @@ public final class Payload {
     this.size = length;
     this.sha256 = sha256(plain, offset, length);
     this.digest = HexFormat.of().formatHex(sha256, 0, 16);
-    this.gzip = compress(plain, offset, length);
+    this.gzip = gzip(plain, offset, length);
   }
 
   /** A payload of {@code bytes} (not kept: later changes to the array do not reach it). */
@@ -127,7 +127,11 @@ public final class Payload {
     return ExpositionParser.parse(toByteArray(), format);
   }
 
-  private static byte[] compress(byte[] plain, int offset, int length) {
+  /**
+   * {@code length} bytes of {@code plain} from {@code offset}, gzipped as a payload keeps them (the
+   * same bytes as the gzip form of a payload of them).
+   */
+  public static byte[] gzip(byte[] plain, int offset, int length) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 8));
     try (GZIPOutputStream gz = new GZIPOutputStream(out, BUFFER)) {
       gz.write(plain, offset, length);

@@ -1,11 +1,12 @@
 package io.appmetricsproxy.replicate;
 
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The node folders a client copies into a peer's store in the upload of its manifest, for a peer
@@ -76,25 +76,15 @@ final class Bundle implements RemoteStore {
    * gzipped.
    */
   record Gzipped(int header, byte[] gzip) {
-    /** Empty where the bytes have no blank line, and go as they are. */
+    /**
+     * Null where the bytes have no blank line, and go as they are; the gzip is the one a payload of
+     * the exposition keeps ({@link Payload#gzip}).
+     */
     static Gzipped of(byte[] entry) {
-      for (int i = 1; i < entry.length; i++) {
-        if (entry[i] == '\n' && entry[i - 1] == '\n') {
-          return new Gzipped(i + 1, gzip(entry, i + 1));
-        }
-      }
-      return null;
-    }
-
-    private static byte[] gzip(byte[] bytes, int from) {
-      ByteArrayOutputStream out =
-          new ByteArrayOutputStream(Math.max(64, (bytes.length - from) / 4));
-      try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-        gz.write(bytes, from, bytes.length - from);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // not thrown by a stream in memory
-      }
-      return out.toByteArray();
+      int header = EntryFile.headerLength(entry);
+      return header < 0
+          ? null
+          : new Gzipped(header, Payload.gzip(entry, header, entry.length - header));
     }
   }
 

@@ -120,12 +120,21 @@ public final class EntryFile {
   }
 
   private static int headerEnd(byte[] bytes) throws IOException {
+    int length = headerLength(bytes);
+    if (length < 0) {
+      throw new IOException("not an entry file (no end of header)");
+    }
+    return length - 2;
+  }
+
+  /** The bytes of an entry file's header, its blank line included; -1 where it has none. */
+  public static int headerLength(byte[] bytes) {
     for (int i = 0; i + 1 < bytes.length; i++) {
       if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
-        return i;
+        return i + 2;
       }
     }
-    throw new IOException("not an entry file (no end of header)");
+    return -1;
   }
 
   private static String required(Map<String, String> header, String key) {

@@ -70,9 +70,9 @@ public final class BundleBench {
       byte[] upload = Bundle.upload(manifest, folders, gzipped);
       long t1 = System.nanoTime();
       List<byte[]> first = new ArrayList<>();
-      wire += send(sessions[0], upload, first);
+      wire += SessionWrites.send(sessions[0], upload, first);
       for (int p = 1; p < PEERS; p++) {
-        wire += send(sessions[p], upload, null);
+        wire += SessionWrites.send(sessions[p], upload, null);
       }
       long t2 = System.nanoTime();
       for (byte[] packet : first) {
@@ -124,25 +124,5 @@ public final class BundleBench {
       b.append(line).append("\"} ").append(line * 7 + r).append('\n');
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Compressed bytes of {@code bytes} sent as SFTP writes of up to 32 KB, one packet each; each
-   * compressed packet added to {@code packets} where not null.
-   */
-  private static int send(SshZlib zlib, byte[] bytes, List<byte[]> packets) {
-    int total = 0;
-    for (int at = 0; at < bytes.length; at += 32_768) {
-      int n = Math.min(32_768, bytes.length - at);
-      byte[] packet = new byte[5 + n + 64];
-      System.arraycopy(bytes, at, packet, 5, n);
-      int[] end = {5 + n};
-      byte[] sent = zlib.compress(packet, 5, end);
-      total += end[0] - 5;
-      if (packets != null) {
-        packets.add(java.util.Arrays.copyOfRange(sent, 5, end[0]));
-      }
-    }
-    return total;
   }
 }

@@ -152,27 +152,16 @@ class BundleTest {
     session.init(com.jcraft.jsch.Compression.DEFLATER, 6);
     byte[] first = manifest(200, 0);
     byte[] next = manifest(200, 10); // every folder confirmed once more: the header changes
-    send(session, Bundle.upload(first, List.of(folder("n2", 3), folder("n3", 2)), false)); // 50 KB
-    int withHistory = send(session, next);
+    SessionWrites.send(
+        session,
+        Bundle.upload(first, List.of(folder("n2", 3), folder("n3", 2)), false),
+        null); // 50 KB
+    int withHistory = SessionWrites.send(session, next, null);
 
     SshZlib fresh = new SshZlib();
     fresh.init(com.jcraft.jsch.Compression.DEFLATER, 6);
-    int alone = send(fresh, next);
+    int alone = SessionWrites.send(fresh, next, null);
 
     assertThat(withHistory).isLessThan(alone / 5);
-  }
-
-  /** Compressed bytes of {@code bytes} sent as SFTP writes of up to 32 KB, one packet each. */
-  private static int send(SshZlib zlib, byte[] bytes) {
-    int total = 0;
-    for (int at = 0; at < bytes.length; at += 32_768) {
-      int n = Math.min(32_768, bytes.length - at);
-      byte[] packet = new byte[5 + n + 64];
-      System.arraycopy(bytes, at, packet, 5, n);
-      int[] end = {5 + n};
-      zlib.compress(packet, 5, end);
-      total += end[0] - 5;
-    }
-    return total;
   }
 }
