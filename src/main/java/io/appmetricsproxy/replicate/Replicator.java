@@ -188,14 +188,13 @@ public final class Replicator implements AutoCloseable {
         running.remove(peer.key(), exchange);
       } catch (TimeoutException e) {
         Instant since = runningSince.getOrDefault(peer.key(), roundStart);
+        Duration running = Duration.between(since, clock.instant()); // one reading for both
         r =
             failed(
                 peer,
                 since,
-                Duration.between(since, clock.instant()),
-                "exchange still running after "
-                    + Math.round(Duration.between(since, clock.instant()).toMillis() / 1000.0)
-                    + " s");
+                running,
+                "exchange still running after " + Math.round(running.toMillis() / 1000.0) + " s");
       } catch (ExecutionException e) {
         running.remove(peer.key(), exchange);
         r = failed(peer, clock.instant(), Duration.ZERO, String.valueOf(e.getCause()));
