@@ -17,6 +17,10 @@
 #   bench/replication-scale.sh [N...] (default 10 50 200); INTERVAL (default 10 s), ROUNDS measured
 #   (default 5), WARMUP_MAX seconds to converge (default 300), SEED (default 1); JAVA_BENCH_OPTS
 #   adds JVM options (e.g. -XX:StartFlightRecording=...)
+# The warm-up ends once the nodes converged and the JIT settled: the JVMs' compilers spent at most
+# JIT_SETTLED seconds (default 10 % of the interval) in each of its last two intervals; the rounds'
+# JIT column is theirs in each measured interval (a cluster's nodes run for days, their compilers
+# idle). At 200 on 2 cores that takes 2-5 minutes: WARMUP_MAX=300.
 # SEED=1: before the warm-up every node's folder (its entries, then .alive) is kept in every other
 # node's store as replication would have left it (Store.keep, in process), so the warm-up only
 # reaches steady state and the rounds measured are steady-state rounds; the FIRST COPY IS NOT
@@ -32,6 +36,7 @@ sizes=("$@")
 sorted=$(printf '%s\n' "${sizes[@]}" | sort -n | tr '\n' ' ')
 export JAVA_BENCH_OPTS="${JAVA_BENCH_OPTS:-} -Xmx12g -Xss512k -Dinterval=${INTERVAL:-10} -Drounds=${ROUNDS:-5} -Dwarmup=${WARMUP_MAX:-300}"
 JAVA_BENCH_OPTS+=" -DmaxAge=${MAX_AGE:-}"
+[[ -n ${JIT_SETTLED:-} ]] && JAVA_BENCH_OPTS+=" -DjitSettled=$JIT_SETTLED"
 JAVA_BENCH_OPTS+=" -Dseed=$([[ ${SEED:-1} == 0 ]] && echo false || echo true)"
 JAVA_BENCH_OPTS+=" -Dsplit=$([[ ${SPLIT:-0} == 1 ]] && echo true || echo false)"
 

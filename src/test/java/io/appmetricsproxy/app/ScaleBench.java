@@ -46,6 +46,16 @@ public final class ScaleBench {
   private final long warmupMax;
   private final boolean seed;
   private final boolean split = Boolean.getBoolean("split");
+
+  /**
+   * The JIT's seconds in an interval (both JVMs' where n1 has its own, as their compilation MXBeans
+   * count them) under which two warm-up intervals in a row must stay before it ends: the nodes of a
+   * cluster run for days, and their compilers are idle in the rounds that matter, where the bench's
+   * JVM starts anew with the peers' servers not compiled yet (at 200 nodes on 2 cores its JIT took
+   * a fifth of the CPU of rounds measured after 2 intervals of warm-up).
+   */
+  private final double jitSettled;
+
   private final Random random = new Random(42);
   private final ScheduledExecutorService cycler = Executors.newScheduledThreadPool(2);
   private final java.util.Set<Integer> reserved = ConcurrentHashMap.newKeySet();
@@ -58,6 +68,7 @@ public final class ScaleBench {
     this.rounds = rounds;
     this.warmupMax = warmupMax;
     this.seed = seed;
+    this.jitSettled = Double.parseDouble(System.getProperty("jitSettled", "" + 0.1 * interval));
     http = ReplicationBench.serve(bodies, 4);
   }
 
@@ -118,6 +129,11 @@ public final class ScaleBench {
       return remote != null
           ? Integer.parseInt(remote.call("failed"))
           : ScaleNode.failedScrapes(proxy);
+    }
+
+    /** The milliseconds its JVM's JIT compilers have spent so far. */
+    long compileMillis() {
+      return remote != null ? Long.parseLong(remote.call("jit")) : ScaleNode.compileMillis();
     }
 
     /** Its own folder's generation, as its store tells it. */
@@ -192,29 +208,34 @@ public final class ScaleBench {
       }
       Tick warm = null;
       int warmRounds = 0;
+      int quietJit = 0; // warm-up intervals in a row whose JIT settled
       long warmStart = System.nanoTime();
       while (System.nanoTime() - warmStart < warmupMax * 1_000_000_000L) {
         warm = tick(nodes, wire, true);
         warmRounds++;
-        if (warmRounds >= 2 && converged(nodes, warm)) {
+        quietJit = warm.jit() <= jitSettled ? quietJit + 1 : 0;
+        if (warmRounds >= 2 && converged(nodes, warm) && quietJit >= 2) {
           break;
         }
         System.out.printf(
-            "warm-up interval %d (%.0f s in): %s; n1's errors %s%n",
+            "warm-up interval %d (%.0f s in): %s, JIT %.2f s; n1's errors %s%n",
             warmRounds,
             (System.nanoTime() - warmStart) / 1e9,
             coverage(nodes),
+            warm.jit(),
             warm.report().peers().stream().flatMap(p -> p.error().stream()).limit(2).toList());
       }
       System.out.printf(
-          "warm-up: %d intervals, %.0f s, %s%n",
+          "warm-up: %d intervals, %.0f s, %s, JIT %.2f s in its last interval (%s)%n",
           warmRounds,
           (System.nanoTime() - warmStart) / 1e9,
-          converged(nodes, warm) ? "converged" : "NOT converged: " + coverage(nodes));
+          converged(nodes, warm) ? "converged" : "NOT converged: " + coverage(nodes),
+          warm.jit(),
+          quietJit >= 2 ? "settled" : "NOT settled");
       System.out.println(
-          "| round | wall | client CPU | JVM CPU | peers done / cut | SFTP requests | handshakes |"
-              + " bytes | moved | changes served (s) |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+          "| round | wall | client CPU | JVM CPU | JIT | peers done / cut | SFTP requests |"
+              + " handshakes | bytes | moved | changes served (s) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
       List<Tick> measured = new ArrayList<>();
       served.clear(); // the changes of the warm-up
       for (int r = 1; r <= rounds; r++) {
@@ -284,7 +305,8 @@ public final class ScaleBench {
       List<Double> served,
       int lost,
       List<String> renewed,
-      int scrapeFailures) {
+      int scrapeFailures,
+      double jit) {
     long bytes() {
       return report.peers().stream().mapToLong(p -> p.bytesSent() + p.bytesReceived()).sum();
     }
@@ -301,11 +323,12 @@ public final class ScaleBench {
 
     String row(int r) {
       return String.format(
-              "| %d | %.3f s | %.3f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
+              "| %d | %.3f s | %.3f s | %.2f s | %.2f s | %d / %d | %d | %d | %,d B | %d | %s%s |",
               r,
               wall,
               cpu,
               jvmCpu,
+              jit,
               report.peers().size() - cut(),
               cut(),
               requests,
@@ -332,6 +355,7 @@ public final class ScaleBench {
    */
   private Tick tick(List<Node> nodes, WireCounters wire, boolean changes) throws Exception {
     long start = System.nanoTime();
+    double compiled = compileSeconds(nodes);
     Map<String, String> before = generations(nodes);
     List<Future<?>> cycles = spreadCycles(nodes);
     int count = changes ? Math.max(1, Math.round(nodes.size() * ENTRIES / 100f)) : 0;
@@ -364,7 +388,17 @@ public final class ScaleBench {
     Map<String, String> after = generations(nodes);
     List<String> renewed =
         after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).sorted().toList();
-    return n1.tick(times, lost, renewed, scrapeFailures);
+    return n1.tick(times, lost, renewed, scrapeFailures, compileSeconds(nodes) - compiled);
+  }
+
+  /**
+   * The seconds the JIT compilers of the bench's JVM, and of n1's where it has its own, have spent
+   * so far: while they still compile, they take the cores that the rounds measured would have.
+   */
+  private static double compileSeconds(List<Node> nodes) {
+    Node n1 = nodes.get(0);
+    long ms = ScaleNode.compileMillis() + (n1.remote() != null ? n1.compileMillis() : 0);
+    return ms / 1e3;
   }
 
   /** Manager n1's round as measured: wall, its client threads' CPU, the JVM's, on the wire. */
@@ -375,9 +409,19 @@ public final class ScaleBench {
       long requests,
       long handshakes,
       ReplicationReport report) {
-    Tick tick(List<Double> served, int lost, List<String> renewed, int scrapeFailures) {
+    Tick tick(List<Double> served, int lost, List<String> renewed, int scrapeFailures, double jit) {
       return new Tick(
-          wall, cpu, jvmCpu, requests, handshakes, report, served, lost, renewed, scrapeFailures);
+          wall,
+          cpu,
+          jvmCpu,
+          requests,
+          handshakes,
+          report,
+          served,
+          lost,
+          renewed,
+          scrapeFailures,
+          jit);
     }
   }
 
@@ -407,7 +451,9 @@ public final class ScaleBench {
   private Tick alone(List<Node> nodes, WireCounters wire) throws Exception {
     cycleAll(nodes);
     Thread.sleep(2000); // what the cycles started (snapshots, flushes) is over
-    return n1Round(nodes, wire).tick(List.of(), 0, List.of(), scrapeFailures(nodes));
+    double compiled = compileSeconds(nodes);
+    Round r = n1Round(nodes, wire);
+    return r.tick(List.of(), 0, List.of(), scrapeFailures(nodes), compileSeconds(nodes) - compiled);
   }
 
   /**

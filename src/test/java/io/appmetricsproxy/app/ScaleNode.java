@@ -126,6 +126,7 @@ public final class ScaleNode {
         yield "ok";
       }
       case "round" -> round();
+      case "jit" -> Long.toString(compileMillis());
       default -> throw new IllegalArgumentException("no command " + command);
     };
   }
@@ -234,6 +235,11 @@ public final class ScaleNode {
   }
 
   /** This JVM's CPU time, in nanoseconds. */
+  /** The milliseconds this JVM's JIT compilers have spent so far. */
+  static long compileMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
   static long processCpu() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
