@@ -58,7 +58,7 @@ public final class Proxy implements AutoCloseable {
     this.scraper = new Scraper(config.scrape());
     this.metrics = new SelfMetrics();
     Snapshots snapshots = new Snapshots(store, config.maxAge(), clock);
-    this.state = new ProxyState(snapshots.next());
+    this.state = new ProxyState(snapshots);
     this.cycle =
         new Cycle(
             source,
@@ -70,8 +70,8 @@ public final class Proxy implements AutoCloseable {
             config.maxAge(),
             config.scrape().interval(),
             clock);
-    Runnable republish = () -> state.publish(snapshots.next());
-    this.arrivals = new Republish(republish, snapshots::made, config.scrape().interval());
+    Runnable changed = snapshots::ask; // served by the next read
+    this.arrivals = new Republish(changed, snapshots::made, config.scrape().interval());
     ReplicationSettings r = config.replication();
     Optional<String> problem = Optional.empty();
     Optional<Replicator.Transport> transport = Optional.empty();
@@ -80,7 +80,7 @@ public final class Proxy implements AutoCloseable {
         this.ssh =
             Optional.of(
                 SshTransport.start(
-                    r, store, new SshTransport.Serving(republish, arrivals, arrivals::later)));
+                    r, store, new SshTransport.Serving(changed, changed, arrivals::later)));
         transport = Optional.of(ssh.get().transport());
       } catch (ReplicationException e) {
         problem = Optional.of(e.getMessage());
@@ -95,7 +95,7 @@ public final class Proxy implements AutoCloseable {
             config.scrape().maxBodyBytes() + 4096,
             r.interval(),
             r.concurrency(),
-            republish,
+            changed,
             clock);
     this.replication = new Replication(replicator, state, metrics.replication());
   }

@@ -29,8 +29,8 @@ public final class SshTransport implements AutoCloseable {
   /**
    * How a node serves what its server took from peers, by how soon it must be served.
    *
-   * @param now folders came with the manifest a peer wrote at the end of its exchange: served
-   *     before the upload is answered
+   * @param now folders came with the manifest a peer wrote at the end of its exchange: served to
+   *     every read after the upload is answered
    * @param soon a folder a peer copied file by file is complete ({@code .alive} last), which may
    *     come many times in one exchange
    * @param later confirmations alone came with the manifest: they only make entries look fresher,
@@ -100,10 +100,11 @@ public final class SshTransport implements AutoCloseable {
     }
 
     /**
-     * Folders that came with the manifest are served before the upload is answered, so that the
-     * peer's exchange ends with them served here (even beside a refused file). Confirmations alone
-     * are left to the next snapshot ({@link Serving#later}): every peer's round brings some, and a
-     * snapshot reads every entry this node serves (1,000 in a cluster of 200 nodes).
+     * Folders that came with the manifest are served to every read after the upload is answered, so
+     * that the peer's exchange ends with them served here (even beside a refused file).
+     * Confirmations alone are left to the next snapshot ({@link Serving#later}): every peer's round
+     * brings some, and a snapshot reads every entry this node serves (1,000 in a cluster of 200
+     * nodes).
      */
     @Override
     public void manifest(byte[] bytes) {

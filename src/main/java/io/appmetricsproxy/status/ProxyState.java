@@ -18,9 +18,24 @@ public final class ProxyState {
   }
 
   private final AtomicReference<View> view;
+  private final Snapshots snapshots; // null: what is published only
 
+  /** Serves what is published, starting with {@code initial}. */
   public ProxyState(Snapshot initial) {
+    this(initial, null);
+  }
+
+  /**
+   * Serves what is published, and a snapshot of {@code snapshots} made when a view is read after
+   * one was asked for ({@link Snapshots#ask}).
+   */
+  public ProxyState(Snapshots snapshots) {
+    this(snapshots.next(), snapshots);
+  }
+
+  private ProxyState(Snapshot initial, Snapshots snapshots) {
     this.view = new AtomicReference<>(new View(initial, Optional.empty(), Optional.empty()));
+    this.snapshots = snapshots;
   }
 
   public void publish(Snapshot snapshot, CycleReport report) {
@@ -46,10 +61,14 @@ public final class ProxyState {
   }
 
   /**
-   * What is served now: the last published view, its snapshot aged to this moment, so that nothing
-   * older than MAX_AGE is ever read from it, whenever the next publication comes.
+   * What is served now: the last published view, after a snapshot asked for was made, its snapshot
+   * aged to this moment, so that nothing older than MAX_AGE is ever read from it, whenever the next
+   * publication comes.
    */
   public View view() {
+    if (snapshots != null) {
+      snapshots.ifAsked(this::publish);
+    }
     View v = view.get();
     Snapshot now = v.snapshot().at(Instant.now());
     return now == v.snapshot() ? v : new View(now, v.lastCycle(), v.replication());

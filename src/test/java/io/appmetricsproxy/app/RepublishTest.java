@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** How many snapshots a node makes for what its peers copy in between its cycles. */
+/** How many snapshots a node asks for the confirmations its peers copy in between its cycles. */
 class RepublishTest {
   private static final Duration LATEST = Duration.ofMillis(300);
 
@@ -23,18 +23,6 @@ class RepublishTest {
         },
         made::get,
         LATEST);
-  }
-
-  @Test
-  void foldersThatArriveTogetherAreServedByOneSnapshotSoon() {
-    try (Republish r = republish()) {
-      r.run();
-      r.run();
-      r.run();
-      await().atMost(Duration.ofSeconds(2)).until(() -> published.get() == 1);
-      r.run();
-      await().atMost(Duration.ofSeconds(2)).until(() -> published.get() == 2);
-    }
   }
 
   @Test

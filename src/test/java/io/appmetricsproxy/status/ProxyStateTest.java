@@ -130,4 +130,69 @@ class ProxyStateTest {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * What peers copy in is asked for, not made: the snapshot is made by the first read after, once
+   * however many asks came before it, and none while nothing was asked.
+   */
+  @Test
+  void aSnapshotAskedForIsMadeByTheNextReadOnce() {
+    Store store = new Store(dir);
+    store.open();
+    Snapshots snapshots = snapshots(store);
+    ProxyState state = new ProxyState(snapshots);
+    long made = snapshots.made();
+    state.view();
+    assertThat(snapshots.made()).as("nothing asked").isEqualTo(made);
+
+    store.put(entry("n2", "a", "web-1", "web", "hits_total 1\n", T));
+    snapshots.ask();
+    store.put(entry("n2", "b", "web-2", "web", "hits_total 2\n", T));
+    snapshots.ask();
+    assertThat(snapshots.made()).as("asked, not read yet").isEqualTo(made);
+    assertThat(state.view().snapshot().get("web").orElseThrow().entries()).hasSize(2);
+    assertThat(snapshots.made()).isEqualTo(made + 1);
+    state.view();
+    state.view();
+    assertThat(snapshots.made()).as("read again, nothing asked since").isEqualTo(made + 1);
+  }
+
+  /**
+   * Readers at once after an ask: each of them gets what was asked for, whichever made it, and the
+   * snapshot is made once.
+   */
+  @Test
+  void readersAtOnceAfterAnAskAllGetWhatWasAskedFor() throws Exception {
+    Store store = new Store(dir);
+    store.open();
+    Snapshots snapshots = snapshots(store);
+    ProxyState state = new ProxyState(snapshots);
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 300; round++) {
+        String name = "web" + round;
+        store.put(entry("n2", name, name + "-1", name, "hits_total 1\n", T));
+        snapshots.ask();
+        long made = snapshots.made();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> readers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          readers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return state.view().snapshot().get(name).isPresent();
+                  }));
+        }
+        start.countDown();
+        for (Future<Boolean> f : readers) {
+          assertThat(f.get()).as("round %d", round).isTrue();
+        }
+        assertThat(snapshots.made()).as("round %d", round).isEqualTo(made + 1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
