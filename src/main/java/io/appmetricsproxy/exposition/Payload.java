@@ -32,13 +32,17 @@ public final class Payload {
   private final Format format;
   private volatile List<String> nativeOnly;
 
-  private Payload(byte[] plain, int offset, int length, Format format) {
+  private Payload(byte[] plain, int offset, int length, Format format, byte[] gzip) {
     this.format = Objects.requireNonNull(format);
     Objects.checkFromIndexSize(offset, length, plain.length);
     this.size = length;
     this.sha256 = sha256(plain, offset, length);
     this.digest = HexFormat.of().formatHex(sha256, 0, 16);
-    this.gzip = gzip(plain, offset, length);
+    this.gzip = gzip != null ? gzip : gzip(plain, offset, length);
+  }
+
+  private Payload(byte[] plain, int offset, int length, Format format) {
+    this(plain, offset, length, format, null);
   }
 
   /** A payload of {@code bytes} (not kept: later changes to the array do not reach it). */
@@ -49,6 +53,16 @@ public final class Payload {
   /** A payload of {@code length} bytes of {@code bytes} from {@code offset}. */
   public static Payload of(byte[] bytes, int offset, int length, Format format) {
     return new Payload(bytes, offset, length, format);
+  }
+
+  /**
+   * A payload of {@code length} bytes of {@code bytes} from {@code offset} whose gzip form is
+   * {@code gzip}, kept as it is rather than made again: the caller vouches that it is one gzip
+   * member of exactly those bytes, as {@link #gzip(byte[], int, int)} makes it (e.g. a peer's, just
+   * inflated into them and checked).
+   */
+  public static Payload withGzip(byte[] bytes, int offset, int length, Format format, byte[] gzip) {
+    return new Payload(bytes, offset, length, format, Objects.requireNonNull(gzip));
   }
 
   public Format format() {

@@ -35,8 +35,20 @@ public final class Arrivals {
    * @throws StoreException when the file is refused; nothing was written then
    */
   public void receive(String node, String file, byte[] bytes, Instant mtime) {
+    receive(node, file, bytes, Optional.empty(), mtime);
+  }
+
+  /**
+   * As {@link #receive(String, String, byte[], Instant)}, with the exposition's gzip as the peer
+   * sent it and it was checked when inflated into {@code bytes}: kept as the payload's own rather
+   * than made again.
+   *
+   * @throws StoreException when the file is refused; nothing was written then
+   */
+  public void receive(
+      String node, String file, byte[] bytes, Optional<byte[]> gzip, Instant mtime) {
     named(node, file);
-    store.keep(node, file, bytes, checked(node, file, bytes), mtime);
+    store.keep(node, file, bytes, checked(node, file, bytes, gzip), mtime);
   }
 
   /**
@@ -53,7 +65,9 @@ public final class Arrivals {
     try {
       Optional<Store.Stored> stored = store.read(node, file);
       Optional<Entry> entry =
-          stored.isEmpty() ? Optional.empty() : checked(node, file, stored.get().bytes());
+          stored.isEmpty()
+              ? Optional.empty()
+              : checked(node, file, stored.get().bytes(), Optional.empty());
       store.placed(node, file, entry, stored.map(Store.Stored::mtime));
     } catch (StoreException e) {
       refuse(node, file, e.getMessage());
@@ -139,13 +153,13 @@ public final class Arrivals {
    * The check of a file's content, once {@link #named} passed: the decoded entry of an entry file,
    * empty for {@code .alive}.
    */
-  private Optional<Entry> checked(String node, String file, byte[] bytes) {
+  private Optional<Entry> checked(String node, String file, byte[] bytes, Optional<byte[]> gzip) {
     if (file.equals(Layout.ALIVE)) {
       return Optional.empty();
     }
     Entry e;
     try {
-      e = EntryFile.decode(bytes, true);
+      e = EntryFile.decode(bytes, true, gzip);
     } catch (IOException ex) {
       throw new StoreException(node + "/" + file + ": " + ex.getMessage(), ex);
     }

@@ -4,9 +4,7 @@ import io.appmetricsproxy.exposition.Payload;
 import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Layout;
 import io.appmetricsproxy.store.Manifest;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +16,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * The node folders a client copies into a peer's store in the upload of its manifest, for a peer
@@ -59,6 +60,8 @@ final class Bundle implements RemoteStore {
 
   private static final Pattern TRAILER = Pattern.compile("folders (\\d{1,10}) (\\d{1,6})\n$");
   private static final Pattern GENERATION = Pattern.compile("-|[!-~]{1,64}");
+  private static final int GZIP_HEADER = 10; // without fields: ID1 ID2 CM FLG MTIME XFL OS
+  private static final int GZIP_TRAILER = 8; // CRC-32 and size, little-endian
 
   /**
    * One file of a folder: {@code bytes} null where the peer has it already; {@code gzipped} its
@@ -259,12 +262,14 @@ final class Bundle implements RemoteStore {
         byte[] sent = null;
         int plus = f[3].indexOf('+');
         if (plus >= 0) {
-          sent =
+          files.add(
               gunzipped(
-                  head[1] + "/" + f[0],
+                  head[1],
+                  f[0],
                   stat,
                   number(f[3].substring(0, plus)),
-                  number(f[3].substring(plus + 1)));
+                  number(f[3].substring(plus + 1))));
+          continue;
         } else if (!f[3].equals("-")) {
           long length = number(f[3]);
           if (length != stat.size() || length >= end - at || bytes[at + (int) length] != '\n') {
@@ -285,7 +290,8 @@ final class Bundle implements RemoteStore {
      * An entry sent as its header and its exposition gzipped: whole, as long as its line says, and
      * within what an upload takes in all ({@link Manifest#MAX_UPLOAD}, inflated).
      */
-    private byte[] gunzipped(String file, FileStat stat, long header, long gzip) {
+    private File gunzipped(String node, String name, FileStat stat, long header, long gzip) {
+      String file = node + "/" + name;
       long exposition = stat.size() - header;
       if (exposition < 0
           || header + gzip >= end - at
@@ -298,17 +304,75 @@ final class Bundle implements RemoteStore {
       }
       byte[] entry = new byte[(int) stat.size()];
       System.arraycopy(bytes, at, entry, 0, (int) header);
-      try (GZIPInputStream in =
-          new GZIPInputStream(
-              new ByteArrayInputStream(bytes, at + (int) header, (int) gzip), 512)) {
-        if (in.readNBytes(entry, (int) header, (int) exposition) != exposition || in.read() != -1) {
-          throw torn(file + " does not inflate to as long as its line says");
-        }
-      } catch (IOException e) {
-        throw torn(file + " does not inflate: " + e.getMessage());
+      int from = at + (int) header;
+      String wrong = inflate(bytes, from, (int) gzip, entry, (int) header);
+      if (wrong != null) {
+        throw torn(file + " " + wrong);
       }
       at += (int) (header + gzip) + 1;
-      return entry;
+      return new File(
+          name,
+          stat,
+          entry,
+          new Gzipped((int) header, Arrays.copyOfRange(bytes, from, from + (int) gzip)));
+    }
+
+    /**
+     * Inflates {@code length} bytes of {@code in} from {@code offset}, one gzip member without
+     * header fields as {@link Payload#gzip} makes it, into the rest of {@code out} from {@code
+     * start}: exactly, its CRC and size checked, and nothing after it, so that the gzip is a
+     * payload's as it is. What is wrong with it, or null.
+     */
+    private static String inflate(byte[] in, int offset, int length, byte[] out, int start) {
+      int end = offset + length;
+      if (length < GZIP_HEADER + GZIP_TRAILER
+          || (in[offset] & 0xff) != 0x1f
+          || (in[offset + 1] & 0xff) != 0x8b
+          || in[offset + 2] != Deflater.DEFLATED
+          || in[offset + 3] != 0) {
+        return "is not gzipped as one plain gzip member";
+      }
+      Inflater inflater = new Inflater(true);
+      try {
+        inflater.setInput(in, offset + GZIP_HEADER, length - GZIP_HEADER);
+        int at = start;
+        byte[] past = new byte[1]; // once out is full: whether the stream ends there
+        while (!inflater.finished()) {
+          int n =
+              at < out.length ? inflater.inflate(out, at, out.length - at) : inflater.inflate(past);
+          if (at == out.length && n > 0) {
+            return "inflates past as long as its line says";
+          }
+          if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+            return "does not inflate to as long as its line says";
+          }
+          at += n;
+        }
+        if (at != out.length) {
+          return "does not inflate to as long as its line says";
+        }
+        if (inflater.getRemaining() != GZIP_TRAILER) {
+          return "is not one gzip member and its trailer alone";
+        }
+      } catch (DataFormatException e) {
+        return "does not inflate: " + e.getMessage();
+      } finally {
+        inflater.end();
+      }
+      CRC32 crc = new CRC32();
+      crc.update(out, start, out.length - start);
+      if (littleEndian(in, end - 8) != crc.getValue()
+          || littleEndian(in, end - 4) != ((out.length - start) & 0xffffffffL)) {
+        return "does not inflate to what its gzip trailer says";
+      }
+      return null;
+    }
+
+    private static long littleEndian(byte[] b, int at) {
+      return (b[at] & 0xffL)
+          | (b[at + 1] & 0xffL) << 8
+          | (b[at + 2] & 0xffL) << 16
+          | (b[at + 3] & 0xffL) << 24;
     }
 
     private String line() {
@@ -373,6 +437,17 @@ final class Bundle implements RemoteStore {
     }
     throw new ReplicationException(
         node + "/" + file + " differs here and its bytes were not sent with the manifest");
+  }
+
+  @Override
+  public Optional<byte[]> gzipped(String node, String file) {
+    Folder f = folders.get(node);
+    for (File candidate : f == null ? List.<File>of() : f.files()) {
+      if (candidate.name().equals(file) && candidate.gzipped() != null) {
+        return Optional.of(candidate.gzipped().gzip());
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -423,7 +423,8 @@ final class Exchange {
       if (!f.getValue().equals(target.get(f.getKey()))) {
         try {
           byte[] bytes = from.read(node, f.getKey(), maxFileBytes);
-          to.write(node, f.getKey(), bytes, f.getValue().mtimeSeconds());
+          Optional<byte[]> gzip = from.gzipped(node, f.getKey());
+          to.write(node, f.getKey(), bytes, gzip, f.getValue().mtimeSeconds());
           tally.bytes += bytes.length;
           if (sending) {
             tally.sent++;

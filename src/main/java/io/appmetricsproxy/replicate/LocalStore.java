@@ -111,9 +111,15 @@ final class LocalStore implements RemoteStore {
 
   @Override
   public void write(String node, String file, byte[] bytes, long mtimeSeconds) {
+    write(node, file, bytes, Optional.empty(), mtimeSeconds);
+  }
+
+  @Override
+  public void write(
+      String node, String file, byte[] bytes, Optional<byte[]> gzip, long mtimeSeconds) {
     try {
       arrivals.receive(
-          checkedNode(node), checkedFile(file), bytes, Instant.ofEpochSecond(mtimeSeconds));
+          checkedNode(node), checkedFile(file), bytes, gzip, Instant.ofEpochSecond(mtimeSeconds));
     } catch (StoreException e) {
       throw new ReplicationException(e.getMessage(), e);
     }

@@ -44,6 +44,24 @@ interface RemoteStore extends AutoCloseable {
    */
   void write(String node, String file, byte[] bytes, long mtimeSeconds);
 
+  /**
+   * The exposition of entry file {@code file} that {@link #read} gives, gzipped as a payload of it
+   * keeps it ({@link io.appmetricsproxy.exposition.Payload#gzip}), where it came so and was checked
+   * as it was inflated; empty where this store has none at hand.
+   */
+  default Optional<byte[]> gzipped(String node, String file) {
+    return Optional.empty();
+  }
+
+  /**
+   * As {@link #write(String, String, byte[], long)}, with {@code gzip} of {@link #gzipped} at hand,
+   * which a store that keeps payloads may keep rather than gzip the exposition again.
+   */
+  default void write(
+      String node, String file, byte[] bytes, Optional<byte[]> gzip, long mtimeSeconds) {
+    write(node, file, bytes, mtimeSeconds);
+  }
+
   /** Sets the mtime of an existing file without moving its bytes. */
   void touch(String node, String file, long mtimeSeconds);
 

@@ -61,6 +61,17 @@ public final class EntryFile {
    * @throws IOException naming what is wrong with the file, which is then not served
    */
   public static Entry decode(byte[] bytes, boolean shared) throws IOException {
+    return decode(bytes, shared, Optional.empty());
+  }
+
+  /**
+   * As {@link #decode(byte[], boolean)}, with the exposition's gzip at hand as a payload keeps it
+   * ({@link Payload#withGzip}): a peer's, checked as it was inflated into {@code bytes}.
+   *
+   * @throws IOException naming what is wrong with the file, which is then not served
+   */
+  public static Entry decode(byte[] bytes, boolean shared, Optional<byte[]> gzip)
+      throws IOException {
     int end = headerEnd(bytes);
     String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
     if (lines.length == 0 || !lines[0].equals(MAGIC)) {
@@ -77,7 +88,10 @@ public final class EntryFile {
       Format format = Format.valueOf(required(header, "format"));
       byte[] body = Arrays.copyOfRange(bytes, end + 2, bytes.length);
       ExpositionParser.parse(body, format);
-      Payload payload = Payload.of(body, format);
+      Payload payload =
+          gzip.isPresent()
+              ? Payload.withGzip(body, 0, body.length, format, gzip.get())
+              : Payload.of(body, format);
       return new Entry(
           required(header, "node"),
           required(header, "container-id"),

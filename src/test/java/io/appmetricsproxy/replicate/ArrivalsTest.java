@@ -56,6 +56,26 @@ class ArrivalsTest {
     assertThat(store.entries()).extracting(Entry::node).containsExactly("n1");
   }
 
+  /**
+   * An entry that came with its exposition's gzip (an upload's, checked as it was inflated) keeps
+   * it as its payload's own: served as it came, not gzipped again.
+   */
+  @Test
+  void anEntryReceivedWithItsGzipKeepsIt() throws IOException {
+    Store store = new Store(dir);
+    store.open();
+    Arrivals arrivals = new Arrivals(store);
+    Entry theirs = entry("n2", "theirs", "web-2", "web", "a 2\n", NOW);
+    byte[] gzip = theirs.payload().gzip().clone();
+    arrivals.receive("n2", "theirs.entry", encoded(theirs), java.util.Optional.of(gzip), NOW);
+    arrivals.receive("n2", ".alive", new byte[0], NOW);
+
+    Entry kept = store.entries().get(0);
+    assertThat(kept.payload().gzip()).isSameAs(gzip);
+    assertThat(kept.payload()).isEqualTo(theirs.payload());
+    assertThat(shared("n2/theirs.entry")).hasBinaryContent(encoded(theirs));
+  }
+
   @Test
   void aReceivedFileThatDoesNotMatchItsPathIsRefusedAndNothingIsWritten() throws IOException {
     Store store = new Store(dir);

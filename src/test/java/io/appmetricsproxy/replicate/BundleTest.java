@@ -3,6 +3,8 @@ package io.appmetricsproxy.replicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.appmetricsproxy.exposition.Payload;
+import io.appmetricsproxy.store.EntryFile;
 import io.appmetricsproxy.store.Manifest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -120,6 +122,88 @@ class BundleTest {
           .isInstanceOf(ReplicationException.class)
           .hasMessageContaining("torn");
     }
+  }
+
+  /**
+   * A gzipped entry comes out of the upload with its gzip as it was sent, which is the one a
+   * payload of its exposition makes: the peer keeps it rather than gzip the exposition again.
+   */
+  @Test
+  void aGzippedEntryKeepsTheGzipItCameWith() {
+    Bundle.Folder folder = folder("n2", 2);
+    Bundle.Upload split = Bundle.split(Bundle.upload(manifest(3, 0), List.of(folder), true));
+    for (Bundle.File sent : folder.files().subList(0, 2)) {
+      byte[] entry = split.folders().read("n2", sent.name(), 1 << 20);
+      int header = EntryFile.headerLength(entry);
+      assertThat(split.folders().gzipped("n2", sent.name()))
+          .hasValueSatisfying(
+              gzip ->
+                  assertThat(gzip)
+                      .isEqualTo(sent.gzipped().gzip())
+                      .isEqualTo(Payload.gzip(entry, header, entry.length - header)));
+    }
+    assertThat(split.folders().gzipped("n2", "c9.entry")).isEmpty(); // not sent
+    Bundle.Upload plain = Bundle.split(Bundle.upload(manifest(3, 0), List.of(folder), false));
+    assertThat(plain.folders().gzipped("n2", "c0.entry")).isEmpty();
+  }
+
+  /**
+   * A gzip that inflates to the entry but is not one plain member, as a payload keeps it, is
+   * refused too: header fields, a second member, bytes after its trailer, a trailer that does not
+   * match.
+   */
+  @Test
+  void aGzipThatIsNotOnePlainMemberIsRefused() throws Exception {
+    Bundle.Folder folder = folder("n2", 1);
+    Bundle.File file = folder.files().get(0);
+    Bundle.Gzipped gz = file.gzipped();
+    byte[] exposition =
+        java.util.Arrays.copyOfRange(file.bytes(), gz.header(), file.bytes().length);
+    byte[] named = gzipNamed(exposition); // FLG.FNAME set, a name after the header
+    byte[] half = Payload.gzip(exposition, 0, exposition.length / 2);
+    byte[] rest =
+        Payload.gzip(exposition, exposition.length / 2, exposition.length - exposition.length / 2);
+    byte[] twoMembers = concat(half, rest); // inflates to the same bytes, as GZIPInputStream reads
+    byte[] trailing = concat(gz.gzip(), new byte[] {0, 0, 0, 0});
+    byte[] crc = gz.gzip().clone();
+    crc[crc.length - 8] ^= 1;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(twoMembers))) {
+      assertThat(in.readAllBytes()).isEqualTo(exposition); // a valid gzip stream all the same
+    }
+    for (byte[] bad : List.of(named, twoMembers, trailing, crc)) {
+      Bundle.Folder odd =
+          new Bundle.Folder(
+              "n2",
+              folder.confirmed(),
+              folder.generation(),
+              List.of(
+                  new Bundle.File(
+                      file.name(),
+                      file.stat(),
+                      file.bytes(),
+                      new Bundle.Gzipped(gz.header(), bad))));
+      byte[] upload = Bundle.upload(manifest(3, 0), List.of(odd), true);
+      assertThatThrownBy(() -> Bundle.split(upload))
+          .isInstanceOf(ReplicationException.class)
+          .hasMessageContaining("torn");
+    }
+  }
+
+  private static byte[] gzipNamed(byte[] plain) {
+    byte[] gzip = Payload.gzip(plain, 0, plain.length);
+    byte[] name = "entry\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[gzip.length + name.length];
+    System.arraycopy(gzip, 0, out, 0, 10);
+    out[3] = 8; // FLG.FNAME
+    System.arraycopy(name, 0, out, 10, name.length);
+    System.arraycopy(gzip, 10, out, 10 + name.length, gzip.length - 10);
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** Entries that inflate past what an upload takes in all are refused before they are inflated. */
