@@ -44,7 +44,9 @@ import java.util.zip.Inflater;
  * Manifest#takesGzippedEntries}): the folder is bundled once for all peers of a round, and so is
  * its gzip, where the SSH session's compression deflates each peer's copy again (at 200 nodes a
  * change goes to 199 peers, and deflating 10 KB entries was a quarter of a manager's CPU). The
- * header stays as it is, so that a peer could keep the gzip as the payload's own.
+ * header stays as it is, and the gzip is one member without header fields as {@link Payload#gzip}
+ * makes it, which the peer keeps as the payload's own rather than gzip the exposition again; a gzip
+ * in any other form is refused as torn.
  *
  * <p>The last line sets the upload apart from a plain manifest, whose last line is {@code end <n>};
  * anything that does not parse as a whole is refused, and nothing of it is taken. The manifest
