@@ -98,7 +98,7 @@ public final class Cycle {
         return containerIds;
       }
       Discovery discovery = listing.discovery().get();
-      if (state.view().lastCycle().flatMap(CycleReport::engineError).isPresent()) {
+      if (state.lastCycle().flatMap(CycleReport::engineError).isPresent()) {
         runLocked(startedAt, start, listing);
         return Set.of();
       }
@@ -156,7 +156,7 @@ public final class Cycle {
   private void engineLost(String error) {
     log.engine(Optional.of(error));
     metrics.engineDown();
-    Optional<CycleReport> report = state.view().lastCycle();
+    Optional<CycleReport> report = state.lastCycle();
     if (report.isPresent()) {
       Instant discoveredAt = lastListed.map(Listed::at).orElse(report.get().startedAt());
       state.publish(snapshots.next(), report.get().withEngineError(error, discoveredAt));
@@ -166,7 +166,7 @@ public final class Cycle {
   /** The new snapshot, with the last cycle's report brought up to date by what events did. */
   private void publish(List<ScrapeResult> fresh, Set<String> gone) {
     Snapshot snapshot = snapshots.next();
-    Optional<CycleReport> last = state.view().lastCycle();
+    Optional<CycleReport> last = state.lastCycle();
     if (last.isPresent()) {
       state.publish(snapshot, last.get().updatedWith(fresh, gone));
       metrics.recordScrapes(
@@ -205,8 +205,7 @@ public final class Cycle {
       lastListed = Optional.of(new Listed(discovery.get(), startedAt));
       held = heldBack.listed(discovery.get(), clock.instant());
     } else {
-      List<ScrapeResult> last =
-          state.view().lastCycle().map(CycleReport::results).orElse(List.of());
+      List<ScrapeResult> last = state.lastCycle().map(CycleReport::results).orElse(List.of());
       held = earlier.isPresent() ? heldBack.away(last, earlier.get().at()) : Map.of();
     }
     Optional<Discovery> scraped = discovery.or(() -> earlier.map(Listed::discovery));

@@ -74,6 +74,14 @@ public final class ProxyState {
     return now == v.snapshot() ? v : new View(now, v.lastCycle(), v.replication());
   }
 
+  /**
+   * The report of the last cycle published; read without making the snapshot asked for, which only
+   * what is served needs (a cycle reads it before making its own).
+   */
+  public Optional<CycleReport> lastCycle() {
+    return view.get().lastCycle();
+  }
+
   /** True once a first cycle has completed, whatever its outcome. */
   public boolean ready() {
     return view.get().lastCycle().isPresent();

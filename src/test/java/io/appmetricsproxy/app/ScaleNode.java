@@ -135,7 +135,6 @@ public final class ScaleNode {
   static int failedScrapes(Proxy proxy) {
     return proxy
         .state()
-        .view()
         .lastCycle()
         .map(c -> (int) c.results().stream().filter(r -> !r.ok()).count())
         .orElse(0);
