@@ -41,18 +41,14 @@ public final class Payload {
     this.gzip = gzip != null ? gzip : gzip(plain, offset, length);
   }
 
-  private Payload(byte[] plain, int offset, int length, Format format) {
-    this(plain, offset, length, format, null);
-  }
-
   /** A payload of {@code bytes} (not kept: later changes to the array do not reach it). */
   public static Payload of(byte[] bytes, Format format) {
-    return new Payload(bytes, 0, bytes.length, format);
+    return new Payload(bytes, 0, bytes.length, format, null);
   }
 
   /** A payload of {@code length} bytes of {@code bytes} from {@code offset}. */
   public static Payload of(byte[] bytes, int offset, int length, Format format) {
-    return new Payload(bytes, offset, length, format);
+    return new Payload(bytes, offset, length, format, null);
   }
 
   /**

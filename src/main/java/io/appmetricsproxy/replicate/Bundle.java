@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 /**
@@ -328,8 +329,7 @@ final class Bundle implements RemoteStore {
     private static String inflate(byte[] in, int offset, int length, byte[] out, int start) {
       int end = offset + length;
       if (length < GZIP_HEADER + GZIP_TRAILER
-          || (in[offset] & 0xff) != 0x1f
-          || (in[offset + 1] & 0xff) != 0x8b
+          || ((in[offset] & 0xff) | (in[offset + 1] & 0xff) << 8) != GZIPInputStream.GZIP_MAGIC
           || in[offset + 2] != Deflater.DEFLATED
           || in[offset + 3] != 0) {
         return "is not gzipped as one plain gzip member";
@@ -431,22 +431,28 @@ final class Bundle implements RemoteStore {
 
   @Override
   public byte[] read(String node, String file, long maxBytes) {
-    Folder f = folders.get(node);
-    for (File candidate : f == null ? List.<File>of() : f.files()) {
-      if (candidate.name().equals(file) && candidate.bytes() != null) {
-        return candidate.bytes();
-      }
-    }
-    throw new ReplicationException(
-        node + "/" + file + " differs here and its bytes were not sent with the manifest");
+    return sent(node, file)
+        .map(File::bytes)
+        .orElseThrow(
+            () ->
+                new ReplicationException(
+                    node
+                        + "/"
+                        + file
+                        + " differs here and its bytes were not sent with the manifest"));
   }
 
   @Override
   public Optional<byte[]> gzipped(String node, String file) {
+    return sent(node, file).map(File::gzipped).map(Gzipped::gzip);
+  }
+
+  /** The file of {@code node}'s folder whose bytes the upload carries; empty where it has none. */
+  private Optional<File> sent(String node, String file) {
     Folder f = folders.get(node);
     for (File candidate : f == null ? List.<File>of() : f.files()) {
-      if (candidate.name().equals(file) && candidate.gzipped() != null) {
-        return Optional.of(candidate.gzipped().gzip());
+      if (candidate.name().equals(file) && candidate.bytes() != null) {
+        return Optional.of(candidate);
       }
     }
     return Optional.empty();
